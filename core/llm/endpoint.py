@@ -1,0 +1,54 @@
+"""Where a model lives: one OpenAI-compatible HTTP endpoint and how to talk to it."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+WireApi = Literal["chat", "responses"]
+
+
+class RuntimeEndpoint(BaseModel):
+    """A model provider (``[model_providers.ID]`` in config.toml, same keys as the Codex CLI)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    base_url: str
+    env_key: str | None = None
+    env_key_instructions: str | None = None
+    wire_api: WireApi = "chat"
+    query_params: dict[str, str] | None = None
+    http_headers: dict[str, str] | None = None
+    env_http_headers: dict[str, str] | None = None
+    requires_auth: bool = Field(
+        default=False, description="use the key saved by `lha login` when env_key is unset"
+    )
+    request_max_retries: int = Field(default=4, ge=0, le=100)
+    stream_max_retries: int = Field(default=5, ge=0, le=100)
+    stream_idle_timeout_ms: int = Field(default=300_000, gt=0)
+
+
+def built_in_providers() -> dict[str, RuntimeEndpoint]:
+    """The providers every user has without configuring anything (``local`` joins later)."""
+    return {
+        "openai": RuntimeEndpoint(
+            name="OpenAI",
+            base_url="https://api.openai.com/v1",
+            env_key="OPENAI_API_KEY",
+            env_key_instructions="Create a key at platform.openai.com, then export it.",
+            wire_api="responses",
+            env_http_headers={
+                "OpenAI-Organization": "OPENAI_ORGANIZATION",
+                "OpenAI-Project": "OPENAI_PROJECT",
+            },
+            requires_auth=True,
+        ),
+        "ollama": RuntimeEndpoint(
+            name="Ollama", base_url="http://localhost:11434/v1", wire_api="chat"
+        ),
+        "lmstudio": RuntimeEndpoint(
+            name="LM Studio", base_url="http://localhost:1234/v1", wire_api="chat"
+        ),
+    }

@@ -1,0 +1,187 @@
+"""Events an agent thread emits, tagged by ``type`` (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from core.protocol.base import WireModel
+from core.protocol.ids import ThreadId
+
+
+class TokenUsage(WireModel):
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_output_tokens: int = 0
+    total_tokens: int = 0
+
+    def plus(self, other: TokenUsage) -> TokenUsage:
+        return TokenUsage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            cached_input_tokens=self.cached_input_tokens + other.cached_input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            reasoning_output_tokens=self.reasoning_output_tokens + other.reasoning_output_tokens,
+            total_tokens=self.total_tokens + other.total_tokens,
+        )
+
+
+class TokenUsageInfo(WireModel):
+    total_token_usage: TokenUsage
+    last_token_usage: TokenUsage
+    model_context_window: int | None = None
+
+
+class TaskStarted(WireModel):
+    type: Literal["task_started"] = "task_started"
+    model_context_window: int | None = None
+
+
+class UserMessageEvent(WireModel):
+    type: Literal["user_message"] = "user_message"
+    message: str
+    images: list[str] | None = None
+
+
+class AgentMessageDelta(WireModel):
+    type: Literal["agent_message_delta"] = "agent_message_delta"
+    delta: str
+
+
+class AgentMessage(WireModel):
+    type: Literal["agent_message"] = "agent_message"
+    message: str
+
+
+class AgentReasoningDelta(WireModel):
+    type: Literal["agent_reasoning_delta"] = "agent_reasoning_delta"
+    delta: str
+
+
+class AgentReasoning(WireModel):
+    type: Literal["agent_reasoning"] = "agent_reasoning"
+    text: str
+
+
+class ToolCallBegin(WireModel):
+    type: Literal["tool_call_begin"] = "tool_call_begin"
+    call_id: str
+    tool_name: str
+    arguments: str
+
+
+class ToolCallOutputDelta(WireModel):
+    type: Literal["tool_call_output_delta"] = "tool_call_output_delta"
+    call_id: str
+    chunk: str
+
+
+class ToolCallEnd(WireModel):
+    type: Literal["tool_call_end"] = "tool_call_end"
+    call_id: str
+    tool_name: str
+    output: str
+    success: bool = True
+    duration_ms: int | None = None
+
+
+class ExecApprovalRequest(WireModel):
+    type: Literal["exec_approval_request"] = "exec_approval_request"
+    call_id: str
+    command: list[str]
+    cwd: str
+    reason: str | None = None
+
+
+class DynamicToolCallRequest(WireModel):
+    type: Literal["dynamic_tool_call_request"] = "dynamic_tool_call_request"
+    call_id: str
+    tool: str
+    arguments: str
+
+
+class TokenCount(WireModel):
+    type: Literal["token_count"] = "token_count"
+    info: TokenUsageInfo | None = None
+
+
+class TaskComplete(WireModel):
+    type: Literal["task_complete"] = "task_complete"
+    last_agent_message: str | None = None
+
+
+class TurnAbortedEvent(WireModel):
+    type: Literal["turn_aborted"] = "turn_aborted"
+    reason: str = "interrupted"
+
+
+class Warning(WireModel):
+    type: Literal["warning"] = "warning"
+    message: str
+
+
+class ErrorEvent(WireModel):
+    type: Literal["error"] = "error"
+    message: str
+
+
+class ShutdownComplete(WireModel):
+    type: Literal["shutdown_complete"] = "shutdown_complete"
+
+
+class SessionConfigured(WireModel):
+    type: Literal["session_configured"] = "session_configured"
+    thread_id: ThreadId
+    forked_from_id: ThreadId | None = None
+    model: str
+    model_provider_id: str
+    cwd: str
+    rollout_path: str | None = None
+    initial_messages: list[EventMsg] | None = None
+
+
+EventMsg = Annotated[
+    SessionConfigured
+    | TaskStarted
+    | UserMessageEvent
+    | AgentMessageDelta
+    | AgentMessage
+    | AgentReasoningDelta
+    | AgentReasoning
+    | ToolCallBegin
+    | ToolCallOutputDelta
+    | ToolCallEnd
+    | ExecApprovalRequest
+    | DynamicToolCallRequest
+    | TokenCount
+    | TaskComplete
+    | TurnAbortedEvent
+    | Warning
+    | ErrorEvent
+    | ShutdownComplete,
+    Field(discriminator="type"),
+]
+
+SessionConfigured.model_rebuild()
+
+PERSISTED_EVENT_TYPES: frozenset[str] = frozenset(
+    {
+        "user_message",
+        "agent_message",
+        "agent_reasoning",
+        "tool_call_end",
+        "token_count",
+        "turn_aborted",
+        "error",
+        "warning",
+    }
+)
+"""Event types worth replaying from a rollout; deltas and lifecycle events are never stored."""
+
+
+class Event(WireModel):
+    """One event out of an agent: ``id`` is the submission it answers ("" for session setup)."""
+
+    id: str
+    msg: EventMsg

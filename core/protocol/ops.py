@@ -1,0 +1,94 @@
+"""Operations a client submits to an agent thread, tagged by ``type`` (DESIGN.md section 4)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field
+
+from core.protocol.base import WireModel
+from core.protocol.session import ApprovalPolicy
+
+
+class TextInput(WireModel):
+    type: Literal["text"] = "text"
+    text: str
+
+
+class ImageInput(WireModel):
+    type: Literal["image"] = "image"
+    image_url: str
+
+
+UserInputItem = Annotated[TextInput | ImageInput, Field(discriminator="type")]
+
+
+class UserInput(WireModel):
+    type: Literal["user_input"] = "user_input"
+    items: list[UserInputItem]
+
+    @classmethod
+    def text(cls, text: str) -> UserInput:
+        return cls(items=[TextInput(text=text)])
+
+
+class OverrideTurnContext(WireModel):
+    type: Literal["override_turn_context"] = "override_turn_context"
+    model: str | None = None
+    effort: str | None = None
+    identity: str | None = None
+    approval_policy: ApprovalPolicy | None = None
+
+
+class Interrupt(WireModel):
+    type: Literal["interrupt"] = "interrupt"
+
+
+ReviewDecision = Literal["approved", "approved_for_session", "denied", "abort"]
+
+
+class ExecApproval(WireModel):
+    type: Literal["exec_approval"] = "exec_approval"
+    id: str
+    decision: ReviewDecision
+
+
+class DynamicToolResponse(WireModel):
+    type: Literal["dynamic_tool_response"] = "dynamic_tool_response"
+    call_id: str
+    output: str
+    success: bool = True
+
+
+class McpServerRefreshConfig(WireModel):
+    """The new ``[mcp_servers]`` table, as plain data."""
+
+    mcp_servers: dict[str, Any] = Field(default_factory=dict)
+
+
+class RefreshMcpServers(WireModel):
+    type: Literal["refresh_mcp_servers"] = "refresh_mcp_servers"
+    config: McpServerRefreshConfig
+
+
+class Shutdown(WireModel):
+    type: Literal["shutdown"] = "shutdown"
+
+
+Op = Annotated[
+    UserInput
+    | OverrideTurnContext
+    | Interrupt
+    | ExecApproval
+    | DynamicToolResponse
+    | RefreshMcpServers
+    | Shutdown,
+    Field(discriminator="type"),
+]
+
+
+class Submission(WireModel):
+    """One op into an agent; ``id`` is "0", "1", ... in submission order."""
+
+    id: str
+    op: Op

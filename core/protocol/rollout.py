@@ -1,0 +1,97 @@
+"""Rollout lines: ``{"timestamp": ..., "type": T, "payload": {...}}`` (DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal, Union
+
+from pydantic import Field, TypeAdapter
+
+from core.protocol.base import WireModel
+from core.protocol.events import EventMsg
+from core.protocol.items import TranscriptItem
+from core.protocol.session import CompactedItem, SessionMeta, TurnContextItem
+
+
+class SessionMetaRecord(WireModel):
+    type: Literal["session_meta"] = "session_meta"
+    payload: SessionMeta
+
+
+class TranscriptRecord(WireModel):
+    type: Literal["transcript_item"] = "transcript_item"
+    payload: TranscriptItem
+
+
+class EventRecord(WireModel):
+    type: Literal["event_msg"] = "event_msg"
+    payload: EventMsg
+
+
+class TurnContextRecord(WireModel):
+    type: Literal["turn_context"] = "turn_context"
+    payload: TurnContextItem
+
+
+class CompactedRecord(WireModel):
+    type: Literal["compacted"] = "compacted"
+    payload: CompactedItem
+
+
+RolloutItem = Annotated[
+    SessionMetaRecord | TranscriptRecord | EventRecord | TurnContextRecord | CompactedRecord,
+    Field(discriminator="type"),
+]
+
+_ITEM_CLASSES = (
+    SessionMetaRecord,
+    TranscriptRecord,
+    EventRecord,
+    TurnContextRecord,
+    CompactedRecord,
+)
+
+
+def _stamped(cls: type[WireModel]) -> type[WireModel]:
+    """The record class plus a ``timestamp`` field, so a whole line validates in one Rust pass."""
+    return type(f"{cls.__name__}Line", (cls,), {"__annotations__": {"timestamp": str}})
+
+
+_LINE_CLASSES: tuple[type[WireModel], ...] = tuple(_stamped(cls) for cls in _ITEM_CLASSES)
+_LINE_ADAPTER: TypeAdapter[WireModel] = TypeAdapter(
+    Annotated[Union[_LINE_CLASSES], Field(discriminator="type")]  # type: ignore[arg-type] # noqa: UP007
+)
+_ITEM_ADAPTER: TypeAdapter[RolloutItem] = TypeAdapter(RolloutItem)
+
+
+def utc_timestamp(moment: datetime | None = None) -> str:
+    """``2026-11-25T12:00:00.123Z``: UTC with milliseconds, the rollout's timestamp format."""
+    moment = (moment or datetime.now(UTC)).astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+class RolloutLine(WireModel):
+    """One line of a rollout file: a timestamp and a rollout item."""
+
+    timestamp: str
+    item: RolloutItem
+
+    @classmethod
+    def parse(cls, raw: str | bytes) -> RolloutLine:
+        """Parse one line; raises ``pydantic.ValidationError`` (a ``ValueError``) when bad."""
+        flat = _LINE_ADAPTER.validate_json(raw)
+        item_cls: type[WireModel] = type(flat).__mro__[1]
+        fields = {name: getattr(flat, name) for name in ("type", "payload")}
+        extra = {k: v for k, v in (flat.model_extra or {}).items()}
+        item = item_cls.model_construct(**fields, **extra)
+        return cls.model_construct(timestamp=flat.timestamp, item=item)  # type: ignore[attr-defined,arg-type]
+
+    def dump(self) -> str:
+        """The line's JSON text, without the newline."""
+        body = self.item.model_dump_json(exclude_none=True)
+        return '{"timestamp":"' + self.timestamp + '",' + body[1:]
+
+
+def parse_rollout_item(data: object) -> RolloutItem:
+    """Validate a rollout item from Python data (``{"type": ..., "payload": ...}``)."""
+    return _ITEM_ADAPTER.validate_python(data)
