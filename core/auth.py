@@ -1,0 +1,174 @@
+"""Who lha talks to providers as: the API key saved by ``lha login``, and key resolution.
+
+The key lives in exactly one file, ``LHA_HOME/auth.json`` (0600, folder 0700), or in the
+environment variable a provider names. It must never reach a log, a rollout, an event or a repr:
+``LhaAuth`` hides it and this module never formats it into a message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+from core.config.home import lha_home_dir, write_private_file
+from core.errors import EnvVarError, LhaError
+from core.llm.endpoint import RuntimeEndpoint
+
+log = logging.getLogger("lha.auth")
+
+AUTH_FILE_NAME = "auth.json"
+AUTH_KEY_FIELD = "OPENAI_API_KEY"
+DEFAULT_KEY_VAR = "OPENAI_API_KEY"
+
+
+class LhaAuth:
+    """Credentials for a provider: for now an API key (the seed's ``CodexAuth::ApiKey``)."""
+
+    __slots__ = ("_api_key",)
+
+    def __init__(self, api_key: str) -> None:
+        self._api_key = api_key
+
+    @classmethod
+    def from_api_key(cls, api_key: str) -> LhaAuth:
+        return cls(api_key)
+
+    @property
+    def api_key(self) -> str:
+        return self._api_key
+
+    @property
+    def mode(self) -> str:
+        """``apikey``; the value auth.json's ``auth_mode`` uses in the Codex CLI."""
+        return "apikey"
+
+    def __repr__(self) -> str:
+        return "LhaAuth(api_key=<hidden>)"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LhaAuth) and other._api_key == self._api_key
+
+    def __hash__(self) -> int:
+        return hash((LhaAuth, self._api_key))
+
+
+class AuthManager:
+    """Loads auth.json once (lazily), caches it, and saves or removes it on login/logout.
+
+    Safe to share between threads of the event loop and worker threads: a small lock guards the
+    cached value.
+    """
+
+    def __init__(self, lha_home: Path | None) -> None:
+        self._lha_home = lha_home
+        self._lock = threading.Lock()
+        self._loaded = False
+        self._auth: LhaAuth | None = None
+        self._testing = False
+
+    @classmethod
+    def from_auth_for_testing(cls, auth: LhaAuth | None) -> AuthManager:
+        """A manager that holds ``auth`` in memory and never reads or writes a file."""
+        manager = cls(None)
+        manager._auth = auth
+        manager._loaded = True
+        manager._testing = True
+        return manager
+
+    @property
+    def lha_home(self) -> Path | None:
+        return self._lha_home
+
+    @property
+    def auth_file(self) -> Path | None:
+        return self._lha_home / AUTH_FILE_NAME if self._lha_home is not None else None
+
+    def auth(self) -> LhaAuth | None:
+        """The saved credentials, or ``None`` when nobody logged in (read on first use)."""
+        with self._lock:
+            if not self._loaded:
+                self._auth = self._read()
+                self._loaded = True
+            return self._auth
+
+    def reload(self) -> bool:
+        """Read auth.json again (another lha process may have logged in); True if it changed."""
+        if self._testing:
+            return False
+        fresh = self._read()
+        with self._lock:
+            changed = fresh != self._auth
+            self._auth = fresh
+            self._loaded = True
+        return changed
+
+    def login_with_api_key(self, api_key: str) -> None:
+        """Save ``api_key`` to auth.json (atomic, 0600; LHA_HOME created 0700)."""
+        key = api_key.strip()
+        if not key:
+            raise LhaError("the API key is empty; paste the key on standard input")
+        path = self.auth_file
+        if path is not None and not self._testing:
+            lha_home_dir(path.parent)
+            write_private_file(path, json.dumps({AUTH_KEY_FIELD: key}, indent=2) + "\n")
+        with self._lock:
+            self._auth = LhaAuth(key)
+            self._loaded = True
+
+    def logout(self) -> bool:
+        """Forget the saved key and delete auth.json; False when there was nothing to remove."""
+        removed = False
+        path = self.auth_file
+        if path is not None and not self._testing:
+            try:
+                path.unlink()
+                removed = True
+            except FileNotFoundError:
+                pass
+        with self._lock:
+            removed = removed or self._auth is not None
+            self._auth = None
+            self._loaded = True
+        return removed
+
+    def _read(self) -> LhaAuth | None:
+        path = self.auth_file
+        if path is None:
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            # Never include the content: it may be a half-written key.
+            log.warning("%s is unreadable or not JSON; ignoring it (run `lha login` again)", path)
+            return None
+        key = data.get(AUTH_KEY_FIELD) if isinstance(data, dict) else None
+        if isinstance(key, str) and key.strip():
+            return LhaAuth(key.strip())
+        return None
+
+
+def resolve_api_key(provider: RuntimeEndpoint, auth_manager: AuthManager | None) -> str | None:
+    """The key to send to ``provider``, or ``None`` when it needs none.
+
+    Order: the provider's ``env_key`` variable when set and non-blank; else, for a provider that
+    names an ``env_key`` or ``requires_auth``, the key saved by ``lha login``. When such a
+    provider has neither, raise ``EnvVarError`` naming the variable to set. Providers with no
+    ``env_key`` and no ``requires_auth`` (Ollama, LM Studio, the embedded model) need no key.
+    """
+    if provider.env_key:
+        value = os.environ.get(provider.env_key, "")
+        if value.strip():
+            return value.strip()
+    if not (provider.env_key or provider.requires_auth):
+        return None
+    auth = auth_manager.auth() if auth_manager is not None else None
+    if auth is not None:
+        return auth.api_key
+    raise EnvVarError(provider.env_key or DEFAULT_KEY_VAR, provider.env_key_instructions)

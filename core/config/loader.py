@@ -1,0 +1,299 @@
+"""Load config.toml, ``-c`` overrides and CLI flags into one resolved ``Config``.
+
+Every value remembers where it came from (``file:line``, ``-c key=value`` or ``--flag``) so an
+error can say exactly what to fix, in one line, and an unknown key can be reported as a warning
+without stopping the user.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from core.config.home import lha_home_dir
+from core.config.model import Config
+from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
+from core.errors import ConfigError
+from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+
+log = logging.getLogger("lha.config")
+
+CONFIG_FILE_NAME = "config.toml"
+DEFAULT_PROVIDER_ID = "openai"
+
+KeyPath = tuple[str, ...]
+T = TypeVar("T")
+
+
+def load_config(
+    *,
+    lha_home: Path | None,
+    cwd: Path | None,
+    overrides: list[str] | Mapping[str, Any] | None,
+    flags: Mapping[str, Any],
+) -> Config:
+    """See ``Config.load``."""
+    home = lha_home_dir(lha_home, create=False)
+    path = home / CONFIG_FILE_NAME
+    layers = _Layers()
+    layers.add_file(path)
+    for key_path, value, origin in _parse_overrides(overrides):
+        layers.set(key_path, value, origin)
+    for name, value in flags.items():
+        layers.set((name,), value, f"--{name.replace('_', '-')}")
+
+    warnings = layers.drop_unknown_keys()
+    for warning in warnings:
+        log.warning("%s", warning)
+    try:
+        parsed = ConfigFile.model_validate(layers.data)
+    except ValidationError as err:
+        raise layers.error_from(err) from None
+
+    providers = _resolve_providers(parsed.model_providers, layers)
+    provider_id = parsed.model_provider or DEFAULT_PROVIDER_ID
+    if provider_id not in providers:
+        known = ", ".join(sorted(providers))
+        where = layers.where(("model_provider",))
+        raise ConfigError(
+            f"{where}: unknown model_provider `{provider_id}`; known ids: {known} "
+            f"(or define it with a [model_providers.{provider_id}] table and a base_url)"
+        )
+    resolved_cwd = (cwd if cwd is not None else Path.cwd()).expanduser().resolve()
+    return Config(
+        lha_home=home,
+        cwd=resolved_cwd,
+        model=parsed.model,
+        model_provider_id=provider_id,
+        model_provider=providers[provider_id],
+        model_providers=providers,
+        approval_policy=parsed.approval_policy or "on-request",
+        model_reasoning_effort=parsed.model_reasoning_effort,
+        mcp_servers=parsed.mcp_servers,
+        features=parsed.features,
+        tui=parsed.tui,
+        base_instructions=parsed.base_instructions,
+        ephemeral=bool(parsed.ephemeral),
+        warnings=warnings,
+    )
+
+
+def _resolve_providers(
+    tables: Mapping[str, Mapping[str, Any]], layers: _Layers
+) -> dict[str, RuntimeEndpoint]:
+    """Built-ins, each overridable field by field, plus the user's own providers."""
+    providers = built_in_providers()
+    for provider_id, table in tables.items():
+        base = providers[provider_id].model_dump() if provider_id in providers else {}
+        merged = {"name": provider_id, **base, **table}
+        try:
+            providers[provider_id] = RuntimeEndpoint.model_validate(merged)
+        except ValidationError as err:
+            raise layers.error_from(err, prefix=("model_providers", provider_id)) from None
+    return providers
+
+
+def _parse_overrides(
+    overrides: list[str] | Mapping[str, Any] | None,
+) -> Iterable[tuple[KeyPath, Any, str]]:
+    if overrides is None:
+        return
+    if isinstance(overrides, Mapping):
+        for key, value in overrides.items():
+            yield _parse_key(key, f"-c {key}"), value, f"-c {key}"
+        return
+    for item in overrides:
+        origin = f"-c {item}"
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f'{origin}: expected key=value, for example -c model="gpt-5.1"')
+        yield _parse_key(key, origin), _parse_value(raw), origin
+
+
+def _parse_key(key: str, origin: str) -> KeyPath:
+    """A dotted key, TOML-style (``model_providers."my.server".base_url`` works)."""
+    try:
+        parsed: Any = tomllib.loads(f"{key.strip()} = 0")
+    except tomllib.TOMLDecodeError:
+        raise ConfigError(
+            f"{origin}: `{key.strip()}` is not a valid key; use letters, digits, _ and - "
+            "separated by dots"
+        ) from None
+    path: list[str] = []
+    while isinstance(parsed, dict):
+        (name, parsed), *_ = parsed.items()
+        path.append(name)
+    return tuple(path)
+
+
+def _parse_value(raw: str) -> Any:
+    """The value as TOML (``5``, ``true``, ``["a"]``, ``"x"``), else the plain string."""
+    try:
+        return tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw.strip()
+
+
+class _Layers:
+    """The merged raw settings and where each value came from."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.origins: dict[KeyPath, str] = {}
+        self.file_path: Path | None = None
+
+    def add_file(self, path: Path) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return
+        except (OSError, UnicodeDecodeError) as err:
+            raise ConfigError(
+                f"{path}: cannot read the config file ({err}); fix or remove it"
+            ) from None
+        try:
+            self.data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(_syntax_error_message(path, text, err)) from None
+        self.file_path = path
+        lines = _key_lines(text)
+        for key_path in _all_paths(self.data):
+            line = _longest_prefix(lines, key_path)
+            self.origins[key_path] = f"{path}:{line}" if line is not None else str(path)
+
+    def set(self, key_path: KeyPath, value: Any, origin: str) -> None:
+        table = self.data
+        for depth, name in enumerate(key_path[:-1], start=1):
+            child = table.get(name)
+            if not isinstance(child, dict):
+                child = {}
+                table[name] = child
+                self.origins[key_path[:depth]] = origin
+            table = child
+        table[key_path[-1]] = value
+        n = len(key_path)
+        for known in [p for p in self.origins if p[:n] == key_path]:
+            del self.origins[known]
+        self.origins[key_path] = origin
+
+    def where(self, key_path: KeyPath) -> str:
+        origin = _longest_prefix(self.origins, key_path)
+        if origin is not None:
+            return origin
+        return str(self.file_path) if self.file_path else "config"
+
+    def drop_unknown_keys(self) -> list[str]:
+        warnings: list[str] = []
+        self._drop_unknown(self.data, KNOWN_KEYS, (), warnings)
+        return warnings
+
+    def _drop_unknown(
+        self, table: dict[str, Any], schema: Schema, prefix: KeyPath, warnings: list[str]
+    ) -> None:
+        for key in list(table):
+            key_path = (*prefix, key)
+            if key in schema:
+                sub = schema[key]
+            elif ANY_ID in schema:
+                sub = schema[ANY_ID]
+            else:
+                hint = difflib.get_close_matches(key, [k for k in schema if k != ANY_ID], n=1)
+                did_you_mean = f" (did you mean `{hint[0]}`?)" if hint else ""
+                warnings.append(
+                    f"{self.where(key_path)}: unknown key `{'.'.join(key_path)}` ignored"
+                    f"{did_you_mean}"
+                )
+                del table[key]
+                continue
+            value = table[key]
+            if sub is not None and isinstance(value, dict):
+                self._drop_unknown(value, sub, key_path, warnings)
+
+    def error_from(self, err: ValidationError, prefix: KeyPath = ()) -> ConfigError:
+        """The first validation problem as a one-line ConfigError naming origin and key."""
+        first = err.errors()[0]
+        key_path = (*prefix, *(str(part) for part in first["loc"]))
+        key = ".".join(key_path)
+        where = self.where(key_path)
+        from_flag = where.startswith("-")
+        if first["type"] == "missing":
+            table = ".".join(key_path[:-1])
+            add = f"add -c {key}=..." if from_flag else f"add {key_path[-1]} = ... under [{table}]"
+            return ConfigError(f"{where}: `{key}` is required; {add}")
+        fix = "fix the -c override" if from_flag else "fix it in config.toml"
+        message = _one_line(str(first["msg"]))
+        got = _one_line(repr(first.get("input")))
+        if len(got) > 60:
+            got = got[:57] + "..."
+        return ConfigError(
+            f"{where}: `{key}`: {message[:1].lower()}{message[1:]}, got {got}; {fix}"
+        )
+
+
+def _syntax_error_message(path: Path, text: str, err: tomllib.TOMLDecodeError) -> str:
+    """``<file>:<line>: invalid TOML near `key`: <reason>; <how to fix>``."""
+    match = re.search(r"\(at line (\d+), column \d+\)", str(err))
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(err)) or "syntax error"
+    reason = reason[:1].lower() + reason[1:]
+    if match is None:
+        return f"{path}: invalid TOML: {reason}; fix the file's syntax"
+    line_no = int(match.group(1))
+    lines = text.splitlines()
+    line = lines[line_no - 1].strip() if 0 < line_no <= len(lines) else ""
+    key = line.partition("=")[0].strip() if "=" in line else line
+    near = f" in `{key[:40]}`" if key else ""
+    return (
+        f"{path}:{line_no}: invalid TOML{near}: {reason}; "
+        'fix that line (strings need quotes: key = "value")'
+    )
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*(?P<name>[^\]]+?)\s*\]\]?\s*(#.*)?$")
+_ASSIGN = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-.\"' ]+?)\s*=")
+
+
+def _split_key(raw: str) -> KeyPath:
+    return tuple(part.strip().strip("\"'") for part in raw.split("."))
+
+
+def _key_lines(text: str) -> dict[KeyPath, int]:
+    """Best-effort map of every table header and ``key =`` line to its 1-based line number."""
+    lines: dict[KeyPath, int] = {}
+    table: KeyPath = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header:
+            table = _split_key(header.group("name"))
+            lines.setdefault(table, number)
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            lines.setdefault((*table, *_split_key(assign.group("key"))), number)
+    return lines
+
+
+def _all_paths(data: Mapping[str, Any], prefix: KeyPath = ()) -> Iterable[KeyPath]:
+    for key, value in data.items():
+        key_path = (*prefix, key)
+        yield key_path
+        if isinstance(value, dict):
+            yield from _all_paths(value, key_path)
+
+
+def _longest_prefix(table: Mapping[KeyPath, T], key_path: KeyPath) -> T | None:
+    for n in range(len(key_path), 0, -1):
+        found = table.get(key_path[:n])
+        if found is not None:
+            return found
+    return None
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
