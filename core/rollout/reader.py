@@ -1,0 +1,184 @@
+"""Loading a whole rollout back into memory, for resume and fork (DESIGN.md section 3).
+
+The file is read in one go off the event loop, then parsed line by line on the loop in slices
+that yield between them, so a 100 MB session neither blocks the UI nor needs a second thread for
+CPU work. Rules: a torn last line (a crash mid-write) is dropped silently; any other bad line is
+skipped and counted in ONE warning; a missing or empty file, or one without ``session_meta``, is a
+``RolloutError`` whose one-line message names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import RolloutError
+from core.protocol.history import InitialHistory
+from core.protocol.ids import ThreadId
+from core.protocol.rollout import RolloutItem, RolloutLine, SessionMetaRecord
+
+log = logging.getLogger("lha.rollout")
+
+_SLICE_BYTES = 4 * 1024 * 1024
+"""Parse about this much between yields to the loop (about 25 ms of work)."""
+
+
+@dataclass(frozen=True)
+class RolloutReadReport:
+    """What the reader had to put up with; the UI can show ``bad_lines`` beside a resumed thread."""
+
+    path: Path
+    lines: int
+    """Non-blank lines in the file, including bad ones."""
+    bad_lines: int
+    """Lines skipped because they were not valid rollout lines (a torn last line not included)."""
+    first_bad_line: int | None
+    """1-based number of the first skipped line, to help someone repair the file."""
+    torn_last_line: bool
+    """The file ended in an unfinished line (a crash mid-write), which was dropped."""
+
+    def warning(self) -> str | None:
+        """The one-line warning for skipped lines, or None when there were none."""
+        if not self.bad_lines:
+            return None
+        plural = "line" if self.bad_lines == 1 else "lines"
+        return (
+            f"{self.path}: skipped {self.bad_lines} unreadable {plural} (first at line "
+            f"{self.first_bad_line}); the rest of the session was loaded"
+        )
+
+
+@dataclass(frozen=True)
+class LoadedRollout:
+    """A rollout's history plus the reader's report."""
+
+    history: InitialHistory
+    report: RolloutReadReport
+
+
+class _LineParser:
+    """Parses a rollout's lines incrementally so the caller can yield between slices."""
+
+    def __init__(self, path: Path, data: bytes) -> None:
+        self.path = path
+        self.lines = data.split(b"\n")
+        # Without a trailing newline the last piece may be a line cut short by a crash.
+        self.last_may_be_torn = not data.endswith(b"\n")
+        self.items: list[RolloutItem] = []
+        self.thread_id: ThreadId | None = None
+        self.non_blank = 0
+        self.bad = 0
+        self.first_bad: int | None = None
+        self.torn = False
+        self.next_index = 0
+
+    @property
+    def done(self) -> bool:
+        return self.next_index >= len(self.lines)
+
+    def parse_slice(self, budget: int) -> None:
+        """Parse lines until about ``budget`` bytes have been consumed or the file ends."""
+        lines = self.lines
+        last = len(lines) - 1
+        items = self.items
+        parse = RolloutLine.parse
+        index = self.next_index
+        spent = 0
+        while index <= last and spent < budget:
+            raw = lines[index]
+            index += 1
+            spent += len(raw) + 1
+            if not raw or raw.isspace():
+                continue
+            self.non_blank += 1
+            try:
+                item = parse(raw).item
+            except (ValueError, RecursionError):
+                if index - 1 == last and self.last_may_be_torn:
+                    self.torn = True
+                else:
+                    self.bad += 1
+                    if self.first_bad is None:
+                        self.first_bad = index
+                continue
+            if self.thread_id is None and isinstance(item, SessionMetaRecord):
+                self.thread_id = item.payload.id
+            items.append(item)
+        self.next_index = index
+
+    def report(self) -> RolloutReadReport:
+        return RolloutReadReport(
+            path=self.path,
+            lines=self.non_blank,
+            bad_lines=self.bad,
+            first_bad_line=self.first_bad,
+            torn_last_line=self.torn,
+        )
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise RolloutError(
+            path, "no such session file; run `lha threads` to list the sessions you can resume"
+        ) from None
+    except IsADirectoryError:
+        raise RolloutError(path, "is a folder, not a session file (rollout-*.jsonl)") from None
+    except OSError as error:
+        raise RolloutError(
+            path, f"cannot read the session file ({error.strerror or error}); check its permissions"
+        ) from None
+
+
+def _finish(parser: _LineParser) -> LoadedRollout:
+    path = parser.path
+    report = parser.report()
+    if parser.thread_id is None:
+        raise RolloutError(
+            path,
+            "no session_meta line, so this is not a readable lha session (its first line may be "
+            "damaged); start a new thread instead",
+        )
+    warning = report.warning()
+    if warning:
+        log.warning("%s", warning)
+    return LoadedRollout(InitialHistory.resumed(parser.thread_id, parser.items, path), report)
+
+
+def _check_not_empty(path: Path, data: bytes) -> None:
+    if not data.strip():
+        raise RolloutError(
+            path, "the session file is empty, so there is nothing to resume; start a new thread"
+        )
+
+
+async def load_rollout(path: Path | str) -> LoadedRollout:
+    """Read and parse a whole rollout; see the module docstring for the rules."""
+    path = Path(path)
+    data = await asyncio.to_thread(_read_bytes, path)
+    _check_not_empty(path, data)
+    parser = _LineParser(path, data)
+    del data
+    parser.parse_slice(_SLICE_BYTES)
+    while not parser.done:
+        await asyncio.sleep(0)
+        parser.parse_slice(_SLICE_BYTES)
+    return _finish(parser)
+
+
+def load_rollout_sync(path: Path | str) -> LoadedRollout:
+    """The same as ``load_rollout`` for callers outside the event loop (tools, benchmarks)."""
+    path = Path(path)
+    data = _read_bytes(path)
+    _check_not_empty(path, data)
+    parser = _LineParser(path, data)
+    parser.parse_slice(len(data) + 1)
+    return _finish(parser)
+
+
+async def get_rollout_history(path: Path | str) -> InitialHistory:
+    """``InitialHistory.resumed(first session_meta id, items, path)`` for a rollout file."""
+    return (await load_rollout(path)).history

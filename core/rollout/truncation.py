@@ -1,0 +1,44 @@
+"""Cutting a rollout before the n-th real user message: how a fork is made (DESIGN.md section 5).
+
+The rule is the seed's: keep every line strictly before the n-th (0-based) real user message,
+including session_meta, turn contexts and session-prefix messages; an n at or past the number of
+real user messages gives an empty list, which the caller turns into a brand-new thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.errors import InvalidRequest
+from core.protocol.history import InitialHistory
+from core.protocol.rollout import RolloutItem, TranscriptRecord
+from core.rollout.session_prefix import is_real_user_message
+
+
+def user_message_positions(items: Sequence[RolloutItem]) -> list[int]:
+    """Indexes of the real user messages (``transcript_item``s), in order."""
+    return [
+        index
+        for index, item in enumerate(items)
+        if isinstance(item, TranscriptRecord) and is_real_user_message(item.payload)
+    ]
+
+
+def truncate_rollout_before_nth_user_message_from_start(
+    items: Sequence[RolloutItem], n: int
+) -> list[RolloutItem]:
+    """Items strictly before the n-th (0-based) real user message; ``[]`` when n is out of range."""
+    if n < 0:
+        raise InvalidRequest(f"cannot fork before user message {n}: the index must be 0 or more")
+    positions = user_message_positions(items)
+    if n >= len(positions):
+        return []
+    return list(items[: positions[n]])
+
+
+def truncate_before_nth_user_message(history: InitialHistory, n: int) -> InitialHistory:
+    """The seed's wrapper: an empty cut is a ``new`` history, anything else is ``forked``."""
+    kept = truncate_rollout_before_nth_user_message_from_start(history.get_rollout_items(), n)
+    if not kept:
+        return InitialHistory.new()
+    return InitialHistory.forked(kept)
