@@ -45,6 +45,13 @@ from core.protocol.items import (
     developer_message,
     user_message,
 )
+from core.protocol.models import (
+    IdentityMask,
+    ModelInfo,
+    ModelPreset,
+    ModelVisibility,
+    ReasoningEffortPreset,
+)
 from core.protocol.ops import (
     DynamicToolResponse,
     ExecApproval,
@@ -102,6 +109,7 @@ __all__ = [
     "ExecApproval",
     "ExecApprovalRequest",
     "GitInfo",
+    "IdentityMask",
     "ImageInput",
     "InitialHistory",
     "InputImage",
@@ -110,9 +118,13 @@ __all__ = [
     "JsonArguments",
     "McpServerRefreshConfig",
     "MessageItem",
+    "ModelInfo",
+    "ModelPreset",
+    "ModelVisibility",
     "Op",
     "OutputText",
     "OverrideTurnContext",
+    "ReasoningEffortPreset",
     "ReasoningItem",
     "ReasoningText",
     "RefreshMcpServers",
