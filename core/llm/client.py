@@ -1,0 +1,253 @@
+"""The streaming model client: one ``ModelRequest`` in, ``ResponseEvent``s out, retries inside.
+
+    client = ModelClient(endpoint, api_key)
+    async for event in client.stream(request):
+        ...
+    await client.aclose()
+
+Failures end as typed ``LhaError``s with one-line messages (see ``errors_map``). Retries follow
+DESIGN.md section 6: HTTP 5xx, 429 and transport failures before a response count against
+``request_max_retries``; a stream that is cut, stalls for ``stream_idle_timeout_ms`` or fails
+in-band with a transient code counts against ``stream_max_retries``. When a failed attempt had
+already yielded output, ``Retrying`` is yielded before the request is sent again.
+
+The API key lives only in the Authorization header of outgoing requests: it is never part of a
+message, log record, exception or ``repr``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Literal, Protocol
+
+import httpx
+from httpx_sse import SSEError, aconnect_sse
+
+from core import __version__
+from core.errors import ProviderError
+from core.llm import errors_map, wire_chat, wire_responses
+from core.llm.endpoint import RuntimeEndpoint
+from core.llm.request import ModelRequest
+from core.llm.response_events import ResponseEvent, Retrying
+from core.llm.retry import MAX_RETRY_AFTER_S, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+Budget = Literal["request", "stream"]
+
+
+class _Parser(Protocol):
+    done: bool
+
+    def feed(self, event: str, data: str) -> list[ResponseEvent]: ...
+    def finish(self) -> list[ResponseEvent]: ...
+    def can_finish(self) -> bool: ...
+
+
+@dataclass
+class _AttemptFailed(Exception):
+    """One attempt failed with ``error``; ``budget`` says which retry allowance it draws on."""
+
+    error: ProviderError
+    budget: Budget
+    retry_after_s: float | None = None
+
+
+def _timeout(endpoint: RuntimeEndpoint) -> httpx.Timeout:
+    # httpx's read timeout bounds each socket read, which is exactly "no bytes for N ms".
+    idle = endpoint.stream_idle_timeout_ms / 1000
+    return httpx.Timeout(connect=min(30.0, idle), read=idle, write=30.0, pool=30.0)
+
+
+class ModelClient:
+    """Streams model responses from one endpoint over either wire API."""
+
+    def __init__(
+        self,
+        endpoint: RuntimeEndpoint,
+        api_key: str | None,
+        http: httpx.AsyncClient | None = None,
+        *,
+        retry: RetryPolicy | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self._api_key = api_key or None
+        self._owns_http = http is None
+        self._http = http if http is not None else httpx.AsyncClient(timeout=_timeout(endpoint))
+        self._retry = retry if retry is not None else RetryPolicy()
+
+    def __repr__(self) -> str:
+        auth = "with key" if self._api_key else "no key"
+        return f"ModelClient({self.endpoint.base_url!r}, {self.endpoint.wire_api}, {auth})"
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this object created it."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> ModelClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    # -- request pieces ---------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"User-Agent": f"lha/{__version__}"}
+        headers.update(self.endpoint.http_headers or {})
+        for name, var in (self.endpoint.env_http_headers or {}).items():
+            value = os.environ.get(var, "").strip()
+            if value:
+                headers[name] = value
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    def _wire(self) -> tuple[str, Any]:
+        if self.endpoint.wire_api == "responses":
+            return wire_responses.ROUTE, wire_responses
+        return wire_chat.ROUTE, wire_chat
+
+    def _new_parser(self) -> _Parser:
+        if self.endpoint.wire_api == "responses":
+            return wire_responses.ResponsesParser(self.endpoint, self._api_key)
+        return wire_chat.ChatParser(self.endpoint, self._api_key)
+
+    # -- streaming ------------------------------------------------------------------------
+
+    async def stream(self, request: ModelRequest) -> AsyncIterator[ResponseEvent]:
+        """Send ``request`` and yield its events, retrying transient failures.
+
+        Raises an ``LhaError`` (``ProviderError`` or a subclass) when the request cannot succeed.
+        """
+        route, wire = self._wire()
+        body: dict[str, Any] = wire.build_body(request)
+        url = self.endpoint.base_url.rstrip("/") + route
+        retries: dict[Budget, int] = {"request": 0, "stream": 0}
+        limits: dict[Budget, int] = {
+            "request": self.endpoint.request_max_retries,
+            "stream": self.endpoint.stream_max_retries,
+        }
+        while True:
+            yielded = False
+            failure: _AttemptFailed | None = None
+            try:
+                async for event in self._attempt(url, route, body, request.model):
+                    yielded = True
+                    yield event
+                return
+            except _AttemptFailed as exc:
+                failure = exc
+            err = failure.error
+            total = retries["request"] + retries["stream"]
+            wait_too_long = (
+                failure.retry_after_s is not None and failure.retry_after_s > MAX_RETRY_AFTER_S
+            )
+            if not err.retryable or retries[failure.budget] >= limits[failure.budget]:
+                raise _final(err, total) from err
+            if wait_too_long:
+                raise _final(err, total, f"the provider asks to wait {failure.retry_after_s:g} s")
+            retries[failure.budget] += 1
+            attempt = total + 1
+            delay = self._retry.delay(retries[failure.budget], failure.retry_after_s)
+            log.info("model request failed (%s); retry %d in %.3f s", err.message, attempt, delay)
+            if yielded:
+                yield Retrying(attempt=attempt, delay_s=delay, reason=err.message)
+            await asyncio.sleep(delay)
+
+    async def _attempt(
+        self, url: str, route: str, body: dict[str, Any], model: str
+    ) -> AsyncIterator[ResponseEvent]:
+        """One HTTP exchange. Every failure leaves as ``_AttemptFailed``."""
+        parser = self._new_parser()
+        got_response = False
+        content_type = ""
+        try:
+            async with aconnect_sse(
+                self._http,
+                "POST",
+                url,
+                json=body,
+                headers=self._headers(),
+                params=self.endpoint.query_params or None,
+                timeout=_timeout(self.endpoint),
+            ) as source:
+                response = source.response
+                if response.status_code >= 300:
+                    raw = await response.aread()
+                    err = errors_map.status_error(
+                        self.endpoint,
+                        route,
+                        response.status_code,
+                        raw,
+                        api_key=self._api_key,
+                        model=model,
+                    )
+                    after = None
+                    if response.status_code in (429, 503):
+                        after = errors_map.retry_after_s(response.headers)
+                    raise _AttemptFailed(err, "request", after)
+                got_response = True
+                content_type = response.headers.get("content-type", "none")
+                async for sse in source.aiter_sse():
+                    if not sse.data:
+                        continue
+                    for event in parser.feed(sse.event, sse.data):
+                        yield event
+                    if parser.done:
+                        break
+        except SSEError:
+            raise _AttemptFailed(
+                ProviderError(
+                    f"{self.endpoint.base_url.rstrip('/')}{route} answered with content-type "
+                    f"{errors_map.one_line(content_type, 60)} instead of an event stream; "
+                    "check base_url"
+                ),
+                "request",
+            ) from None
+        except ProviderError as exc:  # malformed event, in-band failure
+            raise _AttemptFailed(exc, "stream") from exc
+        except httpx.TimeoutException as exc:
+            if isinstance(exc, httpx.ReadTimeout):
+                raise _AttemptFailed(errors_map.stream_stalled(self.endpoint), "stream") from exc
+            raise _AttemptFailed(errors_map.connect_error(self.endpoint, exc), "request") from exc
+        except httpx.TransportError as exc:
+            if not got_response:
+                raise _AttemptFailed(
+                    errors_map.connect_error(self.endpoint, exc), "request"
+                ) from exc
+            if not parser.can_finish():
+                reason = "the connection closed mid-answer"
+                if isinstance(exc, httpx.WriteError | httpx.UnsupportedProtocol):
+                    reason = errors_map.one_line(str(exc) or type(exc).__name__, 80)
+                raise _AttemptFailed(
+                    errors_map.stream_cut(self.endpoint, reason), "stream"
+                ) from exc
+            # else: the answer was complete; only the tail (usage, [DONE]) was lost.
+        try:
+            events = parser.finish()  # the end of the body: complete, or a cut stream
+        except ProviderError as exc:
+            raise _AttemptFailed(exc, "stream") from exc
+        for event in events:
+            yield event
+
+
+def _final(err: ProviderError, retries: int, extra: str | None = None) -> ProviderError:
+    """The error to raise: same type, not retryable, the retry count in the message."""
+    message = err.message
+    if extra:
+        message += f"; {extra}"
+    if retries:
+        message += f" (after {retries} {'retry' if retries == 1 else 'retries'})"
+    return type(err)(message, status=err.status, retryable=False)

@@ -1,0 +1,255 @@
+"""The Responses API wire format (``POST {base_url}/responses``): request body and stream parser.
+
+Parsing keys off each event's JSON ``type`` (the SSE ``event:`` line is only a fallback: some
+compatible servers leave it out). Unknown event and item types are ignored so newer server
+features do not break older clients.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from core.errors import ProviderError
+from core.llm import errors_map
+from core.llm.endpoint import RuntimeEndpoint
+from core.llm.request import ModelRequest
+from core.llm.response_events import (
+    Completed,
+    OutputItemDone,
+    ReasoningDelta,
+    ResponseEvent,
+    TextDelta,
+)
+from core.llm.tool_payload import JsonArguments
+from core.protocol.events import TokenUsage
+from core.protocol.items import (
+    InputImage,
+    InputText,
+    MessageItem,
+    OutputText,
+    ReasoningItem,
+    ReasoningText,
+    SummaryText,
+    ToolCallItem,
+    ToolCallOutputItem,
+    TranscriptItem,
+)
+
+ROUTE = "/responses"
+
+
+def _content_part(part: InputText | OutputText | InputImage, assistant: bool) -> dict[str, Any]:
+    if isinstance(part, InputImage):
+        return {"type": "input_image", "image_url": part.image_url}
+    return {"type": "output_text" if assistant else "input_text", "text": part.text}
+
+
+def input_item(item: TranscriptItem) -> dict[str, Any] | None:
+    """One transcript item as a Responses input item; ``None`` when it cannot be sent.
+
+    Ids are left out: with ``store: false`` the server keeps nothing to refer to. A reasoning item
+    is sent back only with its ``encrypted_content`` (that is what lets the model continue its
+    chain of thought); a bare summary is for the user, and servers reject it as input.
+    """
+    if isinstance(item, MessageItem):
+        assistant = item.role == "assistant"
+        return {
+            "type": "message",
+            "role": item.role,
+            "content": [_content_part(p, assistant) for p in item.content],
+        }
+    if isinstance(item, ReasoningItem):
+        if not item.encrypted_content:
+            return None
+        return {
+            "type": "reasoning",
+            "summary": [{"type": "summary_text", "text": s.text} for s in item.summary],
+            "encrypted_content": item.encrypted_content,
+        }
+    if isinstance(item, ToolCallItem):
+        return {
+            "type": "function_call",
+            "call_id": item.call_id,
+            "name": item.tool_name,
+            "arguments": item.payload.arguments,
+        }
+    if isinstance(item, ToolCallOutputItem):
+        return {"type": "function_call_output", "call_id": item.call_id, "output": item.output}
+    return None
+
+
+def build_body(req: ModelRequest) -> dict[str, Any]:
+    items = (input_item(i) for i in req.input)
+    body: dict[str, Any] = {
+        "model": req.model,
+        "instructions": req.instructions,
+        "input": [i for i in items if i is not None],
+        "stream": True,
+        "store": False,
+    }
+    if req.tools:
+        body["tools"] = [
+            {
+                "type": "function",
+                "name": t.name,
+                "description": t.description,
+                "parameters": t.parameters,
+            }
+            for t in req.tools
+        ]
+        body["tool_choice"] = "auto"
+        body["parallel_tool_calls"] = req.parallel_tool_calls
+    if req.effort:
+        body["reasoning"] = {"effort": req.effort, "summary": "auto"}
+        body["include"] = ["reasoning.encrypted_content"]
+    return body
+
+
+def parse_usage(raw: Any) -> TokenUsage | None:
+    if not isinstance(raw, dict):
+        return None
+    inp = int(raw.get("input_tokens") or 0)
+    out = int(raw.get("output_tokens") or 0)
+    in_details = raw.get("input_tokens_details") or {}
+    out_details = raw.get("output_tokens_details") or {}
+    return TokenUsage(
+        input_tokens=inp,
+        cached_input_tokens=int(in_details.get("cached_tokens") or 0),
+        output_tokens=out,
+        reasoning_output_tokens=int(out_details.get("reasoning_tokens") or 0),
+        total_tokens=int(raw.get("total_tokens") or inp + out),
+    )
+
+
+def output_item(raw: Any) -> MessageItem | ReasoningItem | ToolCallItem | None:
+    """A finished output item as a transcript item; ``None`` for kinds lha does not keep."""
+    if not isinstance(raw, dict):
+        return None
+    kind = raw.get("type")
+    if kind == "message":
+        parts: list[InputText | OutputText | InputImage] = []
+        for p in raw.get("content") or []:
+            if isinstance(p, dict) and p.get("type") == "output_text":
+                parts.append(OutputText(text=str(p.get("text") or "")))
+            elif isinstance(p, dict) and p.get("type") == "refusal":
+                parts.append(OutputText(text=str(p.get("refusal") or "")))
+        return MessageItem(id=raw.get("id"), role="assistant", content=parts)
+    if kind == "reasoning":
+        summary = [
+            SummaryText(text=str(s.get("text") or ""))
+            for s in raw.get("summary") or []
+            if isinstance(s, dict)
+        ]
+        content = [
+            ReasoningText(text=str(c.get("text") or ""))
+            for c in raw.get("content") or []
+            if isinstance(c, dict)
+        ]
+        return ReasoningItem(
+            id=str(raw.get("id") or "reasoning"),
+            summary=summary,
+            content=content or None,
+            encrypted_content=raw.get("encrypted_content"),
+        )
+    if kind == "function_call":
+        call_id = str(raw.get("call_id") or raw.get("id") or "")
+        return ToolCallItem(
+            id=raw.get("id"),
+            call_id=call_id,
+            tool_name=str(raw.get("name") or ""),
+            payload=JsonArguments(arguments=str(raw.get("arguments") or "{}")),
+        )
+    return None
+
+
+_INCOMPLETE_REASONS = {"max_output_tokens": "length", "content_filter": "content_filter"}
+
+
+class ResponsesParser:
+    """Turns Responses API SSE events into ResponseEvents; ``done`` once the response ended."""
+
+    def __init__(self, endpoint: RuntimeEndpoint, api_key: str | None) -> None:
+        self._endpoint = endpoint
+        self._api_key = api_key
+        self.done = False
+        self._response_id: str | None = None
+        self._text: list[str] = []
+        self._message_done = False
+        self._saw_tool_call = False
+
+    def can_finish(self) -> bool:
+        """Whether a transport failure now still leaves a complete answer (never, here)."""
+        return self.done
+
+    def feed(self, event: str, data: str) -> list[ResponseEvent]:
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            raise errors_map.malformed(data) from None
+        if not isinstance(obj, dict):
+            raise errors_map.malformed(data)
+        kind = obj.get("type") or event
+        if kind == "response.output_text.delta":
+            delta = str(obj.get("delta") or "")
+            self._text.append(delta)
+            return [TextDelta(delta)] if delta else []
+        if kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
+            delta = str(obj.get("delta") or "")
+            return [ReasoningDelta(delta)] if delta else []
+        if kind == "response.output_item.done":
+            item = output_item(obj.get("item"))
+            if item is None:
+                return []
+            if isinstance(item, MessageItem):
+                self._message_done = True
+            elif isinstance(item, ToolCallItem):
+                self._saw_tool_call = True
+            return [OutputItemDone(item)]
+        if kind == "response.created":
+            self._remember_id(obj.get("response"))
+            return []
+        if kind in ("response.completed", "response.incomplete"):
+            return self._complete(obj.get("response"), kind)
+        if kind == "response.failed":
+            resp = obj.get("response") or {}
+            err = resp.get("error") or {} if isinstance(resp, dict) else {}
+            raise self._failure(err.get("code"), err.get("message"))
+        if kind == "error":
+            raise self._failure(obj.get("code"), obj.get("message"))
+        return []
+
+    def finish(self) -> list[ResponseEvent]:
+        """Called when the body ended: without ``response.completed`` the stream was cut."""
+        if not self.done:
+            raise errors_map.stream_cut(self._endpoint, "no response.completed")
+        return []
+
+    def _remember_id(self, resp: Any) -> None:
+        if isinstance(resp, dict) and resp.get("id"):
+            self._response_id = str(resp["id"])
+
+    def _complete(self, resp: Any, kind: str) -> list[ResponseEvent]:
+        self._remember_id(resp)
+        resp = resp if isinstance(resp, dict) else {}
+        events: list[ResponseEvent] = []
+        if self._text and not self._message_done:
+            # Some compatible servers stream text but never send output_item.done for it.
+            events.append(
+                OutputItemDone(
+                    MessageItem(role="assistant", content=[OutputText(text="".join(self._text))])
+                )
+            )
+        if kind == "response.incomplete":
+            reason = str((resp.get("incomplete_details") or {}).get("reason") or "incomplete")
+            finish: str = _INCOMPLETE_REASONS.get(reason, reason)
+        else:
+            finish = "tool_calls" if self._saw_tool_call else "stop"
+        events.append(Completed(self._response_id, parse_usage(resp.get("usage")), finish))
+        self.done = True
+        return events
+
+    def _failure(self, code: Any, message: Any) -> ProviderError:
+        return errors_map.in_stream_failure(
+            str(code) if code else None, str(message or ""), self._api_key
+        )

@@ -1,0 +1,33 @@
+"""Pytest fixtures for the scripted model server, registered by ``tests/conftest.py``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import pytest_asyncio
+
+from tests.support.scripted_server import ScriptedServer, serve_in_thread
+
+
+@pytest_asyncio.fixture
+async def scripted_server() -> AsyncIterator[ScriptedServer]:
+    """A started ScriptedServer on 127.0.0.1 in the test's event loop."""
+    async with ScriptedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def scripted_server_thread() -> Iterator[ScriptedServer]:
+    """A ScriptedServer on its own loop in a background thread, for synchronous tests."""
+    with serve_in_thread() as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def _fast_model_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Model-client retry backoff of 1 ms instead of ~200 ms, so fault tests stay fast.
+
+    Set through the environment so it also reaches ``lha`` run in a subprocess.
+    """
+    monkeypatch.setenv("LHA_RETRY_BASE_DELAY_MS", "1")
