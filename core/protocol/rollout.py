@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, Union
 
@@ -65,6 +67,7 @@ _ITEM_ADAPTER: TypeAdapter[RolloutItem] = TypeAdapter(RolloutItem)
 
 
 _set = object.__setattr__
+_PLAIN_STAMP = re.compile(r"^[0-9A-Za-z:.+\- ]*$")
 
 
 def _bare(cls: type[WireModel]) -> Any:
@@ -110,7 +113,10 @@ class RolloutLine(WireModel):
     def dump(self) -> str:
         """The line's JSON text, without the newline."""
         body = self.item.model_dump_json(exclude_none=True)
-        return '{"timestamp":"' + self.timestamp + '",' + body[1:]
+        stamp = self.timestamp
+        if not _PLAIN_STAMP.match(stamp):  # quotes, backslashes, control characters
+            stamp = json.dumps(stamp, ensure_ascii=False)[1:-1]
+        return '{"timestamp":"' + stamp + '",' + body[1:]
 
 
 def parse_rollout_item(data: object) -> RolloutItem:
