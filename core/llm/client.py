@@ -78,7 +78,7 @@ class ModelClient:
         self.endpoint = endpoint
         self._api_key = api_key or None
         self._owns_http = http is None
-        self._http = http if http is not None else httpx.AsyncClient(timeout=_timeout(endpoint))
+        self._http = http
         self._retry = retry if retry is not None else RetryPolicy()
 
     def __repr__(self) -> str:
@@ -87,8 +87,18 @@ class ModelClient:
 
     async def aclose(self) -> None:
         """Close the HTTP client if this object created it."""
-        if self._owns_http:
+        if self._owns_http and self._http is not None:
             await self._http.aclose()
+            self._http = None
+
+    def _client(self) -> httpx.AsyncClient:
+        """The HTTP client, created on first use: building one loads the CA bundle (~60 ms),
+        which start-up should not pay before a request is actually made. A plain-``http`` base
+        URL (a local server) involves no TLS, so it skips the CA bundle altogether."""
+        if self._http is None:
+            plain = self.endpoint.base_url.lower().startswith("http://")
+            self._http = httpx.AsyncClient(timeout=_timeout(self.endpoint), verify=not plain)
+        return self._http
 
     async def __aenter__(self) -> ModelClient:
         return self
@@ -175,7 +185,7 @@ class ModelClient:
         content_type = ""
         try:
             async with aconnect_sse(
-                self._http,
+                self._client(),
                 "POST",
                 url,
                 json=body,

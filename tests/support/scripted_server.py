@@ -124,7 +124,7 @@ class ScriptedServer:
         for w in list(self._writers):
             w.close()  # idle keep-alive handlers see EOF and end on their own
         if self._conns:
-            await asyncio.wait(list(self._conns), timeout=0.2)
+            await asyncio.wait(list(self._conns), timeout=0.05)
         for t in list(self._conns):
             t.cancel()  # the rest are stalled on purpose
         if self._conns:
