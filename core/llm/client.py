@@ -1,8 +1,9 @@
 """The streaming model client: one ``ModelRequest`` in, ``ResponseEvent``s out, retries inside.
 
     client = ModelClient(endpoint, api_key)
-    async for event in client.stream(request):
-        ...
+    async with contextlib.aclosing(client.stream(request)) as events:
+        async for event in events:
+            ...
     await client.aclose()
 
 Failures end as typed ``LhaError``s with one-line messages (see ``errors_map``). Retries follow
@@ -20,7 +21,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Protocol
@@ -136,7 +138,7 @@ class ModelClient:
 
     # -- streaming ------------------------------------------------------------------------
 
-    async def stream(self, request: ModelRequest) -> AsyncIterator[ResponseEvent]:
+    async def stream(self, request: ModelRequest) -> AsyncGenerator[ResponseEvent, None]:
         """Send ``request`` and yield its events, retrying transient failures.
 
         Raises an ``LhaError`` (``ProviderError`` or a subclass) when the request cannot succeed.
@@ -153,9 +155,12 @@ class ModelClient:
             yielded = False
             failure: _AttemptFailed | None = None
             try:
-                async for event in self._attempt(url, route, body, request.model):
-                    yielded = True
-                    yield event
+                # aclosing: a consumer that stops early (interrupt) closes the HTTP response now,
+                # not whenever the garbage collector finalises the generator.
+                async with aclosing(self._attempt(url, route, body, request.model)) as events:
+                    async for event in events:
+                        yielded = True
+                        yield event
                 return
             except _AttemptFailed as exc:
                 failure = exc
@@ -178,7 +183,7 @@ class ModelClient:
 
     async def _attempt(
         self, url: str, route: str, body: dict[str, Any], model: str
-    ) -> AsyncIterator[ResponseEvent]:
+    ) -> AsyncGenerator[ResponseEvent, None]:
         """One HTTP exchange. Every failure leaves as ``_AttemptFailed``."""
         parser = self._new_parser()
         got_response = False
@@ -238,12 +243,8 @@ class ModelClient:
                     errors_map.connect_error(self.endpoint, exc), "request"
                 ) from exc
             if not parser.can_finish():
-                reason = "the connection closed mid-answer"
-                if isinstance(exc, httpx.WriteError | httpx.UnsupportedProtocol):
-                    reason = errors_map.one_line(str(exc) or type(exc).__name__, 80)
-                raise _AttemptFailed(
-                    errors_map.stream_cut(self.endpoint, reason), "stream"
-                ) from exc
+                cut = errors_map.stream_cut(self.endpoint, "the connection closed mid-answer")
+                raise _AttemptFailed(cut, "stream") from exc
             # else: the answer was complete; only the tail (usage, [DONE]) was lost.
         try:
             events = parser.finish()  # the end of the body: complete, or a cut stream
