@@ -1,3 +1,5 @@
-"""Suite-wide fixtures live in tests/support; this file only registers them."""
+"""Suite-wide fixtures live in tests/support; this file only makes them visible to every test."""
 
-pytest_plugins = ["tests.support.fixtures"]
+from tests.support.fixtures import _fast_model_retries, scripted_server, scripted_server_thread
+
+__all__ = ["_fast_model_retries", "scripted_server", "scripted_server_thread"]

@@ -62,3 +62,8 @@ def test_base_delay_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     assert RetryPolicy().base_delay_s == 0.005
     monkeypatch.delenv("LHA_RETRY_BASE_DELAY_MS")
     assert RetryPolicy().base_delay_s == 0.2
+
+
+def test_the_suite_runs_with_fast_retries() -> None:
+    """tests/conftest.py's autouse fixture keeps every retry in every test (and subprocess) fast."""
+    assert RetryPolicy().base_delay_s == 0.001
