@@ -12,12 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-# core.protocol first: importing core.llm before it trips a cycle (core.llm -> tool_payload ->
-# core.protocol -> core.llm.tool_payload) while that package is half initialised.
-from core.protocol.session import ApprovalPolicy
-
-# isort: split
 from core.llm.endpoint import RuntimeEndpoint
+from core.protocol.session import ApprovalPolicy
 
 
 class McpServerConfig(BaseModel):

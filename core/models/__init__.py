@@ -4,6 +4,7 @@ from core.models.manager import ModelsManager
 from core.models.presets import (
     IDENTITIES,
     bundled_models,
+    fallback_metadata_warning,
     fallback_model_info,
     find_model,
     is_official_provider,
@@ -13,6 +14,7 @@ __all__ = [
     "IDENTITIES",
     "ModelsManager",
     "bundled_models",
+    "fallback_metadata_warning",
     "fallback_model_info",
     "find_model",
     "is_official_provider",

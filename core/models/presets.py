@@ -78,6 +78,14 @@ def fallback_model_info(slug: str) -> ModelInfo:
     )
 
 
+def fallback_metadata_warning(slug: str) -> str:
+    """The warning a turn shows when ``get_model_info`` had to use fallback metadata."""
+    return (
+        f"Model metadata for `{slug}` not found; using generic defaults (unknown context "
+        "window, no reasoning efforts). Pick a listed model with /model if this one misbehaves."
+    )
+
+
 IDENTITIES: tuple[IdentityMask, ...] = (
     IdentityMask(
         id="default",

@@ -18,7 +18,7 @@ from core.config import Config
 from core.errors import ConfigError, TryLockError
 from core.llm.catalog_strategy import CatalogRefreshStrategy as S
 from core.llm.endpoint import RuntimeEndpoint, built_in_providers
-from core.models import ModelsManager, bundled_models
+from core.models import ModelsManager, bundled_models, fallback_metadata_warning
 from core.protocol.models import ModelPreset
 from tests.support.scripted_server import ScriptedServer
 
@@ -406,6 +406,7 @@ async def test_unknown_model_gets_fallback_metadata(manager: ModelsManager, conf
     assert info.slug == "totally-unknown"
     assert info.used_fallback_model_metadata is True
     assert info.display_name == "totally-unknown"
+    assert "`totally-unknown`" in fallback_metadata_warning(info.slug)
 
 
 async def test_default_model_rules(
