@@ -157,8 +157,8 @@ class AuthManager:
 def resolve_api_key(provider: RuntimeEndpoint, auth_manager: AuthManager | None) -> str | None:
     """The key to send to ``provider``, or ``None`` when it needs none.
 
-    Order: the provider's ``env_key`` variable when set and non-blank; else, for a provider that
-    names an ``env_key`` or ``requires_auth``, the key saved by ``lha login``. When such a
+    Order: the provider's ``env_key`` variable when set and non-blank; else, for a provider with
+    ``requires_auth`` (OpenAI), the key saved by ``lha login``. When such a
     provider has neither, raise ``EnvVarError`` naming the variable to set. Providers with no
     ``env_key`` and no ``requires_auth`` (Ollama, LM Studio, the embedded model) need no key.
     """
@@ -168,7 +168,9 @@ def resolve_api_key(provider: RuntimeEndpoint, auth_manager: AuthManager | None)
             return value.strip()
     if not (provider.env_key or provider.requires_auth):
         return None
-    auth = auth_manager.auth() if auth_manager is not None else None
+    # The saved key is an OpenAI key: only providers that ask for it (requires_auth) get it, so
+    # a third-party server with an unset env_key never receives the user's OpenAI key.
+    auth = auth_manager.auth() if auth_manager is not None and provider.requires_auth else None
     if auth is not None:
         return auth.api_key
     raise EnvVarError(provider.env_key or DEFAULT_KEY_VAR, provider.env_key_instructions)

@@ -1,19 +1,117 @@
-"""The ``lha`` command line (filled in by the engine and TUI issues)."""
+"""The ``lha`` command line: the TUI by default, ``exec`` for scripts, and small helpers.
+
+Start-up speed is a feature: nothing heavy is imported until a command needs it. Every
+``LhaError`` ends as one line on stderr and an exit code, never a traceback.
+"""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import sys
+from collections.abc import Sequence
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
 
 
-def main(argv: list[str] | None = None) -> int:
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-m", "--model", help="model to use (overrides config.toml)")
+    parser.add_argument(
+        "-c",
+        "--config",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a config.toml key (value parsed as TOML; dotted keys allowed)",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON event per line")
+    parser.add_argument("-C", "--cd", dest="cwd", help="working directory of the thread")
+
+
+def build_parser() -> argparse.ArgumentParser:
     from core import __version__
 
-    args = sys.argv[1:] if argv is None else argv
-    if args and args[0] == "--version":
-        print(f"lha {__version__}")
-        return 0
-    print("usage: lha [--version]")
-    return 0
+    parser = argparse.ArgumentParser(
+        prog="lha",
+        description="A terminal workbench for coding-agent conversations.",
+    )
+    parser.add_argument("--version", action="version", version=f"lha {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    exec_p = sub.add_parser("exec", help="run one turn without the UI and print the result")
+    _add_common(exec_p)
+    exec_p.add_argument(
+        "args",
+        nargs=argparse.REMAINDER,
+        metavar="PROMPT",
+        help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) --at N PROMPT "
+        "(PROMPT '-' reads it from stdin)",
+    )
+
+    threads_p = sub.add_parser("threads", help="list past sessions, newest first")
+    threads_p.add_argument("--json", action="store_true")
+    threads_p.add_argument("-n", "--limit", type=int, default=50)
+
+    models_p = sub.add_parser("models", help="list the models of the configured provider")
+    models_p.add_argument("--json", action="store_true")
+    models_p.add_argument(
+        "--refresh", choices=["online", "offline", "online_if_uncached"], default="online"
+    )
+    models_p.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+
+    login_p = sub.add_parser("login", help="save an API key (read from stdin) in auth.json")
+    login_p.add_argument("--with-api-key", action="store_true", required=True)
+    sub.add_parser("logout", help="remove the saved API key")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return asyncio.run(_dispatch(parser, args))
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from core.errors import LhaError
+
+    try:
+        if args.command == "exec":
+            from tui.commands.exec_cmd import run_exec
+
+            return await run_exec(parser, args)
+        if args.command == "threads":
+            from tui.commands.threads_cmd import run_threads
+
+            return await run_threads(args)
+        if args.command == "models":
+            from tui.commands.models_cmd import run_models
+
+            return await run_models(args)
+        if args.command in ("login", "logout"):
+            from tui.commands.auth_cmd import run_login, run_logout
+
+            return run_login() if args.command == "login" else run_logout()
+        parser.print_help()
+        return EXIT_OK
+    except LhaError as err:
+        print(f"lha: {err}", file=sys.stderr)
+        return exit_code_for(err)
+
+
+def exit_code_for(err: BaseException) -> int:
+    """2 for what the user can fix in the command line or files, 1 for model/provider trouble."""
+    from core.errors import ConfigError, InvalidRequest, RolloutError, ThreadNotFound
+
+    if isinstance(err, ConfigError | InvalidRequest | RolloutError | ThreadNotFound):
+        return EXIT_BAD_INPUT
+    return EXIT_FAILED
 
 
 if __name__ == "__main__":

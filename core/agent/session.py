@@ -1,0 +1,107 @@
+"""One thread's mutable state: history, settings, rollout, token usage and pending answers.
+
+The Agent's submission loop and its turn task are the only writers; both run on one event loop,
+so plain attributes need no locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from core.agent.turn_context import TurnContext
+from core.protocol.events import Event, EventMsg, TokenUsage, TokenUsageInfo
+from core.protocol.ids import ThreadId
+from core.protocol.items import TranscriptItem
+from core.protocol.ops import DynamicToolResponse, ReviewDecision
+from core.protocol.rollout import EventRecord, RolloutItem, TranscriptRecord
+from core.protocol.session import DynamicToolSpec, SessionSource
+
+if TYPE_CHECKING:
+    from core.auth import AuthManager
+    from core.llm.client import ModelClient
+    from core.rollout.recorder import RolloutRecorder
+
+log = logging.getLogger("lha.agent")
+
+
+@dataclass
+class Session:
+    thread_id: ThreadId
+    turn_context: TurnContext
+    recorder: RolloutRecorder
+    auth_manager: AuthManager
+    base_instructions: str
+    source: SessionSource
+    events: asyncio.Queue[Event]
+    history: list[TranscriptItem] = field(default_factory=list)
+    dynamic_tools: list[DynamicToolSpec] = field(default_factory=list)
+    initial_context_recorded: bool = False
+    skills_section: str | None = None
+    total_usage: TokenUsage = field(default_factory=TokenUsage)
+    pending_dynamic: dict[str, asyncio.Future[DynamicToolResponse]] = field(default_factory=dict)
+    pending_approvals: dict[str, asyncio.Future[ReviewDecision]] = field(default_factory=dict)
+    warned_fallback_models: set[str] = field(default_factory=set)
+    skill_injector: Callable[[str], list[TranscriptItem]] | None = None
+    _client: ModelClient | None = field(default=None, repr=False)
+    _client_key: tuple[str, str | None] | None = field(default=None, repr=False)
+
+    def emit(self, sub_id: str, msg: EventMsg) -> None:
+        """Send an event to the client, recording it when it is worth replaying."""
+        self.events.put_nowait(Event(id=sub_id, msg=msg))
+        self.recorder.record_items([EventRecord(payload=msg)])
+
+    def record(self, items: list[TranscriptItem]) -> None:
+        """Append to what the model sees and to the rollout."""
+        self.history.extend(items)
+        self.recorder.record_items([TranscriptRecord(payload=item) for item in items])
+
+    def record_rollout_only(self, items: list[RolloutItem]) -> None:
+        self.recorder.record_items(items)
+
+    def seed_token_usage(self, info: TokenUsageInfo | None) -> None:
+        if info is not None:
+            self.total_usage = info.total_token_usage
+
+    def token_info(self) -> TokenUsageInfo | None:
+        """The running totals, or None before the provider reported any usage."""
+        if self.total_usage == TokenUsage():
+            return None
+        return TokenUsageInfo(
+            total_token_usage=self.total_usage,
+            last_token_usage=TokenUsage(),
+            model_context_window=self.turn_context.model_context_window,
+        )
+
+    def add_usage(self, usage: TokenUsage) -> TokenUsageInfo:
+        self.total_usage = self.total_usage.plus(usage)
+        return TokenUsageInfo(
+            total_token_usage=self.total_usage,
+            last_token_usage=usage,
+            model_context_window=self.turn_context.model_context_window,
+        )
+
+    def model_client(self) -> ModelClient:
+        """The HTTP client for this thread's provider, made at the first turn (key checked then)."""
+        from core.auth import resolve_api_key
+        from core.llm.client import ModelClient
+
+        provider = self.turn_context.provider
+        api_key = resolve_api_key(provider, self.auth_manager)
+        key = (provider.base_url, api_key)
+        if self._client is None or self._client_key != key:
+            self._client = ModelClient(provider, api_key)
+            self._client_key = key
+        return self._client
+
+    async def close(self) -> None:
+        for dynamic in self.pending_dynamic.values():
+            dynamic.cancel()
+        for approval in self.pending_approvals.values():
+            approval.cancel()
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None

@@ -1,0 +1,161 @@
+"""Preparing a thread's session: model, settings, rollout file and history, before its task runs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core import __version__
+from core.agent.git_info import collect_git_info
+from core.agent.history import last_token_info, last_turn_context, reconstruct_history
+from core.agent.session import Session
+from core.agent.skill_injection import make_skill_injector, skills_section_for
+from core.agent.turn_context import TurnContext
+from core.assets import read_asset_text
+from core.llm.catalog_strategy import CatalogRefreshStrategy
+from core.protocol.events import Event, EventMsg, SessionConfigured, Warning
+from core.protocol.history import InitialHistory
+from core.protocol.ids import ThreadId
+from core.protocol.rollout import SessionMetaRecord, utc_timestamp
+from core.protocol.session import BaseInstructions, DynamicToolSpec, SessionMeta, SessionSource
+
+if TYPE_CHECKING:
+    from core.auth import AuthManager
+    from core.config import Config
+    from core.models_manager import ModelsManager
+    from core.rollout.recorder import RolloutRecorder
+    from core.skills import SkillsManager
+
+log = logging.getLogger("lha.agent")
+
+
+def _history_base_instructions(history: InitialHistory) -> str | None:
+    for item in history.items:
+        if isinstance(item, SessionMetaRecord) and item.payload.base_instructions is not None:
+            return item.payload.base_instructions.text
+    return None
+
+
+async def _resolve_model(
+    config: Config, models_manager: ModelsManager, previous_model: str | None
+) -> str:
+    """Explicit model, else the resumed thread's last model, else the catalog's default."""
+    if config.model:
+        return config.model
+    if previous_model:
+        return previous_model
+    return await models_manager.get_default_model(None, config, CatalogRefreshStrategy.OFFLINE)
+
+
+async def build_session(
+    config: Config,
+    auth_manager: AuthManager,
+    models_manager: ModelsManager,
+    skills_manager: SkillsManager,
+    history: InitialHistory,
+    source: SessionSource,
+    dynamic_tools: list[DynamicToolSpec],
+) -> tuple[Session, list[EventMsg]]:
+    """The new session and the events that open its event stream (session_configured first)."""
+    items = history.get_rollout_items()
+    previous = last_turn_context(items)
+    model = await _resolve_model(config, models_manager, previous.model if previous else None)
+    info = await models_manager.get_model_info(model, config)
+    cwd = Path(config.cwd)
+    turn_context = TurnContext(
+        model=model,
+        model_provider_id=config.model_provider_id,
+        provider=config.model_provider,
+        cwd=cwd,
+        approval_policy=config.approval_policy,
+        effort=config.model_reasoning_effort,
+        model_context_window=info.context_window,
+    )
+    base_instructions = (
+        config.base_instructions
+        or _history_base_instructions(history)
+        or read_asset_text("base_instructions.md")
+    )
+    thread_id = history.thread_id if history.kind == "resumed" else ThreadId.new()
+    assert thread_id is not None
+    recorder = await _open_recorder(
+        config, history, thread_id, source, base_instructions, dynamic_tools
+    )
+    events: asyncio.Queue[Event] = asyncio.Queue()
+    skills = await asyncio.to_thread(skills_manager.skills_for_cwd, cwd)
+    session = Session(
+        thread_id=thread_id,
+        turn_context=turn_context,
+        recorder=recorder,
+        auth_manager=auth_manager,
+        base_instructions=base_instructions,
+        source=source,
+        events=events,
+        history=reconstruct_history(items),
+        dynamic_tools=list(dynamic_tools),
+        initial_context_recorded=history.kind != "new",
+        skills_section=skills_section_for(skills.skills),
+        skill_injector=make_skill_injector(skills.skills),
+    )
+    session.seed_token_usage(last_token_info(items))
+    configured = SessionConfigured(
+        thread_id=thread_id,
+        forked_from_id=history.forked_from_id(),
+        model=model,
+        model_provider_id=config.model_provider_id,
+        cwd=str(cwd),
+        rollout_path=str(recorder.rollout_path),
+        initial_messages=history.get_event_msgs(),
+    )
+    first: list[EventMsg] = [configured]
+    if previous is not None and previous.model != model:
+        first.append(
+            Warning(message=f"this thread was recorded with model {previous.model}; now {model}")
+        )
+    if info.used_fallback_model_metadata:
+        first.append(
+            Warning(
+                message=f"model {model!r} is not in the catalog; using default limits "
+                "(run `lha models` to see the known models)"
+            )
+        )
+    for error in skills.errors:
+        first.append(Warning(message=f"skill not loaded: {error}"))
+    return session, first
+
+
+async def _open_recorder(
+    config: Config,
+    history: InitialHistory,
+    thread_id: ThreadId,
+    source: SessionSource,
+    base_instructions: str,
+    dynamic_tools: list[DynamicToolSpec],
+) -> RolloutRecorder:
+    from core.rollout.recorder import RolloutRecorder
+
+    if history.kind == "resumed":
+        assert history.rollout_path is not None
+        return RolloutRecorder.resume(history.rollout_path)
+    cwd = Path(config.cwd)
+    meta = SessionMeta(
+        id=thread_id,
+        timestamp=utc_timestamp(),
+        cwd=str(cwd),
+        originator="lha",
+        cli_version=__version__,
+        source=source,
+        model_provider=config.model_provider_id,
+        base_instructions=BaseInstructions(text=base_instructions),
+        dynamic_tools=list(dynamic_tools) or None,
+        forked_from_id=history.forked_from_id(),
+        git=await asyncio.to_thread(collect_git_info, cwd),
+    )
+    forked = history.kind == "forked"
+    recorder = RolloutRecorder.create(Path(config.lha_home), thread_id, meta, materialize=forked)
+    if forked:
+        recorder.record_items(history.get_rollout_items())
+        await recorder.flush()
+    return recorder

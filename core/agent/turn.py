@@ -1,0 +1,159 @@
+"""One turn: user input in, model sampling (and tool calls) until the model stops, events out."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from core.agent.initial_context import build_initial_context
+from core.agent.session import Session
+from core.agent.tools import run_tool_calls, tool_specs
+from core.errors import LhaError
+from core.llm.request import ModelRequest
+from core.llm.response_events import (
+    Completed,
+    OutputItemDone,
+    ReasoningDelta,
+    Retrying,
+    TextDelta,
+)
+from core.protocol.events import (
+    AgentMessage,
+    AgentMessageDelta,
+    AgentReasoning,
+    AgentReasoningDelta,
+    ErrorEvent,
+    TaskComplete,
+    TaskStarted,
+    TokenCount,
+    TokenUsage,
+    UserMessageEvent,
+    Warning,
+)
+from core.protocol.items import (
+    ContentItem,
+    InputImage,
+    InputText,
+    MessageItem,
+    ReasoningItem,
+    ToolCallItem,
+    TranscriptItem,
+)
+from core.protocol.ops import ImageInput, UserInputItem
+from core.protocol.rollout import TurnContextRecord
+
+log = logging.getLogger("lha.agent")
+
+MAX_SAMPLING_ROUNDS = 64
+"""A model that keeps calling tools forever is stopped after this many requests in one turn."""
+
+
+def user_input_to_message(items: list[UserInputItem]) -> MessageItem:
+    content: list[ContentItem] = []
+    for item in items:
+        if isinstance(item, ImageInput):
+            content.append(InputImage(image_url=item.image_url))
+        else:
+            content.append(InputText(text=item.text))
+    return MessageItem(role="user", content=content)
+
+
+async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) -> None:
+    """Run a whole turn; provider failures end it with an ``error`` event, never an exception."""
+    session.emit(
+        sub_id, TaskStarted(model_context_window=session.turn_context.model_context_window)
+    )
+    if not session.initial_context_recorded:
+        session.record(list(build_initial_context(session.turn_context, session.skills_section)))
+        session.initial_context_recorded = True
+    session.recorder.persist()
+    user_item = user_input_to_message(items)
+    session.record([*session_skill_injections(session, user_item), user_item])
+    images = [part.image_url for part in user_item.content if isinstance(part, InputImage)]
+    session.emit(sub_id, UserMessageEvent(message=user_item.text(), images=images or None))
+    session.record_rollout_only([TurnContextRecord(payload=session.turn_context.to_item())])
+    try:
+        last_message = await _sample_until_done(session, sub_id)
+    except LhaError as err:
+        await _flush_rollout(session, sub_id)
+        session.emit(sub_id, ErrorEvent(message=str(err)))
+        return
+    await _flush_rollout(session, sub_id)
+    session.emit(sub_id, TaskComplete(last_agent_message=last_message))
+
+
+async def _flush_rollout(session: Session, sub_id: str) -> None:
+    """Put the turn on disk before announcing its end, so a fork or resume right after sees it."""
+    try:
+        await session.recorder.flush()
+    except LhaError as err:
+        session.emit(sub_id, Warning(message=f"the rollout could not be saved: {err}"))
+
+
+def session_skill_injections(session: Session, user_item: MessageItem) -> list[TranscriptItem]:
+    """``<skill>`` messages for the skills named with ``$name`` in the user's text."""
+    if session.skill_injector is None:
+        return []
+    return session.skill_injector(user_item.text())
+
+
+async def _sample_until_done(session: Session, sub_id: str) -> str | None:
+    last_message: str | None = None
+    for _ in range(MAX_SAMPLING_ROUNDS):
+        done_items, message = await _sample_once(session, sub_id)
+        if message is not None:
+            last_message = message
+        calls = [item for item in done_items if isinstance(item, ToolCallItem)]
+        if not calls:
+            return last_message
+        outputs = await run_tool_calls(session, sub_id, calls)
+        session.record(list(outputs))
+    session.emit(sub_id, Warning(message=f"stopped after {MAX_SAMPLING_ROUNDS} tool rounds"))
+    return last_message
+
+
+async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptItem], str | None]:
+    """One model request. Items are recorded only when the response completed."""
+    context = session.turn_context
+    request = ModelRequest(
+        model=context.model,
+        instructions=session.base_instructions,
+        input=list(session.history),
+        tools=tool_specs(session),
+        effort=context.effort,
+    )
+    done: list[TranscriptItem] = []
+    usage: TokenUsage | None = None
+    client = session.model_client()
+    async with contextlib.aclosing(client.stream(request)) as stream:
+        async for event in stream:
+            if isinstance(event, TextDelta):
+                session.emit(sub_id, AgentMessageDelta(delta=event.text))
+            elif isinstance(event, ReasoningDelta):
+                session.emit(sub_id, AgentReasoningDelta(delta=event.text))
+            elif isinstance(event, OutputItemDone):
+                done.append(event.item)
+            elif isinstance(event, Retrying):
+                done.clear()
+                session.emit(
+                    sub_id,
+                    Warning(
+                        message=f"reconnecting to the model ({event.reason}); "
+                        f"attempt {event.attempt}, partial output discarded"
+                    ),
+                )
+            elif isinstance(event, Completed):
+                usage = event.usage
+    message: str | None = None
+    for item in done:
+        session.record([item])
+        if isinstance(item, ReasoningItem):
+            text = "\n".join(part.text for part in item.summary)
+            if text:
+                session.emit(sub_id, AgentReasoning(text=text))
+        elif isinstance(item, MessageItem) and item.role == "assistant":
+            message = item.text()
+            session.emit(sub_id, AgentMessage(message=message))
+    info = session.add_usage(usage) if usage is not None else session.token_info()
+    session.emit(sub_id, TokenCount(info=info))
+    return done, message

@@ -1,0 +1,170 @@
+"""Resume keeps the id and the file; a fork sends exactly the kept history, leaving its source."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from core.agent.initial_context import build_initial_context
+from core.agent.turn_context import TurnContext
+from core.errors import InvalidRequest, RolloutError
+from core.protocol.history import InitialHistory
+from core.protocol.items import MessageItem, OutputText, TranscriptItem
+from core.protocol.rollout import TranscriptRecord
+from core.rollout.truncation import truncate_before_nth_user_message
+from tests.support.agent_harness import completed, make_harness, run_turn
+from tests.support.scripted_server import Reply, ScriptedServer
+
+
+def _msg(role: str, text: str) -> MessageItem:
+    return MessageItem(role=role, content=[OutputText(text=text)])  # type: ignore[arg-type]
+
+
+def test_ignores_session_prefix_messages_when_truncating(tmp_path: Path) -> None:
+    """The seed's test, against the real initial context."""
+    (tmp_path / "AGENTS.md").write_text("Be brief.")
+    from core.llm.endpoint import RuntimeEndpoint
+
+    context = TurnContext(
+        model="gpt-test",
+        model_provider_id="test",
+        provider=RuntimeEndpoint(name="t", base_url="http://127.0.0.1:9/v1"),
+        cwd=tmp_path,
+    )
+    items: list[TranscriptItem] = list(build_initial_context(context))
+    prefix_len = len(items)
+    assert prefix_len >= 2
+    items += [
+        _msg("user", "feature request"),
+        _msg("assistant", "ack"),
+        _msg("user", "second question"),
+        _msg("assistant", "answer"),
+    ]
+    rollout = [TranscriptRecord(payload=item) for item in items]
+    truncated = truncate_before_nth_user_message(InitialHistory.forked(rollout), 1)
+    got = [item.model_dump(mode="json") for item in truncated.get_rollout_items()]
+    expected = [
+        TranscriptRecord(payload=i).model_dump(mode="json") for i in items[: prefix_len + 2]
+    ]
+    assert got == expected
+
+
+async def _two_turn_thread(tmp_path: Path, server: ScriptedServer, wire_api: str = "chat"):  # type: ignore[no-untyped-def]
+    h = make_harness(tmp_path, server, wire_api)  # type: ignore[arg-type]
+    new = await h.manager.start_thread(h.config)
+    server.enqueue(Reply.text("answer one"), Reply.text("answer two"))
+    await run_turn(new.thread, "question one")
+    await run_turn(new.thread, "question two")
+    return h, new
+
+
+@pytest.mark.parametrize("wire_api", ["chat", "responses"])
+async def test_fork_sends_exactly_the_kept_history(
+    tmp_path: Path, scripted_server: ScriptedServer, wire_api: str
+) -> None:
+    h, source = await _two_turn_thread(tmp_path, scripted_server, wire_api)
+    source_path = source.thread.rollout_path
+    await h.manager.remove_and_close_all_threads()
+    assert source_path is not None
+    before = source_path.read_bytes()
+    first_request = scripted_server.bodies()[0]
+
+    forked = await h.manager.fork_thread(1, h.config, source_path)
+    assert forked.thread_id != source.thread_id
+    assert forked.session_configured.forked_from_id == source.thread_id
+    fork_path = forked.thread.rollout_path
+    assert fork_path is not None and fork_path.exists(), "a fork's file exists at once"
+    replay = [m.type for m in forked.session_configured.initial_messages or []]
+    assert "user_message" in replay and "agent_message" in replay
+
+    scripted_server.enqueue(Reply.text("forked answer"))
+    events = await run_turn(forked.thread, "question two, rephrased")
+    assert completed(events).last_agent_message == "forked answer"
+    body = scripted_server.last_body()
+    key = "messages" if wire_api == "chat" else "input"
+    sent = body[key]
+    kept = first_request[key][:] + (
+        [{"role": "assistant", "content": "answer one"}] if wire_api == "chat" else []
+    )
+    if wire_api == "chat":
+        assert sent[: len(kept)] == kept
+        assert len(sent) == len(kept) + 1
+    else:
+        assert sent[: len(first_request[key])] == first_request[key]
+        assert len(sent) == len(first_request[key]) + 2
+    assert "question two, rephrased" in json.dumps(sent[-1])
+    assert 'question two"' not in json.dumps(sent)
+    assert source_path.read_bytes() == before, "a fork never touches its source"
+
+    await h.manager.remove_and_close_all_threads()
+    head = json.loads(fork_path.read_text().splitlines()[0])
+    assert head["type"] == "session_meta"
+    assert head["payload"]["forked_from_id"] == str(source.thread_id)
+
+
+async def test_fork_past_the_end_is_a_new_empty_thread(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h, source = await _two_turn_thread(tmp_path, scripted_server)
+    path = source.thread.rollout_path
+    assert path is not None
+    await h.manager.remove_and_close_all_threads()
+    fresh = await h.manager.fork_thread(2, h.config, path)
+    assert fresh.session_configured.forked_from_id is None
+    assert fresh.session_configured.initial_messages is None
+    scripted_server.enqueue(Reply.text("hello"))
+    await run_turn(fresh.thread, "start over")
+    sent = json.dumps(scripted_server.last_body()["messages"])
+    assert "question one" not in sent
+    await h.manager.remove_and_close_all_threads()
+
+
+async def test_negative_fork_index_is_a_clear_error(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h, source = await _two_turn_thread(tmp_path, scripted_server)
+    path = source.thread.rollout_path
+    assert path is not None
+    with pytest.raises(InvalidRequest) as err:
+        await h.manager.fork_thread(-1, h.config, path)
+    assert "\n" not in str(err.value)
+    await h.manager.remove_and_close_all_threads()
+
+
+async def test_resume_keeps_id_and_appends_to_the_same_file(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h, source = await _two_turn_thread(tmp_path, scripted_server)
+    path = source.thread.rollout_path
+    assert path is not None
+    await h.manager.remove_and_close_all_threads()
+    lines_before = path.read_text().splitlines()
+
+    resumed = await h.manager.resume_thread_from_rollout(h.config, path, h.manager.auth_manager())
+    assert resumed.thread_id == source.thread_id
+    assert resumed.thread.rollout_path == path
+    replay = [m.type for m in resumed.session_configured.initial_messages or []]
+    assert replay.count("user_message") == 2
+    scripted_server.enqueue(Reply.text("answer three"))
+    await run_turn(resumed.thread, "question three")
+    sent = json.dumps(scripted_server.last_body()["messages"])
+    assert "question one" in sent and "answer two" in sent
+    await h.manager.remove_and_close_all_threads()
+    lines_after = path.read_text().splitlines()
+    assert lines_after[: len(lines_before)] == lines_before
+    assert len(lines_after) > len(lines_before)
+    assert sum(1 for line in lines_after if '"session_meta"' in line) == 1
+    assert list(path.parent.iterdir()) == [path]
+
+
+async def test_resume_of_a_corrupt_rollout_is_a_clear_error(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h = make_harness(tmp_path, scripted_server)
+    bad = tmp_path / "rollout-bad.jsonl"
+    bad.write_text("not json at all\n")
+    with pytest.raises(RolloutError) as err:
+        await h.manager.resume_thread_from_rollout(h.config, bad, h.manager.auth_manager())
+    assert str(bad) in str(err.value) and "\n" not in str(err.value)

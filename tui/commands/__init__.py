@@ -1,0 +1,1 @@
+"""The non-interactive ``lha`` commands (exec, threads, models, login, logout)."""

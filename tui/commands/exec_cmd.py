@@ -1,0 +1,137 @@
+"""``lha exec``: one turn on a new, resumed or forked thread, printed for people or scripts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import InvalidRequest
+from tui.commands.event_printer import EventPrinter, HumanPrinter, JsonPrinter
+
+if TYPE_CHECKING:
+    from core.agent.thread_manager import NewThread, ThreadManager
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def _sub_parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog, add_help=True)
+    parser.add_argument("-m", "--model")
+    parser.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("-C", "--cd", dest="cwd")
+    return parser
+
+
+def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
+    """Split ``exec``'s remainder into mode (new/resume/fork), target, index and prompt."""
+    rest = list(args.args)
+    mode = "new"
+    if rest and rest[0] in ("resume", "fork"):
+        mode = rest.pop(0)
+    if mode == "resume":
+        parser = _sub_parser("lha exec resume")
+        parser.add_argument("--last", action="store_true", help="the newest session")
+        parser.add_argument("target", nargs="?", help="thread id or rollout path")
+        parser.add_argument("prompt", nargs="?")
+        ns = parser.parse_intermixed_args(rest)
+        if ns.last and ns.target is not None and ns.prompt is None:
+            ns.prompt, ns.target = ns.target, None
+    elif mode == "fork":
+        parser = _sub_parser("lha exec fork")
+        parser.add_argument("target", help="thread id or rollout path")
+        parser.add_argument(
+            "--at", type=int, required=True, help="fork before the N-th user message (0-based)"
+        )
+        parser.add_argument("prompt", nargs="?")
+        ns = parser.parse_intermixed_args(rest)
+        ns.last = False
+    else:
+        parser = _sub_parser("lha exec")
+        parser.add_argument("prompt", nargs="?")
+        ns = parser.parse_intermixed_args(rest)
+        ns.target, ns.last = None, False
+    ns.mode = mode
+    ns.json = ns.json or args.json
+    ns.model = ns.model or args.model
+    ns.cwd = ns.cwd or args.cwd
+    ns.overrides = [*args.overrides, *ns.overrides]
+    return ns
+
+
+def read_prompt(prompt: str | None) -> str:
+    if prompt is None or prompt == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise InvalidRequest('give a prompt: `lha exec "your request"` (or `-` for stdin)')
+        prompt = sys.stdin.read()
+    if not prompt.strip():
+        raise InvalidRequest("the prompt is empty; say what the agent should do")
+    return prompt
+
+
+async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    from core.agent.thread_manager import ThreadManager
+    from core.auth import AuthManager
+    from core.config import Config
+    from core.protocol.session import SessionSource
+    from tui.commands.targets import resolve_rollout
+
+    ns = parse_exec_args(args)
+    prompt = read_prompt(ns.prompt)
+    if ns.mode == "fork" and ns.at < 0:
+        raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
+    config = Config.load(
+        cwd=Path(ns.cwd) if ns.cwd else None, overrides=ns.overrides, model=ns.model
+    )
+    printer: EventPrinter = JsonPrinter() if ns.json else HumanPrinter()
+    for warning in config.warnings:
+        printer.warn(warning)
+    auth = AuthManager(config.lha_home)
+    manager = ThreadManager(
+        config.lha_home, auth, config.model_provider_id, config.model_provider, SessionSource.EXEC
+    )
+    if ns.mode == "new":
+        new = await manager.start_thread(config)
+    else:
+        path = await resolve_rollout(config.lha_home, ns.target, last=ns.last)
+        if ns.mode == "resume":
+            new = await manager.resume_thread_from_rollout(config, path, auth)
+        else:
+            new = await manager.fork_thread(ns.at, config, path)
+    return await drive_one_turn(manager, new, prompt, printer)
+
+
+async def drive_one_turn(
+    manager: ThreadManager, new: NewThread, prompt: str, printer: EventPrinter
+) -> int:
+    """Submit the prompt, print events until the turn ends, then shut the thread down."""
+    from core.protocol.events import (
+        ErrorEvent,
+        ShutdownComplete,
+        TaskComplete,
+        TurnAbortedEvent,
+    )
+    from core.protocol.ops import Shutdown, UserInput
+
+    thread = new.thread
+    printer.session_configured(new.session_configured)
+    await thread.submit(UserInput.text(prompt))
+    outcome = EXIT_FAILED
+    while True:
+        event = await thread.next_event()
+        printer.event(event)
+        if isinstance(event.msg, TaskComplete):
+            outcome = EXIT_OK
+            break
+        if isinstance(event.msg, ErrorEvent | TurnAbortedEvent):
+            break
+    await thread.submit(Shutdown())
+    while True:
+        event = await thread.next_event()
+        printer.event(event)
+        if isinstance(event.msg, ShutdownComplete):
+            break
+    await manager.remove_thread(new.thread_id)
+    return outcome
