@@ -64,7 +64,12 @@ class _Candidate(NamedTuple):
     key: str
     """Filename stamp (created) or mtime ``...ssssss.ffffffZ`` (updated); sorts like time."""
     thread_id: str
-    path: Path
+    path_text: str
+    """A str, not a Path: building 10,000 Path objects costs more than the whole first page."""
+
+    @property
+    def path(self) -> Path:
+        return Path(self.path_text)
 
     @property
     def cursor(self) -> str:
@@ -128,7 +133,7 @@ def _rollouts_in(folder: Path) -> list[_Candidate]:
                     continue
                 parsed = parse_rollout_file_name(name)
                 if parsed is not None and entry.is_file():
-                    found.append(_Candidate(parsed.stamp, parsed.thread_id, Path(entry.path)))
+                    found.append(_Candidate(parsed.stamp, parsed.thread_id, entry.path))
     except OSError:
         return []
     return found
@@ -144,9 +149,9 @@ def _iter_created(root: Path, after: tuple[str, str] | None) -> Iterator[_Candid
             yield candidate
 
 
-def _mtime_key(path: Path) -> str | None:
+def _mtime_key(path: str) -> str | None:
     try:
-        mtime_ns = path.stat().st_mtime_ns
+        mtime_ns = os.stat(path).st_mtime_ns
     except OSError:
         return None
     moment = datetime.fromtimestamp(mtime_ns // 1000 / 1_000_000, UTC)
@@ -157,7 +162,7 @@ def _iter_updated(root: Path, after: tuple[str, str] | None) -> Iterator[_Candid
     stamped: list[_Candidate] = []
     for _date, folder in _day_folders(root, None):
         for candidate in _rollouts_in(folder):
-            key = _mtime_key(candidate.path)
+            key = _mtime_key(candidate.path_text)
             if key is not None:
                 stamped.append(candidate._replace(key=key))
             if len(stamped) >= MAX_SCAN_FILES:

@@ -10,6 +10,7 @@ skipped and counted in ONE warning; a missing or empty file, or one without ``se
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from core.errors import RolloutError
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
-from core.protocol.rollout import RolloutItem, RolloutLine, SessionMetaRecord
+from core.protocol.rollout import RolloutItem, SessionMetaRecord, parse_stamped_item
 
 log = logging.getLogger("lha.rollout")
 
@@ -58,6 +59,24 @@ class LoadedRollout:
     report: RolloutReadReport
 
 
+def _promote_young_objects() -> None:
+    """Move every object the collector tracks to its oldest generation, in O(1).
+
+    Parsing allocates millions of small, long-lived, acyclic objects (about 13 per line). The
+    cyclic GC would scan them in generation 0, again in generation 1, and once more in each full
+    collection, which cut loading speed by 3-4x (measured: 25 MB/s instead of 90+ on 100 MB).
+    So the GC is paused for one parse slice at a time (no await inside, so no other code runs
+    meanwhile), and what the slice made is promoted straight to the oldest generation:
+    ``freeze()`` moves everything into the permanent generation and ``unfreeze()`` moves it all
+    back into the oldest one. Nothing is leaked; garbage cycles that other code left in the young
+    generations are merely collected at the next full collection instead of a little earlier.
+    Skipped when someone else uses ``gc.freeze()`` (e.g. before a fork), so as not to undo it.
+    """
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
+
+
 class _LineParser:
     """Parses a rollout's lines incrementally so the caller can yield between slices."""
 
@@ -80,10 +99,20 @@ class _LineParser:
 
     def parse_slice(self, budget: int) -> None:
         """Parse lines until about ``budget`` bytes have been consumed or the file ends."""
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            self._parse_slice(budget)
+        finally:
+            if gc_was_enabled:
+                _promote_young_objects()
+                gc.enable()
+
+    def _parse_slice(self, budget: int) -> None:
         lines = self.lines
         last = len(lines) - 1
         items = self.items
-        parse = RolloutLine.parse
+        parse = parse_stamped_item
         index = self.next_index
         spent = 0
         while index <= last and spent < budget:
@@ -94,7 +123,7 @@ class _LineParser:
                 continue
             self.non_blank += 1
             try:
-                item = parse(raw).item
+                item = parse(raw)[1]
             except (ValueError, RecursionError):
                 if index - 1 == last and self.last_may_be_torn:
                     self.torn = True

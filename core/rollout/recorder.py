@@ -20,8 +20,14 @@ from typing import Literal
 from core.errors import RolloutError
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
-from core.protocol.rollout import RolloutItem, RolloutLine, SessionMetaRecord, utc_timestamp
-from core.protocol.session import SessionMeta, SessionSource
+from core.protocol.rollout import (
+    CompactedRecord,
+    RolloutItem,
+    RolloutLine,
+    SessionMetaRecord,
+    utc_timestamp,
+)
+from core.protocol.session import CompactedItem, SessionMeta, SessionSource
 from core.rollout import listing, reader
 from core.rollout.paths import ensure_private_dir, open_private_append, rollout_path_for, write_all
 from core.rollout.policy import is_persisted_item
@@ -29,8 +35,21 @@ from core.rollout.policy import is_persisted_item
 log = logging.getLogger("lha.rollout")
 
 
-def _encode(items: Sequence[RolloutItem], timestamp: str) -> list[str]:
-    return [RolloutLine.model_construct(timestamp=timestamp, item=item).dump() for item in items]
+def _encode(items: Sequence[RolloutItem], timestamp: str) -> list[bytes]:
+    """Each item as ``RolloutLine(timestamp, item).dump()`` in UTF-8, made straight as bytes.
+
+    Serialising through the model's Rust serializer to bytes (no str round trip) is the bulk of
+    a fork's cost: 5,000 lines take about 20 ms.
+    """
+    head = RolloutLine.dump_item(timestamp, _PROBE)[: -len(_PROBE_BODY)].encode()
+    return [
+        head + type(item).__pydantic_serializer__.to_json(item, exclude_none=True)[1:]
+        for item in items
+    ]
+
+
+_PROBE = CompactedRecord(payload=CompactedItem(message=""))
+_PROBE_BODY = _PROBE.model_dump_json(exclude_none=True)[1:]
 
 
 def _open_for_append(path: Path, create_parents: bool) -> int:
@@ -59,7 +78,7 @@ class RolloutRecorder:
         self._materialized = materialized
         """True once the file exists (resume) or has been created by the writer."""
         self._persist_requested = persist
-        self._pending: list[str] = []
+        self._pending: list[bytes] = []
         """Encoded lines not yet handed to the writer (all of them, before ``persist()``)."""
         self._queued = 0
         """Lines handed to the writer so far."""
@@ -228,8 +247,8 @@ class RolloutRecorder:
             if self._closed and not self._pending:
                 return
 
-    async def _write(self, batch: list[str]) -> None:
-        data = ("\n".join(batch) + "\n").encode()
+    async def _write(self, batch: list[bytes]) -> None:
+        data = b"\n".join(batch) + b"\n"
         try:
             if self._fd is None:
                 self._fd = await asyncio.to_thread(

@@ -30,10 +30,13 @@ def truncate_rollout_before_nth_user_message_from_start(
     """Items strictly before the n-th (0-based) real user message; ``[]`` when n is out of range."""
     if n < 0:
         raise InvalidRequest(f"cannot fork before user message {n}: the index must be 0 or more")
-    positions = user_message_positions(items)
-    if n >= len(positions):
-        return []
-    return list(items[: positions[n]])
+    seen = 0
+    for index, item in enumerate(items):
+        if isinstance(item, TranscriptRecord) and is_real_user_message(item.payload):
+            if seen == n:
+                return list(items[:index])
+            seen += 1
+    return []
 
 
 def truncate_before_nth_user_message(history: InitialHistory, n: int) -> InitialHistory:

@@ -1,0 +1,80 @@
+"""The messages a user actually typed, as the fork dialog lists them (DESIGN.md section 5).
+
+``fork_thread(n, ...)`` cuts a rollout before the n-th real user message; the dialog must number
+messages the same way, so this module applies the same rule as ``core.rollout.truncation``
+(``is_real_user_message`` on ``transcript_item`` records) and reports, for each message, the ``n``
+to pass and how many rollout items a fork before it keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.protocol.items import InputImage, MessageItem
+from core.protocol.rollout import RolloutItem, TranscriptRecord
+from core.rollout.session_prefix import is_real_user_message
+
+IMAGE_ONLY_LINE = "(image)"
+"""``first_line`` of a message that has images and no text, so the list never shows a blank row."""
+
+
+@dataclass(frozen=True, slots=True)
+class UserTurn:
+    """One real user message of a thread."""
+
+    index: int
+    """0-based among real user messages: the ``n`` for ``fork_thread`` (fork *before* it)."""
+    text: str
+    """The message's full text (text parts joined; images left out)."""
+    first_line: str
+    """The first non-blank line, stripped; ``IMAGE_ONLY_LINE`` when there is no text at all."""
+    timestamp: str | None
+    """The rollout line's timestamp (``2026-11-25T12:00:00.123Z``) when the caller knew it."""
+    items_before: int
+    """Rollout items before this message: what a fork before it keeps."""
+    images: int = 0
+    """Attached images, which ``text`` does not show."""
+
+
+def first_line_of(text: str) -> str:
+    """The first line with something on it, stripped; ``""`` when there is none."""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped:
+            return stripped
+    return ""
+
+
+def list_user_turns(
+    items: Sequence[RolloutItem], timestamps: Sequence[str | None] | None = None
+) -> list[UserTurn]:
+    """The real user messages in ``items``, oldest first, skipping session-prefix messages.
+
+    Args:
+        items: A thread's rollout items, in file order.
+        timestamps: Optional, parallel to ``items`` (the rollout lines' timestamps); rollout items
+            do not carry their own, so without it every ``UserTurn.timestamp`` is None.
+    """
+    turns: list[UserTurn] = []
+    for position, record in enumerate(items):
+        if not isinstance(record, TranscriptRecord):
+            continue
+        message = record.payload
+        if not isinstance(message, MessageItem) or not is_real_user_message(message):
+            continue
+        text = message.text()
+        images = sum(1 for part in message.content if isinstance(part, InputImage))
+        line = first_line_of(text) or (IMAGE_ONLY_LINE if images else "")
+        stamp = timestamps[position] if timestamps is not None and position < len(timestamps) else None
+        turns.append(
+            UserTurn(
+                index=len(turns),
+                text=text,
+                first_line=line,
+                timestamp=stamp,
+                items_before=position,
+                images=images,
+            )
+        )
+    return turns
