@@ -66,7 +66,9 @@ def list_user_turns(
         text = message.text()
         images = sum(1 for part in message.content if isinstance(part, InputImage))
         line = first_line_of(text) or (IMAGE_ONLY_LINE if images else "")
-        stamp = timestamps[position] if timestamps is not None and position < len(timestamps) else None
+        stamp = (
+            timestamps[position] if timestamps is not None and position < len(timestamps) else None
+        )
         turns.append(
             UserTurn(
                 index=len(turns),
