@@ -216,9 +216,11 @@ class RolloutRecorder:
 
     def _kick(self) -> None:
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(
-                self._run(), name=f"rollout-writer:{self._path.name}"
-            )
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # made outside the loop: the writer starts with the next call
+                return
+            self._task = loop.create_task(self._run(), name=f"rollout-writer:{self._path.name}")
         self._wake.set()
 
     def _raise_pending_error(self) -> None:

@@ -202,3 +202,15 @@ async def test_write_error_is_logged_and_raised_on_flush(
     resumed.record_items(_turn("kept"))
     await resumed.shutdown()
     assert len(path.read_text().splitlines()) == 3
+
+
+def test_fork_recorder_made_outside_the_loop_materialises_on_first_flush(tmp_path: Path) -> None:
+    session = meta()
+    recorder = RolloutRecorder.create(tmp_path, session.id, session, materialize=True)
+
+    async def later() -> None:
+        await recorder.flush()
+        await recorder.shutdown()
+
+    asyncio.run(later())
+    assert _types(recorder.rollout_path) == ["session_meta"]
