@@ -39,6 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal workbench for coding-agent conversations.",
     )
     parser.add_argument("--version", action="version", version=f"lha {__version__}")
+    parser.add_argument("-m", "--model", help="model to use (overrides config.toml)")
+    parser.add_argument(
+        "-c", "--config", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     exec_p = sub.add_parser("exec", help="run one turn without the UI and print the result")
@@ -50,6 +54,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) --at N PROMPT "
         "(PROMPT '-' reads it from stdin)",
     )
+
+    resume_p = sub.add_parser("resume", help="open the UI on a past session")
+    resume_p.add_argument("--last", action="store_true", help="the newest session")
+    resume_p.add_argument("target", nargs="?", help="thread id or rollout path")
+    resume_p.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+
+    fork_p = sub.add_parser("fork", help="open the UI on a fork of a past session")
+    fork_p.add_argument("target", help="thread id or rollout path")
+    fork_p.add_argument(
+        "--at", type=int, required=True, help="fork before user message N (0-based)"
+    )
+    fork_p.add_argument("-c", "--config", dest="overrides", action="append", default=[])
 
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
@@ -98,6 +114,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.auth_cmd import run_login, run_logout
 
             return run_login() if args.command == "login" else run_logout()
+        if args.command in (None, "resume", "fork"):
+            from tui.commands.tui_cmd import run_tui
+
+            return await run_tui(args)
         parser.print_help()
         return EXIT_OK
     except LhaError as err:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from core.agent.agent import Agent
-from core.protocol.events import Event
+from core.protocol.events import Event, SessionConfigured
 from core.protocol.ids import ThreadId
 from core.protocol.ops import Op, Submission
 
@@ -16,9 +16,17 @@ OpsLog = Callable[[ThreadId, Op], None]
 class AgentThread:
     """Submit ops and read events of one running agent; knows its rollout file."""
 
-    def __init__(self, agent: Agent, rollout_path: Path | None, ops_log: OpsLog | None = None):
+    def __init__(
+        self,
+        agent: Agent,
+        session_configured: SessionConfigured,
+        ops_log: OpsLog | None = None,
+    ) -> None:
         self._agent = agent
-        self._rollout_path = rollout_path
+        self.session_configured = session_configured
+        """How the thread started (model, cwd, replayed events): lets a UI attach to any thread."""
+        path = session_configured.rollout_path
+        self._rollout_path = Path(path) if path else None
         self._ops_log = ops_log
 
     @property

@@ -237,6 +237,10 @@ class ThreadManager:
         history = truncate_before_nth_user_message(history, nth_user_message)
         return await self._spawn_thread(config, history, self._auth_manager, session_source, [])
 
+    def _record_op(self, thread_id: ThreadId, op: Op) -> None:
+        if self._ops_log is not None:
+            self._ops_log.append((thread_id, op))
+
     def captured_ops(self) -> list[tuple[ThreadId, Op]]:
         """Every op submitted through this manager's threads (test managers only)."""
         return list(self._ops_log or [])
@@ -261,7 +265,13 @@ class ThreadManager:
             dynamic_tools,
         )
         new_thread = await self._finalize_thread_spawn(spawned.agent)
-        start_memories_startup_task(config, new_thread.thread_id, session_source)
+        start_memories_startup_task(
+            config,
+            new_thread.thread_id,
+            session_source,
+            model=new_thread.session_configured.model,
+            auth_manager=auth_manager,
+        )
         return new_thread
 
     async def _finalize_thread_spawn(self, agent: Agent) -> NewThread:
@@ -270,10 +280,8 @@ class ThreadManager:
             await agent.submit(Shutdown())
             raise SessionConfiguredNotFirstEvent()
         configured = event.msg
-        rollout_path = Path(configured.rollout_path) if configured.rollout_path else None
-        ops_log = self._ops_log.append if self._ops_log is not None else None
         thread = AgentThread(
-            agent, rollout_path, (lambda tid, op: ops_log((tid, op))) if ops_log else None
+            agent, configured, self._record_op if self._ops_log is not None else None
         )
         self._threads[configured.thread_id] = thread
         self._thread_created.send(configured.thread_id)

@@ -1,0 +1,61 @@
+"""Helpers for driving the Textual app with Textual's pilot against the scripted server."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from core.config import Config
+from core.llm.endpoint import RuntimeEndpoint
+from tests.support.scripted_server import ScriptedServer
+from tui.app import LhaApp, StartRequest
+
+FIXED_NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+def patch_thread_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ThreadId.new() deterministic: 0190...0001, 0190...0002, ..."""
+    counter = itertools.count(1)
+    monkeypatch.setattr(
+        "core.protocol.ids._uuid7_hex", lambda: f"0190a1b2c3d47000{next(counter):016x}"
+    )
+
+
+def app_config(home: Path, server: ScriptedServer, cwd: Path, *, model: str = "gpt-5.1") -> Config:
+    endpoint = RuntimeEndpoint(
+        name="Scripted", base_url=server.base_url, wire_api="chat", stream_idle_timeout_ms=5_000
+    )
+    return Config.for_testing(home, cwd=cwd, provider_id="scripted", provider=endpoint, model=model)
+
+
+def make_app(
+    home: Path,
+    server: ScriptedServer,
+    cwd: Path,
+    *,
+    start: StartRequest | None = None,
+    model: str = "gpt-5.1",
+) -> LhaApp:
+    return LhaApp(app_config(home, server, cwd, model=model), clock=fixed_clock, start=start)
+
+
+async def wait_until(
+    pilot: Pilot[None], predicate: Callable[[], bool], within_s: float = 5.0
+) -> None:
+    """Poll the app until ``predicate`` holds (timing differs across machines; never sleep)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within_s
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not reached in time")
+        await pilot.pause(0.02)

@@ -1,0 +1,189 @@
+"""The app's behaviour, driven with Textual's pilot against the scripted server on loopback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.protocol.ops import UserInput
+from tests.support.agent_harness import make_harness, run_turn
+from tests.support.scripted_server import Reply, ScriptedServer
+from tests.support.tui_harness import make_app, wait_until
+from tui.thread_view import ThreadView
+from tui.widgets.composer import Composer
+from tui.widgets.entries import AssistantMessageView, NoticeView
+from tui.widgets.sidebar import ThreadSidebar
+
+
+async def _past_session(tmp_path: Path, server: ScriptedServer, *questions: str) -> Path:
+    """A finished session on disk (in tmp_path/home), as an earlier lha run leaves it."""
+    h = make_harness(tmp_path, server)
+    new = await h.manager.start_thread(h.config)
+    for question in questions:
+        server.enqueue(Reply.text(f"answer to {question}"))
+        await run_turn(new.thread, question)
+    path = new.thread.rollout_path
+    await h.manager.remove_and_close_all_threads()
+    assert path is not None
+    return path
+
+
+async def test_chat_streams_an_answer(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    scripted_server.enqueue(
+        Reply.text("Here is **bold** and `code`.", chunks=5, reasoning="pondering")
+    )
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"hi there", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: not view.running and len(view.transcript.entries) >= 3)
+        kinds = [e.kind for e in view.transcript.entries if e.kind != "warning"]
+        assert kinds == ["user", "reasoning", "assistant"]
+        answers = list(view.transcript.query(AssistantMessageView))
+        assert answers[-1].entry.text == "Here is **bold** and `code`."
+        assert app.query_one(Composer).text == ""
+        rows = app.query_one(ThreadSidebar).rows()
+        assert [r.row.preview for r in rows if r.row.live] == ["hi there"]
+        assert "gpt-5.1" in str(app.query_one("#status").render())
+
+
+async def test_sidebar_updates_on_broadcast(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        new = await app.manager.start_thread(app.config)
+        await wait_until(pilot, lambda: new.thread_id in app.views)
+        sidebar = app.query_one(ThreadSidebar)
+        assert sidebar.find(new.thread_id) is not None
+        await new.thread.submit(UserInput.text("from elsewhere"))
+        view = app.views[new.thread_id]
+        await wait_until(pilot, lambda: any(e.kind == "assistant" for e in view.transcript.entries))
+
+
+async def test_resume_from_the_sidebar(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    path = await _past_session(tmp_path, scripted_server, "first question", "second question")
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        sidebar = app.query_one(ThreadSidebar)
+        await wait_until(pilot, lambda: len(sidebar.rows()) == 1)
+        past = sidebar.rows()[0]
+        assert not past.row.live and past.row.preview == "first question"
+        sidebar.list_view.focus()
+        sidebar.select(past.row.thread_id)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: past.row.thread_id in app.views)
+        view = app.views[past.row.thread_id]
+        assert app.current == past.row.thread_id
+        texts = [e.text for e in view.transcript.entries if e.kind in ("user", "assistant")]
+        assert texts == [
+            "first question",
+            "answer to first question",
+            "second question",
+            "answer to second question",
+        ]
+        assert view.rollout_path == path
+        assert [r.row.live for r in sidebar.rows()] == [True]
+
+
+async def test_escape_interrupts_a_running_turn(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    scripted_server.enqueue(Reply.text("this never ends", stall_after=1, stall_s=30))
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"go", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: view.running)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not view.running)
+        notices = [n.entry.text for n in view.transcript.query(NoticeView)]
+        assert any("turn aborted" in text for text in notices)
+        assert not any(e.kind == "assistant" for e in view.transcript.entries)
+
+
+async def test_an_engine_error_is_shown_and_the_app_keeps_running(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    scripted_server.enqueue(Reply.error(401))
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"hello", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: any(e.kind == "error" for e in view.transcript.entries))
+        error = next(e for e in view.transcript.entries if e.kind == "error")
+        assert "API key" in error.text
+        assert any("API key" in str(n.message) for n in app._notifications)
+        scripted_server.enqueue(Reply.text("back again"))
+        await pilot.press(*"retry", "enter")
+        await wait_until(
+            pilot, lambda: any(e.text == "back again" for e in view.transcript.entries)
+        )
+
+
+async def test_model_text_escapes_are_neutralised(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    scripted_server.enqueue(Reply.text("clear \x1b[2J screen [bold]x[/bold]", chunks=1))
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"hi", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: any(e.kind == "assistant" for e in view.transcript.entries))
+        await wait_until(pilot, lambda: not view.running)
+        answer = view.transcript.query(AssistantMessageView).last()
+        rendered = answer.source
+        assert "\x1b" not in rendered and "␛[2J" in rendered
+
+
+def _answered(view: ThreadView, text: str) -> bool:
+    return not view.running and any(e.text == text for e in view.transcript.entries)
+
+
+async def test_fork_before_a_message_selects_the_new_thread_and_prefills(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        for text in ("one", "two"):
+            await pilot.press(*text, "enter")
+            await wait_until(pilot, lambda: app.current is not None)
+            view = app.views[app.current]  # type: ignore[index]
+            await wait_until(pilot, lambda v=view, t=text: _answered(v, f"echo: {t}"))
+        source = app.current
+        new = await app.fork_current(1, "two")
+        assert new is not None
+        await wait_until(pilot, lambda: app.current == new.thread_id)
+        assert app.query_one(Composer).text == "two"
+        fork_view = app.views[new.thread_id]
+        assert [e.text for e in fork_view.transcript.entries if e.kind == "user"] == ["one"]
+        row = app.query_one(ThreadSidebar).find(new.thread_id)
+        assert row is not None and row.row.forked_from_id == source
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: any(e.text == "echo: two" for e in fork_view.transcript.entries)
+        )
+        assert source in app.views, "the original thread is still open"
+
+
+async def test_slash_new_starts_a_thread(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"/ne")
+        hints = app.query_one("#slash-hints")
+        assert "/new" in str(hints.render())
+        await pilot.press("tab", "enter")
+        await wait_until(pilot, lambda: len(app.views) == 1)
+        assert app.query_one(Composer).text == ""
+
+
+async def test_up_recalls_earlier_input(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"first", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        await pilot.press("up")
+        assert app.query_one(Composer).text == "first"

@@ -1,0 +1,74 @@
+"""What a transcript shows, as plain data: built from a thread's events, rendered by widgets.
+
+Keeping the entries as data (not widgets) is what lets a 1,000-turn thread open fast: only the
+entries near the viewport are mounted as widgets, the rest stay here until scrolled to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from core.protocol.events import (
+    AgentMessage,
+    AgentReasoning,
+    ErrorEvent,
+    EventMsg,
+    ToolCallEnd,
+    TurnAbortedEvent,
+    UserMessageEvent,
+    Warning,
+)
+
+EntryKind = Literal["user", "assistant", "reasoning", "tool", "warning", "error"]
+
+
+@dataclass
+class Entry:
+    """One block of the transcript. ``user_index`` numbers real user messages (the fork n)."""
+
+    kind: EntryKind
+    text: str
+    title: str = ""
+    success: bool = True
+    user_index: int | None = None
+    details: dict[str, str] = field(default_factory=dict)
+
+
+def entry_for_event(msg: EventMsg, user_count: int) -> Entry | None:
+    """The finished entry an event stands for, or None when it has no block of its own."""
+    if isinstance(msg, UserMessageEvent):
+        return Entry("user", msg.message, user_index=user_count)
+    if isinstance(msg, AgentMessage):
+        return Entry("assistant", msg.message)
+    if isinstance(msg, AgentReasoning):
+        return Entry("reasoning", msg.text)
+    if isinstance(msg, ToolCallEnd):
+        return Entry(
+            "tool",
+            msg.output,
+            title=msg.tool_name,
+            success=msg.success,
+            details={"call_id": msg.call_id},
+        )
+    if isinstance(msg, Warning):
+        return Entry("warning", msg.message)
+    if isinstance(msg, ErrorEvent):
+        return Entry("error", msg.message)
+    if isinstance(msg, TurnAbortedEvent):
+        return Entry("warning", f"turn aborted ({msg.reason})")
+    return None
+
+
+def entries_from_replay(messages: list[EventMsg]) -> list[Entry]:
+    """The transcript of a resumed or forked thread, from ``initial_messages``."""
+    entries: list[Entry] = []
+    users = 0
+    for msg in messages:
+        entry = entry_for_event(msg, users)
+        if entry is None:
+            continue
+        if entry.kind == "user":
+            users += 1
+        entries.append(entry)
+    return entries

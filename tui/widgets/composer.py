@@ -1,0 +1,101 @@
+"""The composer: multi-line input where Enter sends, Shift+Enter or Ctrl+J adds a line.
+
+Up on the first line recalls earlier input; Tab completes a slash command; Esc is reported to
+the app, which interrupts a running turn or, pressed twice on an empty composer, opens the fork
+dialog on the last user message (as Codex users expect).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import TextArea
+
+from tui.slash_commands import matching_commands
+
+
+class Composer(TextArea):
+    BINDINGS = [
+        Binding("enter", "submit", "Send", priority=True, id="composer.send"),
+        Binding("shift+enter,ctrl+j", "newline", "New line", priority=True, id="composer.newline"),
+        Binding("escape", "escape", "Interrupt", priority=True, id="composer.escape"),
+        Binding("tab", "complete", "Complete", show=False, priority=True, id="composer.complete"),
+    ]
+
+    @dataclass
+    class Submitted(Message):
+        composer: Composer
+        text: str
+
+    @dataclass
+    class EscapePressed(Message):
+        composer: Composer
+        empty: bool
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            id=id,
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            compact=True,
+            placeholder="Ask anything · / for commands · Enter to send · Ctrl+J new line",
+        )
+        self.sent_history: list[str] = []
+        self._history_pos: int | None = None
+        self._draft = ""
+
+    def action_submit(self) -> None:
+        text = self.text
+        if not text.strip():
+            return
+        if not self.sent_history or self.sent_history[-1] != text:
+            self.sent_history.append(text)
+        self._history_pos = None
+        self.clear()
+        self.post_message(self.Submitted(self, text))
+
+    def action_newline(self) -> None:
+        start, end = self.selection
+        self._replace_via_keyboard("\n", start, end)
+
+    def action_escape(self) -> None:
+        self.post_message(self.EscapePressed(self, empty=not self.text.strip()))
+
+    def action_complete(self) -> None:
+        matches = matching_commands(self.text)
+        if matches:
+            self.load_text(matches[0].name)
+            self.move_cursor(self.document.end)
+        else:
+            self.screen.focus_next()
+
+    def set_text(self, text: str) -> None:
+        """Replace the content (a fork pre-fills the message to edit) with the cursor at the end."""
+        self.load_text(text)
+        self.move_cursor(self.document.end)
+
+    def action_cursor_up(self, select: bool = False) -> None:
+        if select or self.cursor_location[0] > 0 or not self.sent_history:
+            super().action_cursor_up(select)
+            return
+        if self._history_pos is None:
+            self._draft = self.text
+            self._history_pos = len(self.sent_history)
+        if self._history_pos > 0:
+            self._history_pos -= 1
+            self.set_text(self.sent_history[self._history_pos])
+
+    def action_cursor_down(self, select: bool = False) -> None:
+        last_row = self.document.line_count - 1
+        if select or self._history_pos is None or self.cursor_location[0] < last_row:
+            super().action_cursor_down(select)
+            return
+        self._history_pos += 1
+        if self._history_pos >= len(self.sent_history):
+            self._history_pos = None
+            self.set_text(self._draft)
+        else:
+            self.set_text(self.sent_history[self._history_pos])

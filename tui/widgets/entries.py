@@ -1,0 +1,145 @@
+"""The blocks of a transcript: user and assistant messages, reasoning, tool calls, notices.
+
+Model and tool text is shown as text: terminal escapes are neutralised and nothing is parsed as
+Rich markup (assistant Markdown is rendered by Textual's Markdown widget, which never interprets
+console markup).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets._markdown import MarkdownStream
+
+from core.sanitize import neutralize_terminal_escapes
+from tui.transcript_model import Entry
+
+TOOL_OUTPUT_PREVIEW_CHARS = 1500
+
+
+def safe(text: str) -> str:
+    return neutralize_terminal_escapes(text)
+
+
+class UserMessageView(Static):
+    """What the user typed, numbered like the fork dialog numbers it."""
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(Text(safe(entry.text)), classes="entry user")
+        self.entry = entry
+
+
+class AssistantMessageView(Markdown):
+    """An assistant answer, streamed through ``Markdown.get_stream`` and rendered once more at
+    the end, so a half-open code fence left by streaming is drawn right."""
+
+    def __init__(self, entry: Entry) -> None:
+        super().__init__(safe(entry.text), classes="entry assistant")
+        self.entry = entry
+        self._stream: MarkdownStream | None = None
+
+    async def append_delta(self, delta: str) -> None:
+        self.entry.text += delta
+        if self._stream is None:
+            self._stream = Markdown.get_stream(self)
+        await self._stream.write(safe(delta))
+
+    async def finish(self, text: str) -> None:
+        """Close the stream and show the complete message."""
+        if self._stream is not None:
+            await self._stream.stop()
+            self._stream = None
+        self.entry.text = text
+        await self.update(safe(text))
+
+
+class ReasoningView(Collapsible):
+    """The model's reasoning, collapsed once the answer starts."""
+
+    def __init__(self, entry: Entry, *, collapsed: bool = True) -> None:
+        self.entry = entry
+        self._body = Static(Text(safe(entry.text)), classes="reasoning-body")
+        super().__init__(
+            self._body, title="thinking", collapsed=collapsed, classes="entry reasoning"
+        )
+
+    def append_delta(self, delta: str) -> None:
+        self.entry.text += delta
+        self._body.update(Text(safe(self.entry.text)))
+
+    def finish(self, text: str) -> None:
+        self.entry.text = text
+        self._body.update(Text(safe(text)))
+
+
+def tool_title(entry: Entry) -> str:
+    status = "✓" if entry.success else "✗"
+    if entry.details.get("running") == "1":
+        status = "…"
+    arguments = entry.details.get("arguments", "")
+    if len(arguments) > 60:
+        arguments = arguments[:57] + "..."
+    return safe(f"{status} {entry.title} {arguments}".rstrip())
+
+
+class ToolCallView(Collapsible):
+    """A tool call with its output; long output is cut, with a key to show all of it."""
+
+    BINDINGS = [("o", "show_all", "Show all output")]
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        self._output = Static(self._output_text(full=False), classes="tool-output")
+        super().__init__(
+            self._output, title=tool_title(entry), collapsed=True, classes="entry tool"
+        )
+        self.set_class(not entry.success, "failed")
+
+    def _output_text(self, *, full: bool) -> Text:
+        text = safe(self.entry.text)
+        if full or len(text) <= TOOL_OUTPUT_PREVIEW_CHARS:
+            return Text(text)
+        hidden = len(text) - TOOL_OUTPUT_PREVIEW_CHARS
+        shown = Text(text[:TOOL_OUTPUT_PREVIEW_CHARS])
+        shown.append(f"\n… {hidden} more characters (press o to show all)", style="dim italic")
+        return shown
+
+    def append_output(self, chunk: str) -> None:
+        self.entry.text += chunk
+        self._output.update(self._output_text(full=False))
+
+    def finish(self, entry: Entry) -> None:
+        self.entry = entry
+        self.title = tool_title(entry)
+        self.set_class(not entry.success, "failed")
+        self._output.update(self._output_text(full=False))
+
+    def action_show_all(self) -> None:
+        self._output.update(self._output_text(full=True))
+
+
+class NoticeView(Static):
+    """A warning or an error, with what to do."""
+
+    def __init__(self, entry: Entry) -> None:
+        prefix = "error: " if entry.kind == "error" else "warning: "
+        text = Text(prefix, style="bold")
+        text.append(safe(entry.text))
+        super().__init__(text, classes=f"entry notice {entry.kind}")
+        self.entry = entry
+
+
+EntryView = UserMessageView | AssistantMessageView | ReasoningView | ToolCallView | NoticeView
+
+
+def widget_for(entry: Entry) -> EntryView:
+    """A finished entry's widget."""
+    if entry.kind == "user":
+        return UserMessageView(entry)
+    if entry.kind == "assistant":
+        return AssistantMessageView(entry)
+    if entry.kind == "reasoning":
+        return ReasoningView(entry)
+    if entry.kind == "tool":
+        return ToolCallView(entry)
+    return NoticeView(entry)

@@ -1,0 +1,250 @@
+"""The thread sidebar: live threads first (forks under their parent), then past sessions.
+
+New threads arrive one at a time from the manager's broadcast and are inserted in place; past
+sessions are read a page at a time from the rollout heads as the user scrolls. Typing in the
+filter hides rows that do not match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Label, ListItem, ListView
+
+from core.protocol.ids import ThreadId
+from core.rollout.listing import ThreadItem, ThreadsPage
+from core.sanitize import neutralize_terminal_escapes
+
+PageLoader = Callable[[str | None], Awaitable[ThreadsPage]]
+Clock = Callable[[], datetime]
+LOAD_MORE_WITHIN = 5
+
+
+@dataclass(frozen=True)
+class ThreadRow:
+    thread_id: ThreadId
+    preview: str
+    created_at: datetime
+    live: bool
+    model: str | None = None
+    forked_from_id: ThreadId | None = None
+    fork_note: str | None = None
+    path: Path | None = None
+
+    @classmethod
+    def from_item(cls, item: ThreadItem) -> ThreadRow:
+        return cls(
+            thread_id=item.thread_id,
+            preview=item.preview,
+            created_at=item.created_at,
+            live=False,
+            model=item.model_provider,
+            forked_from_id=item.forked_from_id,
+            path=item.path,
+        )
+
+
+def relative_time(moment: datetime, now: datetime) -> str:
+    seconds = max(0, int((now - moment).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit} ago"
+    return "just now"  # pragma: no cover
+
+
+class ThreadListItem(ListItem):
+    def __init__(self, row: ThreadRow, clock: Clock) -> None:
+        self.row = row
+        self._clock = clock
+        self._label = Label(self._render_row(), markup=False)
+        super().__init__(self._label, classes="thread-row live" if row.live else "thread-row")
+
+    def _render_row(self) -> Text:
+        row = self.row
+        first_line = (row.preview.strip().splitlines() or ["(new thread)"])[0]
+        text = Text()
+        if row.forked_from_id is not None:
+            text.append("↳ ", style="bold cyan")
+        text.append("● " if row.live else "  ", style="green")
+        text.append(neutralize_terminal_escapes(first_line)[:80])
+        details = [relative_time(row.created_at, self._clock())]
+        if row.model:
+            details.append(row.model)
+        if row.fork_note:
+            details.append(row.fork_note)
+        elif row.forked_from_id is not None:
+            details.append(f"fork of {row.forked_from_id.short}")
+        text.append("\n    " + " · ".join(details), style="dim")
+        return text
+
+    def update_row(self, row: ThreadRow) -> None:
+        self.row = row
+        self._label.update(self._render_row())
+
+    def matches(self, query: str) -> bool:
+        return not query or query.lower() in self.row.preview.lower()
+
+
+class SectionHeader(ListItem):
+    def __init__(self, title: str, section: str) -> None:
+        super().__init__(Label(title, markup=False), classes="section-header", disabled=True)
+        self.section = section
+
+
+class ThreadSidebar(Vertical):
+    BINDINGS = [
+        Binding("/", "focus_filter", "Filter", show=False, id="sidebar.filter"),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        row: ThreadRow
+
+    def __init__(self, load_page: PageLoader, clock: Clock, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._load_page = load_page
+        self._clock = clock
+        self._cursor: str | None = None
+        self._exhausted = False
+        self._loading = False
+        self._query = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter threads", id="thread-filter")
+        yield ListView(
+            SectionHeader("LIVE", "live"), SectionHeader("PAST SESSIONS", "past"), id="thread-list"
+        )
+
+    @property
+    def list_view(self) -> ListView:
+        return self.query_one("#thread-list", ListView)
+
+    def rows(self) -> list[ThreadListItem]:
+        return [c for c in self.list_view.children if isinstance(c, ThreadListItem)]
+
+    def find(self, thread_id: ThreadId) -> ThreadListItem | None:
+        return next((r for r in self.rows() if r.row.thread_id == thread_id), None)
+
+    def _past_header_index(self) -> int:
+        for index, child in enumerate(self.list_view.children):
+            if isinstance(child, SectionHeader) and child.section == "past":
+                return index
+        return len(self.list_view.children)
+
+    async def add_live(self, row: ThreadRow) -> None:
+        """Insert a live thread: after its parent's family for a fork, else at the live end."""
+        existing = self.find(row.thread_id)
+        if existing is not None and existing.row.live:
+            existing.update_row(row)
+            return
+        if existing is not None:
+            await existing.remove()
+        children = list(self.list_view.children)
+        index = self._past_header_index()
+        if row.forked_from_id is not None:
+            parent = next(
+                (
+                    i
+                    for i, c in enumerate(children)
+                    if isinstance(c, ThreadListItem)
+                    and c.row.live
+                    and c.row.thread_id == row.forked_from_id
+                ),
+                None,
+            )
+            if parent is not None:
+                index = parent + 1
+                while (
+                    index < len(children)
+                    and isinstance(children[index], ThreadListItem)
+                    and children[index].row.live  # type: ignore[attr-defined]
+                    and children[index].row.forked_from_id is not None  # type: ignore[attr-defined]
+                ):
+                    index += 1
+        item = ThreadListItem(row, self._clock)
+        item.display = item.matches(self._query)
+        await self.list_view.insert(index, [item])
+
+    def update_live(self, thread_id: ThreadId, **changes: object) -> None:
+        item = self.find(thread_id)
+        if item is not None:
+            item.update_row(replace(item.row, **changes))  # type: ignore[arg-type]
+
+    def select(self, thread_id: ThreadId) -> None:
+        for index, child in enumerate(self.list_view.children):
+            if isinstance(child, ThreadListItem) and child.row.thread_id == thread_id:
+                self.list_view.index = index
+                return
+
+    # -- past sessions, paged -----------------------------------------------------------------
+
+    @work(exclusive=True, group="sidebar-pages", exit_on_error=False)
+    async def load_next_page(self) -> None:
+        if self._exhausted or self._loading:
+            return
+        self._loading = True
+        try:
+            page = await self._load_page(self._cursor)
+            self._cursor = page.next_cursor
+            self._exhausted = page.next_cursor is None
+            known = {r.row.thread_id for r in self.rows()}
+            items = []
+            for thread in page.items:
+                if thread.thread_id in known:
+                    continue
+                item = ThreadListItem(ThreadRow.from_item(thread), self._clock)
+                item.display = item.matches(self._query)
+                items.append(item)
+            if items:
+                await self.list_view.extend(items)
+        finally:
+            self._loading = False
+
+    @on(ListView.Highlighted, "#thread-list")
+    def _maybe_load_more(self, event: ListView.Highlighted) -> None:
+        index = self.list_view.index
+        if index is not None and len(self.list_view.children) - index <= LOAD_MORE_WITHIN:
+            self.load_next_page()
+
+    @on(ListView.Selected, "#thread-list")
+    def _chosen(self, event: ListView.Selected) -> None:
+        if isinstance(event.item, ThreadListItem):
+            self.post_message(self.Chosen(event.item.row))
+
+    # -- filter -------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#thread-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._query = event.value.strip()
+        for item in self.rows():
+            item.display = item.matches(self._query)
+
+    @on(Input.Submitted, "#thread-filter")
+    def _to_list(self, event: Input.Submitted) -> None:
+        self.list_view.focus()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#thread-filter", Input).focus()
+
+    def focus_past(self) -> None:
+        self.list_view.focus()
+        past = self._past_header_index()
+        if past + 1 < len(self.list_view.children):
+            self.list_view.index = past + 1
+        else:
+            self.load_next_page()
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,69 @@
+"""The status line: model, provider, short thread id, cwd, tokens used and context left."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual.widgets import Static
+
+from core.protocol.events import TokenUsageInfo
+
+
+@dataclass
+class StatusInfo:
+    model: str | None = None
+    provider: str | None = None
+    thread_id: str | None = None
+    cwd: Path | None = None
+    tokens: TokenUsageInfo | None = None
+    context_window: int | None = None
+    running: bool = False
+
+
+def human_tokens(count: int) -> str:
+    if count >= 1000:
+        return f"{count / 1000:.1f}k"
+    return str(count)
+
+
+def short_cwd(cwd: Path) -> str:
+    home = Path.home()
+    try:
+        return "~/" + str(cwd.relative_to(home)) if cwd != home else "~"
+    except ValueError:
+        return str(cwd)
+
+
+def render_status(info: StatusInfo) -> Text:
+    parts: list[str] = []
+    if info.running:
+        parts.append("● working")
+    parts.append(info.model or "no model")
+    if info.provider:
+        parts.append(info.provider)
+    if info.thread_id:
+        parts.append(info.thread_id[:8])
+    if info.cwd is not None:
+        parts.append(short_cwd(info.cwd))
+    if info.tokens is not None:
+        used = info.tokens.total_token_usage.total_tokens
+        window = info.tokens.model_context_window or info.context_window
+        last = info.tokens.last_token_usage.total_tokens or used
+        tokens = f"{human_tokens(used)} tokens"
+        if window:
+            left = max(0, 100 - int(100 * last / window))
+            tokens += f" · {left}% context left"
+        parts.append(tokens)
+    return Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
+
+
+class StatusLine(Static):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self.info = StatusInfo()
+
+    def show(self, info: StatusInfo) -> None:
+        self.info = info
+        self.update(render_status(info))
