@@ -87,13 +87,13 @@ class Session:
     def model_client(self) -> ModelClient:
         """The HTTP client for this thread's provider, made at the first turn (key checked then)."""
         from core.auth import resolve_api_key
-        from core.llm.client import ModelClient
+        from core.llm.client import new_model_client
 
         provider = self.turn_context.provider
         api_key = resolve_api_key(provider, self.auth_manager)
         key = (provider.base_url, api_key)
         if self._client is None or self._client_key != key:
-            self._client = ModelClient(provider, api_key)
+            self._client = new_model_client(provider, api_key)
             self._client_key = key
         return self._client
 

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from core.config.default_provider import default_provider
 from core.config.home import lha_home_dir
 from core.config.model import Config
 from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
@@ -26,7 +27,6 @@ from core.llm.endpoint import RuntimeEndpoint, built_in_providers
 log = logging.getLogger("lha.config")
 
 CONFIG_FILE_NAME = "config.toml"
-DEFAULT_PROVIDER_ID = "openai"
 
 KeyPath = tuple[str, ...]
 T = TypeVar("T")
@@ -58,7 +58,10 @@ def load_config(
         raise layers.error_from(err) from None
 
     providers = _resolve_providers(parsed.model_providers, layers)
-    provider_id = parsed.model_provider or DEFAULT_PROVIDER_ID
+    provider_id = parsed.model_provider
+    if not provider_id:
+        provider_id, providers, notice = default_provider(providers, home, path)
+        warnings.extend([notice] if notice else [])
     if provider_id not in providers:
         known = ", ".join(sorted(providers))
         where = layers.where(("model_provider",))

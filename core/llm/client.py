@@ -262,3 +262,12 @@ def _final(err: ProviderError, retries: int, extra: str | None = None) -> Provid
     if retries:
         message += f" (after {retries} {'retry' if retries == 1 else 'retries'})"
     return type(err)(message, status=err.status, retryable=False)
+
+
+def new_model_client(endpoint: RuntimeEndpoint, api_key: str | None) -> ModelClient:
+    """The client for ``endpoint``: an embedded provider gets the one that starts its server."""
+    if endpoint.embedded:
+        from core.llm.local.client import LocalModelClient
+
+        return LocalModelClient(endpoint)
+    return ModelClient(endpoint, api_key)

@@ -28,10 +28,17 @@ class RuntimeEndpoint(BaseModel):
     request_max_retries: int = Field(default=4, ge=0, le=100)
     stream_max_retries: int = Field(default=5, ge=0, le=100)
     stream_idle_timeout_ms: int = Field(default=300_000, gt=0)
+    embedded: bool = Field(
+        default=False,
+        description="lha starts the model server itself (the built-in `local` provider); "
+        "base_url is only a name until the server runs on its free port",
+    )
 
 
 def built_in_providers() -> dict[str, RuntimeEndpoint]:
-    """The providers every user has without configuring anything (``local`` joins later)."""
+    """The providers every user has without configuring anything."""
+    from core.llm.local import local_endpoint
+
     return {
         "openai": RuntimeEndpoint(
             name="OpenAI",
@@ -51,4 +58,5 @@ def built_in_providers() -> dict[str, RuntimeEndpoint]:
         "lmstudio": RuntimeEndpoint(
             name="LM Studio", base_url="http://localhost:1234/v1", wire_api="chat"
         ),
+        "local": local_endpoint(),
     }

@@ -57,6 +57,15 @@ async def fetch_remote_models(
     Accepts the OpenAI shape ``{"data": [{"id": ...}]}`` and Codex's ``{"models": [{"slug":
     ...}]}``. Error messages never include the key or the request headers.
     """
+    if provider.embedded:
+        # lha runs this server itself and it serves exactly one alias: no need to start it
+        # (300 MB, 1 s) just to list that.
+        from core.llm.local import CONTEXT_WINDOW, MODEL_ALIAS
+
+        return RemoteModels(
+            entries=[{"id": MODEL_ALIAS, "context_window": CONTEXT_WINDOW}], etag=None
+        )
+
     import httpx
 
     url = models_url(provider)

@@ -19,14 +19,17 @@ def write_config(home: Path, text: str) -> Path:
     return path
 
 
-def test_defaults_without_a_file(tmp_path: Path) -> None:
+def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without the lha[local] extra (or with a key) the default stays OpenAI: see
+    # test_default_provider.py for the embedded model's default.
+    monkeypatch.setattr("core.config.default_provider.extra_installed", lambda: False)
     config = Config.load(tmp_path / "home", cwd=tmp_path)
     assert config.lha_home == tmp_path / "home"
     assert config.cwd == tmp_path.resolve()
     assert config.model is None
     assert config.model_provider_id == "openai"
     assert config.model_provider.base_url == "https://api.openai.com/v1"
-    assert set(config.model_providers) >= {"openai", "ollama", "lmstudio"}
+    assert set(config.model_providers) >= {"openai", "ollama", "lmstudio", "local"}
     assert config.approval_policy == "on-request"
     assert config.features.memories is False
     assert config.mcp_servers == {}
@@ -207,7 +210,7 @@ def test_unknown_provider_lists_known_ids(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         Config.load(tmp_path, cwd=tmp_path)
     assert "unknown model_provider `nope`" in str(info.value)
-    assert "lmstudio, ollama, openai" in str(info.value)
+    assert "lmstudio, local, ollama, openai" in str(info.value)
 
 
 def test_for_testing(tmp_path: Path) -> None:

@@ -1,0 +1,111 @@
+"""``LocalModelClient``: a ``ModelClient`` for the embedded provider.
+
+It differs from the plain client in three ways, each forced by llama.cpp's server:
+
+- the address is only known once the shared server runs, so every request first awaits
+  ``LocalServer.ensure_ready()`` (the first one starts the server) and streams through an inner
+  client bound to that address, always over Chat Completions;
+- the server computes one request at a time, so requests queue on the server's request slot in
+  lha instead of failing or timing out inside the server;
+- streams carry no usage, so ``Completed.usage`` is *estimated* when missing: output tokens are
+  the number of streamed deltas (the server sends one token per chunk) and input tokens are the
+  request's characters divided by four. Close enough for a context meter; never billed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+
+from core.llm.client import ModelClient
+from core.llm.endpoint import RuntimeEndpoint
+from core.llm.local.server import LocalServer, ServerSpec, llama_server_spec, shared_server
+from core.llm.request import ModelRequest
+from core.llm.response_events import Completed, ReasoningDelta, ResponseEvent, Retrying, TextDelta
+from core.protocol.events import TokenUsage
+from core.protocol.items import MessageItem
+
+CHARS_PER_TOKEN = 4
+
+
+def estimate_input_tokens(request: ModelRequest) -> int:
+    """A rough prompt size: characters of instructions and transcript over four."""
+    chars = len(request.instructions)
+    for item in request.input:
+        chars += len(item.text() if isinstance(item, MessageItem) else item.model_dump_json())
+    return math.ceil(chars / CHARS_PER_TOKEN)
+
+
+class LocalModelClient(ModelClient):
+    """Streams from the process's shared local server, starting it on first use."""
+
+    def __init__(
+        self,
+        endpoint: RuntimeEndpoint,
+        api_key: str | None = None,
+        *,
+        spec_factory: Callable[[], ServerSpec] = llama_server_spec,
+    ) -> None:
+        super().__init__(endpoint, None)
+        self._spec_factory = spec_factory
+        self._server: LocalServer | None = None
+        self._inner: ModelClient | None = None
+
+    def __repr__(self) -> str:
+        return f"LocalModelClient({self.endpoint.name!r})"
+
+    def server(self) -> LocalServer:
+        """The shared server this client uses (resolving the spec raises if the extra is
+        missing)."""
+        if self._server is None:
+            self._server = shared_server(self._spec_factory())
+        return self._server
+
+    async def resolve(self) -> ModelClient:
+        """A plain client bound to the running server's address (starting it if needed)."""
+        base_url = await self.server().ensure_ready()
+        inner = self._inner
+        if inner is None or inner.endpoint.base_url != base_url:
+            if inner is not None:
+                await inner.aclose()
+            bound = self.endpoint.model_copy(
+                update={"base_url": base_url, "wire_api": "chat", "embedded": False}
+            )
+            inner = self._inner = ModelClient(bound, None, retry=self._retry)
+        return inner
+
+    async def stream(self, request: ModelRequest) -> AsyncGenerator[ResponseEvent, None]:
+        server = self.server()
+        async with server.request_slot():
+            inner = await self.resolve()
+            deltas = 0
+            async with aclosing(inner.stream(request)) as events:
+                async for event in events:
+                    if isinstance(event, TextDelta | ReasoningDelta):
+                        deltas += 1
+                    elif isinstance(event, Retrying):
+                        deltas = 0
+                    elif isinstance(event, Completed) and event.usage is None:
+                        event = Completed(
+                            event.response_id,
+                            _estimated_usage(request, deltas),
+                            event.finish_reason,
+                        )
+                    yield event
+
+    async def aclose(self) -> None:
+        """Close the inner HTTP client; the shared server stays up for other threads."""
+        if self._inner is not None:
+            await self._inner.aclose()
+            self._inner = None
+        await super().aclose()
+
+
+def _estimated_usage(request: ModelRequest, output_tokens: int) -> TokenUsage:
+    input_tokens = estimate_input_tokens(request)
+    return TokenUsage(
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        total_tokens=input_tokens + output_tokens,
+    )
