@@ -47,7 +47,7 @@ from core.protocol.session import SessionSource
 from core.rollout.listing import ThreadsPage
 from tui.slash_commands import matching_commands, parse_slash_command
 from tui.thread_view import ThreadView
-from tui.transcript_model import entries_from_replay
+from tui.transcript_model import entries_from_replay, last_token_info
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadRow, ThreadSidebar, now_utc
 from tui.widgets.status_line import StatusInfo, StatusLine
@@ -133,7 +133,9 @@ class LhaApp(App[None]):
             self.theme = self.config.tui.theme
         self.watch(self, "theme", self._save_theme, init=False)
         self._follow_new_threads(self.manager.subscribe_thread_created())
-        self.query_one(Composer).focus()
+        composer = self.query_one(Composer)
+        composer.cursor_blink = not self.is_headless
+        composer.focus()
         self._show_status()
         for warning in self.config.warnings:
             self.notify(warning, severity="warning", title="config.toml")
@@ -202,6 +204,7 @@ class LhaApp(App[None]):
                 cwd=Path(configured.cwd),
                 fork_note=self._fork_notes.pop(thread.thread_id, None),
             )
+            view.tokens = last_token_info(configured.initial_messages or [])
             self.views[thread.thread_id] = view
             await self.query_one(ThreadSidebar).add_live(self._row_for(view, configured, replay))
             self.run_worker(

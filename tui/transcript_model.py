@@ -14,6 +14,8 @@ from core.protocol.events import (
     AgentReasoning,
     ErrorEvent,
     EventMsg,
+    TokenCount,
+    TokenUsageInfo,
     ToolCallEnd,
     TurnAbortedEvent,
     UserMessageEvent,
@@ -72,3 +74,11 @@ def entries_from_replay(messages: list[EventMsg]) -> list[Entry]:
             users += 1
         entries.append(entry)
     return entries
+
+
+def last_token_info(messages: list[EventMsg]) -> TokenUsageInfo | None:
+    """The newest token usage among replayed events, for the status line of a resumed thread."""
+    for msg in reversed(messages):
+        if isinstance(msg, TokenCount) and msg.info is not None:
+            return msg.info
+    return None

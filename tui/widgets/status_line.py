@@ -23,6 +23,8 @@ class StatusInfo:
 
 
 def human_tokens(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
     if count >= 1000:
         return f"{count / 1000:.1f}k"
     return str(count)

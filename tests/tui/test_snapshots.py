@@ -1,0 +1,142 @@
+"""How lha looks: SVG snapshots at a fixed size, clock and ids, with no cursor blink."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from core.protocol.events import (
+    AgentMessage,
+    AgentReasoning,
+    ErrorEvent,
+    ToolCallEnd,
+    UserMessageEvent,
+    Warning,
+)
+from core.protocol.ids import ThreadId
+from core.protocol.items import user_message
+from core.protocol.rollout import EventRecord, RolloutItem, TranscriptRecord
+from tests.support.rollout_factory import write_rollout
+from tests.support.scripted_server import Reply, ScriptedServer, serve_in_thread
+from tests.support.tui_harness import make_app, patch_thread_ids, wait_until
+from tui.app import LhaApp, StartRequest
+
+CWD = Path("/work/project")
+THREAD = ThreadId("0190a1b2-c3d4-7000-8000-00000000abcd")
+ANSWER = """Here is the plan:
+
+1. Read `core/agent/turn.py`.
+2. Add a retry around the stream:
+
+```python
+async with contextlib.aclosing(client.stream(request)) as stream:
+    async for event in stream:
+        handle(event)
+```
+
+That keeps **partial output** out of the rollout."""
+
+
+@pytest.fixture(autouse=True)
+def _fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    patch_thread_ids(monkeypatch)
+
+
+def _every_kind_rollout(home: Path) -> Path:
+    path = write_rollout(home, CWD, 1, thread_id=THREAD)
+    extra: list[RolloutItem] = [
+        TranscriptRecord(payload=user_message("Make the stream retry safe.")),
+        EventRecord(payload=UserMessageEvent(message="Make the stream retry safe.")),
+        EventRecord(payload=AgentReasoning(text="The client yields Retrying; discard partials.")),
+        EventRecord(
+            payload=ToolCallEnd(
+                call_id="call_1", tool_name="shell", output="core/agent/turn.py\n", success=True
+            )
+        ),
+        EventRecord(
+            payload=ToolCallEnd(
+                call_id="call_2", tool_name="shell", output="permission denied", success=False
+            )
+        ),
+        EventRecord(payload=Warning(message="reconnecting to the model (HTTP 500); attempt 1")),
+        EventRecord(payload=AgentMessage(message=ANSWER)),
+        EventRecord(payload=ErrorEvent(message="the provider rejected the API key (HTTP 401)")),
+    ]
+    from core.protocol.rollout import RolloutLine
+
+    with path.open("a") as f:
+        for item in extra:
+            f.write(RolloutLine(timestamp="2026-11-25T11:59:00.000Z", item=item).dump() + "\n")
+    return path
+
+
+async def _settled(pilot: Pilot[None]) -> None:
+    app = pilot.app
+    assert isinstance(app, LhaApp)
+    await wait_until(pilot, lambda: app.current is not None, within_s=10)
+    await pilot.pause(0.3)
+
+
+def test_empty_state(snap_compare, tmp_path: Path, scripted_server_thread: ScriptedServer) -> None:  # type: ignore[no-untyped-def]
+    app = make_app(tmp_path / "home", scripted_server_thread, CWD)
+    assert snap_compare(app, terminal_size=(110, 30), run_before=lambda pilot: pilot.pause(0.3))
+
+
+def test_thread_with_every_item_kind(
+    snap_compare, tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    path = _every_kind_rollout(home)
+    app = make_app(home, scripted_server_thread, CWD, start=StartRequest("resume", path))
+    assert snap_compare(app, terminal_size=(110, 40), run_before=_settled)
+
+
+def test_small_terminal(
+    snap_compare, tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    path = _every_kind_rollout(home)
+    app = make_app(home, scripted_server_thread, CWD, start=StartRequest("resume", path))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_settled)
+
+
+FIXED_PORT = 47813
+"""The error names the server's URL, so this snapshot needs a server on a known port."""
+
+
+def test_an_error(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with serve_in_thread(port=FIXED_PORT) as server:
+        server.enqueue(Reply.error(401))
+        app = make_app(tmp_path / "home", server, CWD)
+        _snap_error(snap_compare, app)
+
+
+def _snap_error(snap_compare, app: LhaApp) -> None:  # type: ignore[no-untyped-def]
+    async def send_and_fail(pilot: Pilot[None]) -> None:
+        await pilot.press(*"hello", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: any(e.kind == "error" for e in view.transcript.entries))
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(110, 30), run_before=send_and_fail)
+
+
+def test_long_thread_scrolled_to_top(
+    snap_compare, tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    path = write_rollout(home, CWD, 1000, thread_id=THREAD)
+    app = make_app(home, scripted_server_thread, CWD, start=StartRequest("resume", path))
+
+    async def to_top(pilot: Pilot[None]) -> None:
+        await _settled(pilot)
+        view = app.views[THREAD]
+        view.transcript.focus()
+        await pilot.pause()
+        await pilot.press("home")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(110, 30), run_before=to_top)

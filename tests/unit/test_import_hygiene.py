@@ -1,0 +1,44 @@
+"""``core`` never imports ``tui`` or textual: the engine must run without the UI."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+CORE = Path(__file__).resolve().parents[2] / "core"
+
+
+def _imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def test_no_core_module_imports_tui_or_textual() -> None:
+    offenders = {
+        str(path.relative_to(CORE.parent)): sorted(
+            name
+            for name in _imported_modules(path)
+            if name.split(".")[0] in ("tui", "textual", "rich")
+        )
+        for path in CORE.rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_importing_the_engine_loads_no_ui() -> None:
+    code = (
+        "import sys, core, core.agent.thread_manager, core.config, core.rollout;"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('tui', 'textual')];"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
