@@ -57,14 +57,19 @@ def environment_context_text(turn_context: TurnContext) -> str:
 
 
 def build_initial_context(
-    turn_context: TurnContext, skills_section: str | None = None
+    turn_context: TurnContext,
+    skills_section: str | None = None,
+    memory_section: str | None = None,
 ) -> list[MessageItem]:
-    """Developer permissions note, then AGENTS.md (when present), then the environment context."""
+    """Developer permissions note, then memories (a developer message: background, never a user
+    turn), then AGENTS.md (when present), then the environment context."""
     developer_text = "<permissions instructions>\n" + _APPROVAL_TEXT[turn_context.approval_policy]
     developer_text += "\n</permissions instructions>"
     if skills_section:
         developer_text += "\n\n" + skills_section
     items: list[MessageItem] = [developer_message(developer_text)]
+    if memory_section:
+        items.append(developer_message(memory_section))
     project = find_project_instructions(turn_context.cwd)
     if project is not None:
         path, body = project

@@ -41,6 +41,7 @@ class Session:
     dynamic_tools: list[DynamicToolSpec] = field(default_factory=list)
     initial_context_recorded: bool = False
     skills_section: str | None = None
+    memory_section: str | None = None
     total_usage: TokenUsage = field(default_factory=TokenUsage)
     pending_dynamic: dict[str, asyncio.Future[DynamicToolResponse]] = field(default_factory=dict)
     pending_approvals: dict[str, asyncio.Future[ReviewDecision]] = field(default_factory=dict)

@@ -98,6 +98,7 @@ async def build_session(
         initial_context_recorded=history.kind != "new",
         skills_section=skills_section_for(skills.skills),
         skill_injector=make_skill_injector(skills.skills),
+        memory_section=await _memory_section(config, history, source),
     )
     session.seed_token_usage(last_token_info(items))
     configured = SessionConfigured(
@@ -124,6 +125,19 @@ async def build_session(
     for error in skills.errors:
         first.append(Warning(message=f"skill not loaded: {error}"))
     return session, first
+
+
+async def _memory_section(
+    config: Config, history: InitialHistory, source: SessionSource
+) -> str | None:
+    """MEMORY.md for a new thread's initial context, when memories are on for it."""
+    from core.agent.memories import memories_enabled
+
+    if history.kind != "new" or not memories_enabled(config, source):
+        return None
+    from core.memories.context import read_memory_section
+
+    return await asyncio.to_thread(read_memory_section, Path(config.lha_home))
 
 
 async def _open_recorder(

@@ -64,7 +64,10 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
         sub_id, TaskStarted(model_context_window=session.turn_context.model_context_window)
     )
     if not session.initial_context_recorded:
-        session.record(list(build_initial_context(session.turn_context, session.skills_section)))
+        context = build_initial_context(
+            session.turn_context, session.skills_section, session.memory_section
+        )
+        session.record(list(context))
         session.initial_context_recorded = True
     session.recorder.persist()
     user_item = user_input_to_message(items)
