@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 from textual.widgets import Button, Static
 
 from core.protocol.events import ExecApprovalRequest
@@ -113,7 +114,7 @@ async def test_markup_and_escapes_in_the_request_show_literally() -> None:
 
 
 async def test_bindings_have_ids_for_the_keymap() -> None:
-    ids = {binding.id for binding in ApprovalScreen.BINDINGS if hasattr(binding, "id")}
+    ids = {binding.id for binding in ApprovalScreen.BINDINGS if isinstance(binding, Binding)}
     assert ids == {
         "approval.approve",
         "approval.approve_for_session",

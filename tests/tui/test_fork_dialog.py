@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from textual.binding import Binding
 from textual.widgets import OptionList, Static
 
 from core.rollout.user_turns import UserTurn
@@ -170,3 +171,16 @@ def test_turn_time() -> None:
 
 def test_snapshot_fork_dialog(snap_compare: Any) -> None:
     assert snap_compare(host(initial_index=2), terminal_size=SIZE, run_before=settle)
+
+
+async def test_every_binding_has_an_id_and_can_be_remapped() -> None:
+    assert all(
+        binding.id and binding.id.startswith("fork_dialog.")
+        for binding in ForkDialogScreen.BINDINGS
+        if isinstance(binding, Binding)
+    )
+    app = host()
+    app.set_keymap({"fork_dialog.fork": "f"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("up", "f")
+        assert app.results == [2]

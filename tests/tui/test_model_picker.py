@@ -6,11 +6,12 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
+from textual.binding import Binding
 from textual.widgets import Input, OptionList, Static
 
 from core.protocol.models import ModelPreset
 from tests.tui.modal_host import ModalHost, no_blink, settle
-from tui.fuzzy import fuzzy_match
+from tui.fuzzy import FuzzyMatch, best_match, fuzzy_match
 from tui.screens.model_picker import (
     CURRENT_MARKER,
     DEFAULT_MARKER,
@@ -244,3 +245,31 @@ def test_snapshot_model_picker_filtered(snap_compare: Any) -> None:
         await no_blink(pilot)
 
     assert snap_compare(host(), terminal_size=SIZE, run_before=type_filter)
+
+
+async def test_every_binding_has_an_id_and_can_be_remapped() -> None:
+    assert all(
+        binding.id and binding.id.startswith("model_picker.")
+        for binding in ModelPickerScreen.BINDINGS
+        if isinstance(binding, Binding)
+    )
+    app = host()
+    app.set_keymap({"model_picker.down": "ctrl+n"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+n", "enter")
+        assert app.results == ["gpt-5.1"]
+
+
+def test_fuzzy_match_positions_and_preferences() -> None:
+    assert fuzzy_match("xyz", "gpt") is None
+    assert fuzzy_match("", "gpt") == FuzzyMatch(0.0, ())
+    assert fuzzy_match("gpt 5", "gpt-5")
+    match = fuzzy_match("codex", "gpt-5.1-codex")
+    assert match is not None and match.positions == (8, 9, 10, 11, 12)
+    # Word starts win over scattered letters: "gm" hits the g of gpt and the m of mini.
+    match = fuzzy_match("gm", "gpt-5-mini")
+    assert match is not None and match.positions == (0, 6)
+    tight, loose = fuzzy_match("mini", "o4-mini"), fuzzy_match("mini", "m-i-n-i-x")
+    assert tight is not None and loose is not None and tight.score > loose.score
+    found = best_match("g5c", ["gpt-5", "gpt-5.1-codex"])
+    assert found is not None and found[0] == 1
