@@ -61,6 +61,7 @@ def start_memories_startup_task(
 
 async def wait_for_startup_tasks(timeout_s: float | None = None) -> None:
     """Wait for every memories task running now (tests; an orderly shutdown may use it too)."""
-    pending = list(_background)
+    loop = asyncio.get_running_loop()
+    pending = [task for task in _background if task.get_loop() is loop]
     if pending:
         await asyncio.wait(pending, timeout=timeout_s)
