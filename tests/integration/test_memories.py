@@ -33,7 +33,12 @@ def with_memories(config: Config, **fields: Any) -> Config:
 
 
 def is_summary_request(body: Any) -> bool:
-    messages = body.get("messages", []) if isinstance(body, dict) else []
+    """A summary request on either wire API (its instructions are the summariser's)."""
+    if not isinstance(body, dict):
+        return False
+    if body.get("instructions") == SUMMARY_INSTRUCTIONS:  # Responses API
+        return True
+    messages = body.get("messages", [])
     return any(
         m.get("role") == "system" and m.get("content") == SUMMARY_INSTRUCTIONS for m in messages
     )
@@ -253,3 +258,15 @@ async def test_concurrent_runs_split_the_work_two_requests_at_most_each(
         config, ThreadId.new(), model="gpt-test", auth_manager=None
     )
     assert solo.summarised == [] and not solo.consolidated, "nothing left to do"
+
+
+async def test_summaries_over_the_responses_api(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h = make_harness(tmp_path, scripted_server, "responses")
+    idle_id, _ = await past_rollout(h, "port the build to meson")
+    scripted_server.enqueue(Reply.text("- Ported the build to meson."))
+    await spawn_and_settle(h, with_memories(h.config))
+    (body,) = summary_requests(scripted_server)
+    assert "port the build to meson" in str(body["input"])
+    assert "Ported the build to meson." in summary_file(h.home, idle_id).read_text()
