@@ -35,6 +35,7 @@ from core.protocol.ops import (
     UserInputItem,
 )
 from core.protocol.session import DynamicToolSpec, SessionSource
+from core.tools.mcp_lifecycle import refresh_mcp_servers
 
 if TYPE_CHECKING:
     from core.auth import AuthManager
@@ -165,14 +166,17 @@ class Agent:
         elif isinstance(op, OverrideTurnContext):
             session.turn_context = session.turn_context.with_override(op)
         elif isinstance(op, ExecApproval):
-            _resolve(session.pending_approvals.get(op.id), op.decision)
+            if op.decision == "abort" and op.id in session.pending_approvals:
+                await self._abort_turn(sub_id, "interrupted")
+            else:
+                _resolve(session.pending_approvals.get(op.id), op.decision)
         elif isinstance(op, DynamicToolResponse):
             future = session.pending_dynamic.get(op.call_id)
             if future is None:
                 session.emit(sub_id, Warning(message=f"no tool call waits for {op.call_id}"))
             _resolve(future, op)
         elif isinstance(op, RefreshMcpServers):
-            log.info("MCP refresh requested for %s (no MCP servers in this build)", self.thread_id)
+            await refresh_mcp_servers(session, sub_id, op.config.mcp_servers)
         elif isinstance(op, Shutdown):
             await self._abort_turn(sub_id, "shutdown")
             await self._close_session()

@@ -45,10 +45,13 @@ def environment_context_text(turn_context: TurnContext) -> str:
     shell = Path(os.environ.get("SHELL", "sh")).name
     now = datetime.now().astimezone()
     timezone = time.tzname[time.localtime().tm_isdst > 0]
+    network = "enabled" if turn_context.sandbox_mode == "danger-full-access" else "restricted"
     return (
         "<environment_context>\n"
         f"  <cwd>{turn_context.cwd}</cwd>\n"
         f"  <approval_policy>{turn_context.approval_policy}</approval_policy>\n"
+        f"  <sandbox_mode>{turn_context.sandbox_mode}</sandbox_mode>\n"
+        f"  <network_access>{network}</network_access>\n"
         f"  <shell>{shell}</shell>\n"
         f"  <current_date>{now.date().isoformat()}</current_date>\n"
         f"  <timezone>{timezone}</timezone>\n"

@@ -19,6 +19,7 @@ from core.protocol.items import TranscriptItem
 from core.protocol.ops import DynamicToolResponse, ReviewDecision
 from core.protocol.rollout import EventRecord, RolloutItem, TranscriptRecord
 from core.protocol.session import DynamicToolSpec, SessionSource
+from core.tools.state import ToolsState
 
 if TYPE_CHECKING:
     from core.auth import AuthManager
@@ -47,6 +48,8 @@ class Session:
     pending_approvals: dict[str, asyncio.Future[ReviewDecision]] = field(default_factory=dict)
     warned_fallback_models: set[str] = field(default_factory=set)
     skill_injector: Callable[[str], list[TranscriptItem]] | None = None
+    tools: ToolsState = field(default_factory=ToolsState)
+    """Approvals remembered for the session, MCP connections (see ``core.tools``)."""
     _client: ModelClient | None = field(default=None, repr=False)
     _client_key: tuple[str, str | None] | None = field(default=None, repr=False)
 
@@ -103,6 +106,7 @@ class Session:
             dynamic.cancel()
         for approval in self.pending_approvals.values():
             approval.cancel()
+        await self.tools.aclose()
         if self._client is not None:
             await self._client.aclose()
             self._client = None

@@ -20,6 +20,7 @@ from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.rollout import SessionMetaRecord, utc_timestamp
 from core.protocol.session import BaseInstructions, DynamicToolSpec, SessionMeta, SessionSource
+from core.tools.mcp_lifecycle import start_tools
 
 if TYPE_CHECKING:
     from core.auth import AuthManager
@@ -70,6 +71,7 @@ async def build_session(
         provider=config.model_provider,
         cwd=cwd,
         approval_policy=config.approval_policy,
+        sandbox_mode=config.sandbox_mode,
         effort=config.model_reasoning_effort,
         model_context_window=info.context_window,
     )
@@ -101,6 +103,7 @@ async def build_session(
         memory_section=await _memory_section(config, history, source),
     )
     session.seed_token_usage(last_token_info(items))
+    start_tools(session, Path(config.lha_home), config.mcp_servers)
     configured = SessionConfigured(
         thread_id=thread_id,
         forked_from_id=history.forked_from_id(),

@@ -75,6 +75,7 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
     images = [part.image_url for part in user_item.content if isinstance(part, InputImage)]
     session.emit(sub_id, UserMessageEvent(message=user_item.text(), images=images or None))
     session.record_rollout_only([TurnContextRecord(payload=session.turn_context.to_item())])
+    await session.tools.wait_ready()
     try:
         last_message = await _sample_until_done(session, sub_id)
     except LhaError as err:

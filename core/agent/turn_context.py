@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.llm.endpoint import RuntimeEndpoint
 from core.protocol.ops import OverrideTurnContext
-from core.protocol.session import ApprovalPolicy, TurnContextItem
+from core.protocol.session import ApprovalPolicy, SandboxMode, TurnContextItem
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class TurnContext:
     provider: RuntimeEndpoint
     cwd: Path
     approval_policy: ApprovalPolicy = "on-request"
+    sandbox_mode: SandboxMode = "workspace-write"
     effort: str | None = None
     identity: str | None = None
     model_context_window: int | None = None
@@ -38,6 +39,7 @@ class TurnContext:
         return TurnContextItem(
             cwd=str(self.cwd),
             approval_policy=self.approval_policy,
+            sandbox_mode=self.sandbox_mode,
             model=self.model,
             effort=self.effort,
             identity=self.identity,

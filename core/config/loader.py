@@ -78,6 +78,7 @@ def load_config(
         model_provider=providers[provider_id],
         model_providers=providers,
         approval_policy=parsed.approval_policy or "on-request",
+        sandbox_mode=parsed.sandbox_mode or "workspace-write",
         model_reasoning_effort=parsed.model_reasoning_effort,
         mcp_servers=parsed.mcp_servers,
         features=parsed.features,

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.llm.endpoint import RuntimeEndpoint
-from core.protocol.session import ApprovalPolicy
+from core.protocol.session import ApprovalPolicy, SandboxMode
 
 
 class McpServerConfig(BaseModel):
@@ -26,6 +26,7 @@ class McpServerConfig(BaseModel):
     env: dict[str, str] | None = None
     cwd: Path | None = None
     startup_timeout_sec: float = Field(default=10.0, gt=0)
+    tool_timeout_sec: float = Field(default=60.0, gt=0)
 
 
 class FeaturesConfig(BaseModel):
@@ -63,6 +64,7 @@ class Config(BaseModel):
     model_provider: RuntimeEndpoint
     model_providers: dict[str, RuntimeEndpoint]
     approval_policy: ApprovalPolicy = "on-request"
+    sandbox_mode: SandboxMode = "workspace-write"
     model_reasoning_effort: str | None = None
     mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
@@ -86,6 +88,7 @@ class Config(BaseModel):
         model: str | None = None,
         model_provider: str | None = None,
         approval_policy: ApprovalPolicy | None = None,
+        sandbox_mode: SandboxMode | None = None,
         model_reasoning_effort: str | None = None,
         base_instructions: str | None = None,
         ephemeral: bool | None = None,
@@ -104,6 +107,7 @@ class Config(BaseModel):
             "model": model,
             "model_provider": model_provider,
             "approval_policy": approval_policy,
+            "sandbox_mode": sandbox_mode,
             "model_reasoning_effort": model_reasoning_effort,
             "base_instructions": base_instructions,
             "ephemeral": ephemeral,

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from core.config.model import FeaturesConfig, McpServerConfig, TuiConfig
 from core.llm.endpoint import RuntimeEndpoint
-from core.protocol.session import ApprovalPolicy
+from core.protocol.session import ApprovalPolicy, SandboxMode
 
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]
 
@@ -27,6 +27,7 @@ class ConfigFile(BaseModel):
     model: str | None = None
     model_provider: str | None = None
     approval_policy: ApprovalPolicy | None = None
+    sandbox_mode: SandboxMode | None = None
     model_reasoning_effort: ReasoningEffort | None = None
     model_providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)

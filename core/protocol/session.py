@@ -34,6 +34,9 @@ class SessionSource(StrEnum):
 
 ApprovalPolicy = Literal["untrusted", "on-request", "never"]
 
+SandboxMode = Literal["read-only", "workspace-write", "danger-full-access"]
+"""Where the ``shell`` tool's commands may write (Codex's ``sandbox_mode`` values)."""
+
 
 class BaseInstructions(WireModel):
     text: str
@@ -79,6 +82,7 @@ class TurnContextItem(WireModel):
 
     cwd: str
     approval_policy: ApprovalPolicy = "on-request"
+    sandbox_mode: SandboxMode | None = None
     model: str
     effort: str | None = None
     identity: str | None = None

@@ -1,0 +1,58 @@
+"""The ``apply_patch`` tool: parse, plan (all hunks checked), approve when required, commit.
+
+Approval follows the shell's rules for a write: under ``untrusted`` every patch is asked; under
+``on-request`` and ``never`` patches inside the workspace are allowed, unless ``sandbox_mode`` is
+``read-only`` (then ``on-request`` asks and ``never`` refuses). Paths outside the workspace are
+refused whatever the user would say.
+"""
+
+from __future__ import annotations
+
+from core.tools.approval import is_approved, refusal_text, request_approval
+from core.tools.invocation import ToolInvocation, ToolResult
+from core.tools.patch_apply import commit, plan_patch, target_paths
+from core.tools.patch_parser import PatchError, parse_patch
+from core.tools.patch_paths import display_path
+
+
+async def handle_apply_patch(inv: ToolInvocation) -> ToolResult:
+    try:
+        arguments = inv.json_arguments()
+    except ValueError as err:
+        return ToolResult.error(f"invalid apply_patch arguments: {err}")
+    patch = arguments.get("input", arguments.get("patch"))
+    if not isinstance(patch, str):
+        return ToolResult.error(
+            "invalid apply_patch arguments: `input` (the patch text) is missing"
+        )
+    workspace = inv.turn.cwd
+    try:
+        ops = parse_patch(patch)
+        paths = target_paths(ops, workspace)
+        plan = plan_patch(ops, workspace)
+    except PatchError as err:
+        return ToolResult.error(str(err))
+    policy, mode = inv.turn.approval_policy, inv.turn.sandbox_mode
+    read_only = mode == "read-only"
+    if read_only and policy == "never":
+        return ToolResult.error(
+            "files cannot be changed: sandbox_mode is read-only and approval policy is `never`"
+        )
+    if policy == "untrusted" or read_only:
+        shown = [display_path(p, workspace) for p in paths]
+        key = ("apply_patch", *sorted(str(p) for p in paths))
+        reason = "the model wants to change files:\n" + "\n".join(plan.summary)
+        decision = await request_approval(inv, ["apply_patch", *shown], workspace, reason, key)
+        if not is_approved(decision):
+            return ToolResult.error(refusal_text(decision, "this patch"))
+        try:
+            plan = plan_patch(ops, workspace)
+        except PatchError as err:
+            return ToolResult.error(f"the files changed while waiting for approval: {err}")
+    try:
+        commit(plan)
+    except PatchError as err:
+        return ToolResult.error(str(err))
+    return ToolResult(
+        output="Success. Updated the following files:\n" + "\n".join(plan.summary), success=True
+    )
