@@ -15,7 +15,9 @@ from tui.fuzzy import FuzzyMatch, best_match, fuzzy_match
 from tui.screens.model_picker import (
     CURRENT_MARKER,
     DEFAULT_MARKER,
+    LOADING_TEXT,
     NO_MATCH_TEXT,
+    NO_MODELS_TEXT,
     ModelPickerScreen,
     filter_models,
 )
@@ -44,7 +46,9 @@ def host(
     current: str | None = "gpt-5.1-codex",
     refresh: Callable[[], Any] | None = None,
 ) -> ModalHost:
-    return ModalHost(lambda: ModelPickerScreen(list(models or MODELS), current, refresh))
+    return ModalHost(
+        lambda: ModelPickerScreen(list(MODELS if models is None else models), current, refresh)
+    )
 
 
 def shown(app: ModalHost) -> list[str]:
@@ -273,3 +277,30 @@ def test_fuzzy_match_positions_and_preferences() -> None:
     assert tight is not None and loose is not None and tight.score > loose.score
     found = best_match("g5c", ["gpt-5", "gpt-5.1-codex"])
     assert found is not None and found[0] == 1
+
+
+async def test_empty_cache_shows_loading_then_the_refreshed_list() -> None:
+    release = asyncio.Event()
+
+    async def refresh() -> list[ModelPreset]:
+        await release.wait()
+        return list(MODELS)
+
+    app = host(models=[], refresh=refresh)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert str(app.screen.query_one("#model-empty", Static).render()) == LOADING_TEXT
+        release.set()
+        await settle(pilot)
+        assert len(shown(app)) == 5
+        assert highlighted(app) == "gpt-5.1-codex"
+
+
+async def test_no_models_at_all() -> None:
+    async def refresh() -> list[ModelPreset]:
+        raise ConnectionError("offline")
+
+    app = host(models=[], refresh=refresh)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert str(app.screen.query_one("#model-empty", Static).render()) == NO_MODELS_TEXT

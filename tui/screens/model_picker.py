@@ -29,6 +29,8 @@ from tui.screens._safe_text import highlight_positions, safe_content
 RefreshModels = Callable[[], Awaitable[list[ModelPreset]]]
 
 NO_MATCH_TEXT = "no model matches"
+LOADING_TEXT = "Loading models…"
+NO_MODELS_TEXT = "No models available: check the provider in config.toml, or type `lha models`."
 CURRENT_MARKER = "● current"
 DEFAULT_MARKER = "default"
 _MATCH_STYLE = "bold underline $text-accent"
@@ -200,6 +202,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
         self._current = current
         self._models = _dedupe(models, current)
         self._refresh = refresh
+        self._refreshing = refresh is not None
         self._rows: list[_Row] = []
 
     @property
@@ -250,9 +253,16 @@ class ModelPickerScreen(ModalScreen[str | None]):
         options.display = bool(slugs)
         picker = self.query_one("#model-picker")
         picker.set_class(not slugs, "-empty")
+        if not slugs:
+            self.query_one("#model-empty", Static).update(self._empty_text(query))
         total = len(self._models)
         shown = f"{len(slugs)} of {total}" if query.strip() else f"{total}"
         picker.border_subtitle = f"{shown} model{'s' if total != 1 else ''}"
+
+    def _empty_text(self, query: str) -> str:
+        if query.strip() and self._models:
+            return NO_MATCH_TEXT
+        return LOADING_TEXT if self._refreshing else NO_MODELS_TEXT
 
     def _initial_model(self) -> str | None:
         """The current model, else the catalog's default: where the highlight starts."""
@@ -271,9 +281,13 @@ class ModelPickerScreen(ModalScreen[str | None]):
     async def _refresh_models(self) -> None:
         """Fetch the fresh catalog and swap it in, keeping the highlighted model highlighted."""
         assert self._refresh is not None
-        fresh = await self._refresh()
+        try:
+            fresh = await self._refresh()
+        finally:
+            self._refreshing = False
+        keep = self.highlighted_model()
         self._models = _dedupe(fresh, self._current)
-        self._show(keep=self.highlighted_model())
+        self._show(keep=keep or self._initial_model())
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A failed refresh is not fatal: say so, and keep the list already shown."""
@@ -283,6 +297,8 @@ class ModelPickerScreen(ModalScreen[str | None]):
         status = self.query_one("#model-status", Static)
         status.update(safe_content(f"Could not refresh the model list: {error}"))
         self.query_one("#model-picker").add_class("-status")
+        if not self._rows:
+            self._show(keep=None)  # "Loading models…" is no longer true
 
     # -- actions -------------------------------------------------------------------------------
 
