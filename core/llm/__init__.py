@@ -7,6 +7,7 @@ where a request is made.
 # core.protocol imports core.llm.tool_payload, which imports core.protocol.base: load the protocol
 # package first so that importing any core.llm module on its own does not hit a circular import.
 import core.protocol  # noqa: F401  (import order matters, see above)
+from core.llm import httpx_no_cli  # noqa: F401  (httpx without its CLI: see there)
 from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.llm.endpoint import RuntimeEndpoint, WireApi, built_in_providers
 from core.llm.tool_payload import JsonArguments, ToolCallPayload
