@@ -8,12 +8,18 @@ to pass and how many rollout items a fork before it keeps.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
+from core.errors import RolloutError
 from core.protocol.items import InputImage, MessageItem
-from core.protocol.rollout import RolloutItem, TranscriptRecord
+from core.protocol.rollout import RolloutItem, TranscriptRecord, parse_stamped_item
 from core.rollout.session_prefix import is_real_user_message
+
+_LINES_PER_SLICE = 2000
+"""Parse this many lines between yields to the loop, so a long rollout never stalls the UI."""
 
 IMAGE_ONLY_LINE = "(image)"
 """``first_line`` of a message that has images and no text, so the list never shows a blank row."""
@@ -80,3 +86,36 @@ def list_user_turns(
             )
         )
     return turns
+
+
+async def read_user_turns(path: Path | str) -> list[UserTurn]:
+    """The user turns of a rollout file, *with* timestamps.
+
+    ``load_rollout`` keeps items only, so ``list_user_turns`` on its history has no times; this
+    reads the lines itself, skipping unreadable ones exactly as the reader does (so indexes and
+    ``items_before`` agree with a fork of the same file), and keeps each line's timestamp.
+
+    Raises:
+        RolloutError: the file cannot be read.
+    """
+    path = Path(path)
+    try:
+        data = await asyncio.to_thread(path.read_bytes)
+    except OSError as error:
+        raise RolloutError(
+            path, f"cannot read the session file ({error.strerror or error}); check it exists"
+        ) from None
+    items: list[RolloutItem] = []
+    stamps: list[str | None] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if number % _LINES_PER_SLICE == 0:
+            await asyncio.sleep(0)
+        if not raw or raw.isspace():
+            continue
+        try:
+            stamp, item = parse_stamped_item(raw)
+        except (ValueError, RecursionError):
+            continue
+        items.append(item)
+        stamps.append(stamp)
+    return list_user_turns(items, stamps)

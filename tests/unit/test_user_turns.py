@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from core.errors import RolloutError
 from core.protocol import (
     EventRecord,
     InputImage,
     InputText,
     MessageItem,
     RolloutItem,
+    RolloutLine,
     SessionMetaRecord,
     TranscriptRecord,
     UserMessageEvent,
@@ -15,9 +21,15 @@ from core.protocol import (
     developer_message,
     user_message,
 )
+from core.rollout.reader import load_rollout
 from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN, PROJECT_INSTRUCTIONS_PREFIX
 from core.rollout.truncation import truncate_rollout_before_nth_user_message_from_start
-from core.rollout.user_turns import IMAGE_ONLY_LINE, first_line_of, list_user_turns
+from core.rollout.user_turns import (
+    IMAGE_ONLY_LINE,
+    first_line_of,
+    list_user_turns,
+    read_user_turns,
+)
 from tests.unit.rollout.helpers import meta
 
 
@@ -77,3 +89,28 @@ def test_empty_history() -> None:
 def test_first_line_of() -> None:
     assert first_line_of("") == ""
     assert first_line_of("\n \n  a b \nc") == "a b"
+
+
+async def test_read_user_turns_keeps_timestamps_and_matches_the_reader(tmp_path: Path) -> None:
+    items = _thread()
+    stamps = [f"2026-11-25T12:{minute:02d}:00.000Z" for minute in range(len(items))]
+    lines = [RolloutLine.dump_item(stamp, item) for stamp, item in zip(stamps, items, strict=True)]
+    lines.insert(3, "{not json")  # a bad line in the middle is skipped, as the reader skips it
+    path = tmp_path / "rollout.jsonl"
+    path.write_text("\n".join(lines) + "\n" + '{"timestamp": "torn', encoding="utf-8")
+
+    turns = await read_user_turns(path)
+    assert [(turn.index, turn.first_line) for turn in turns] == [
+        (0, "fix the bug"),
+        (1, "now add tests"),
+    ]
+    assert [turn.timestamp for turn in turns] == [stamps[4], stamps[7]]
+    history = (await load_rollout(path)).history.get_rollout_items()
+    assert [turn.items_before for turn in turns] == [
+        turn.items_before for turn in list_user_turns(history)
+    ]
+
+
+async def test_read_user_turns_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(RolloutError, match="cannot read the session file"):
+        await read_user_turns(tmp_path / "gone.jsonl")
