@@ -37,7 +37,7 @@ async def test_workspace_write_mode(
     port = urlparse(scripted_server.base_url).port
     connect = (
         "python3 -c \"import socket; socket.create_connection(('127.0.0.1', "
-        f'{port}), timeout=3); print(\'CONNECTED\')"'
+        f"{port}), timeout=3); print('CONNECTED')\""
     )
     tmp_file = f"/tmp/lha-sandbox-{uuid.uuid4().hex[:8]}"
     scripted_server.enqueue(
@@ -102,7 +102,9 @@ async def test_missing_bwrap_refuses_with_the_fix(
         sandbox.reset_probe()
     end = tool_end(events, "c1")
     assert not end.success and "apt-get install bubblewrap" in end.output
-    warnings = [e.msg for e in events if isinstance(e.msg, Warning) and "bubblewrap" in e.msg.message]
+    warnings = [
+        e.msg for e in events if isinstance(e.msg, Warning) and "bubblewrap" in e.msg.message
+    ]
     assert len(warnings) == 1, "one warning per thread"
     assert not (h.config.cwd / "made.txt").exists()
     await h.manager.remove_and_close_all_threads()
