@@ -61,7 +61,7 @@ async def test_workspace_write_mode(
     assert not (outside_dir / "escaped.txt").exists()
     net = tool_end(events, "net")
     assert not net.success and "CONNECTED" not in net.output
-    assert tool_end(events, "tmp").success and Path(tmp_file).exists()
+    assert tool_end(events, "tmp").success and os.path.exists(tmp_file)
     os.unlink(tmp_file)
     assert not tool_end(events, "git").success, ".git stays read-only in the workspace"
     await h.manager.remove_and_close_all_threads()

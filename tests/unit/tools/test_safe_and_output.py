@@ -6,8 +6,8 @@ import pytest
 
 from core.tools.mcp_names import qualified_tool_name
 from core.tools.output_buffer import HeadTailBuffer
-from core.tools.shell_env import command_env
 from core.tools.safe_commands import is_known_safe
+from core.tools.shell_env import command_env
 
 
 @pytest.mark.parametrize(
