@@ -48,6 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     exec_p = sub.add_parser("exec", help="run one turn without the UI and print the result")
     _add_common(exec_p)
     exec_p.add_argument(
+        "--dynamic-tools",
+        metavar="FILE",
+        help="JSON list of {name, description, input_schema} tools answered by JSON lines "
+        'on stdin: {"call_id": ..., "output": ..., "success": ...}',
+    )
+    exec_p.add_argument(
         "args",
         nargs=argparse.REMAINDER,
         metavar="PROMPT",
@@ -77,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--refresh", choices=["online", "offline", "online_if_uncached"], default="online"
     )
     models_p.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+
+    mcp_p = sub.add_parser("mcp", help="MCP servers from config.toml")
+    mcp_sub = mcp_p.add_subparsers(dest="mcp_command", metavar="ACTION", required=True)
+    mcp_list = mcp_sub.add_parser("list", help="start each server and show its status and tools")
+    mcp_list.add_argument("--json", action="store_true")
+    mcp_list.add_argument("-c", "--config", dest="overrides", action="append", default=[])
 
     login_p = sub.add_parser("login", help="save an API key (read from stdin) in auth.json")
     login_p.add_argument("--with-api-key", action="store_true", required=True)
@@ -110,6 +122,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.models_cmd import run_models
 
             return await run_models(args)
+        if args.command == "mcp":
+            from tui.commands.mcp_cmd import run_mcp_list
+
+            return await run_mcp_list(args)
         if args.command in ("login", "logout"):
             from tui.commands.auth_cmd import run_login, run_logout
 

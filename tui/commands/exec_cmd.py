@@ -12,6 +12,7 @@ from tui.commands.event_printer import EventPrinter, HumanPrinter, JsonPrinter
 
 if TYPE_CHECKING:
     from core.agent.thread_manager import NewThread, ThreadManager
+    from tui.commands.exec_tools import RequestAnswerer
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -22,6 +23,7 @@ def _sub_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("-c", "--config", dest="overrides", action="append", default=[])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-C", "--cd", dest="cwd")
+    parser.add_argument("--dynamic-tools", metavar="FILE")
     return parser
 
 
@@ -57,6 +59,7 @@ def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
     ns.json = ns.json or args.json
     ns.model = ns.model or args.model
     ns.cwd = ns.cwd or args.cwd
+    ns.dynamic_tools = ns.dynamic_tools or getattr(args, "dynamic_tools", None)
     ns.overrides = [*args.overrides, *ns.overrides]
     return ns
 
@@ -76,9 +79,17 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     from core.auth import AuthManager
     from core.config import Config
     from core.protocol.session import SessionSource
+    from tui.commands.exec_tools import RequestAnswerer, load_dynamic_tools
     from tui.commands.targets import resolve_rollout
 
     ns = parse_exec_args(args)
+    dynamic_tools = load_dynamic_tools(ns.dynamic_tools) if ns.dynamic_tools else []
+    if dynamic_tools and (ns.prompt is None or ns.prompt == "-"):
+        raise InvalidRequest(
+            "--dynamic-tools answers tool calls from stdin; give the prompt as an argument"
+        )
+    if dynamic_tools and ns.mode != "new":
+        raise InvalidRequest("--dynamic-tools applies to a new thread, not to resume or fork")
     prompt = read_prompt(ns.prompt)
     if ns.mode == "fork" and ns.at < 0:
         raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
@@ -93,40 +104,55 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         config.lha_home, auth, config.model_provider_id, config.model_provider, SessionSource.EXEC
     )
     if ns.mode == "new":
-        new = await manager.start_thread(config)
+        new = await manager.start_thread_with_tools(config, dynamic_tools)
     else:
         path = await resolve_rollout(config.lha_home, ns.target, last=ns.last)
         if ns.mode == "resume":
             new = await manager.resume_thread_from_rollout(config, path, auth)
         else:
             new = await manager.fork_thread(ns.at, config, path)
-    return await drive_one_turn(manager, new, prompt, printer)
+    return await drive_one_turn(manager, new, prompt, printer, RequestAnswerer(printer))
 
 
 async def drive_one_turn(
-    manager: ThreadManager, new: NewThread, prompt: str, printer: EventPrinter
+    manager: ThreadManager,
+    new: NewThread,
+    prompt: str,
+    printer: EventPrinter,
+    answerer: RequestAnswerer | None = None,
 ) -> int:
-    """Submit the prompt, print events until the turn ends, then shut the thread down."""
-    from core.protocol.events import (
-        ErrorEvent,
-        ShutdownComplete,
-        TaskComplete,
-        TurnAbortedEvent,
-    )
-    from core.protocol.ops import Shutdown, UserInput
+    """Submit the prompt, print events until the turn ends, then shut the thread down.
+
+    ``answerer`` answers dynamic tool calls and approval requests as they come; if it fails
+    (bad input on stdin), the thread is still shut down before the error propagates."""
+    from core.protocol.events import ErrorEvent, TaskComplete, TurnAbortedEvent
+    from core.protocol.ops import UserInput
 
     thread = new.thread
     printer.session_configured(new.session_configured)
     await thread.submit(UserInput.text(prompt))
     outcome = EXIT_FAILED
-    while True:
-        event = await thread.next_event()
-        printer.event(event)
-        if isinstance(event.msg, TaskComplete):
-            outcome = EXIT_OK
-            break
-        if isinstance(event.msg, ErrorEvent | TurnAbortedEvent):
-            break
+    try:
+        while True:
+            event = await thread.next_event()
+            printer.event(event)
+            if isinstance(event.msg, TaskComplete):
+                outcome = EXIT_OK
+                break
+            if isinstance(event.msg, ErrorEvent | TurnAbortedEvent):
+                break
+            if answerer is not None:
+                await answerer.handle(thread, event.msg)
+    finally:
+        await _shut_down(manager, new, printer)
+    return outcome
+
+
+async def _shut_down(manager: ThreadManager, new: NewThread, printer: EventPrinter) -> None:
+    from core.protocol.events import ShutdownComplete
+    from core.protocol.ops import Shutdown
+
+    thread = new.thread
     await thread.submit(Shutdown())
     while True:
         event = await thread.next_event()
@@ -134,4 +160,3 @@ async def drive_one_turn(
         if isinstance(event.msg, ShutdownComplete):
             break
     await manager.remove_thread(new.thread_id)
-    return outcome

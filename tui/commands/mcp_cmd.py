@@ -1,0 +1,74 @@
+"""``lha mcp list``: start every configured MCP server once and show its status and tools.
+
+Server ``env`` values are never printed (they are usually tokens); only their names are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+async def run_mcp_list(args: argparse.Namespace) -> int:
+    from core.config import Config
+    from core.tools.mcp_manager import McpManager
+
+    config = Config.load(overrides=args.overrides)
+    for warning in config.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if not config.mcp_servers:
+        if args.json:
+            print("[]")
+        else:
+            print("no MCP servers configured; add a [mcp_servers.NAME] table to config.toml")
+        return EXIT_OK
+    manager = McpManager(config.mcp_servers, lambda _message: None)
+    manager.start()
+    try:
+        await manager.wait_ready()
+        rows = [_row(name, server) for name, server in manager.servers.items()]
+    finally:
+        await manager.aclose()
+    if args.json:
+        print(json.dumps(rows, indent=2))
+    else:
+        print_table(rows)
+    return EXIT_OK if all(row["status"] == "ready" for row in rows) else EXIT_FAILED
+
+
+def _row(name: str, server: Any) -> dict[str, Any]:
+    from core.tools.mcp_names import qualified_tool_name
+
+    cfg = server.config
+    return {
+        "name": name,
+        "command": cfg.command,
+        "args": list(cfg.args),
+        "env_keys": sorted(cfg.env or {}),
+        "status": server.status,
+        "error": server.error,
+        "tools": [
+            {
+                "name": tool.name,
+                "qualified_name": qualified_tool_name(name, tool.name),
+                "description": tool.description,
+            }
+            for tool in server.tools
+        ],
+    }
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    from core.sanitize import neutralize_terminal_escapes as clean
+
+    for row in rows:
+        status = row["status"] if not row["error"] else f"{row['status']}: {row['error']}"
+        command = " ".join([row["command"], *row["args"]])
+        print(clean(f"{row['name']}  {status}  ({command})"))
+        for tool in row["tools"]:
+            summary = (tool["description"] or "").strip().splitlines()
+            print(clean(f"  {tool['qualified_name']}  {summary[0] if summary else ''}").rstrip())
