@@ -54,6 +54,8 @@ from tui.widgets.status_line import StatusInfo, StatusLine
 from tui.widgets.transcript import Transcript
 
 ESC_ESC_WINDOW_S = 1.0
+STATUS_EVENTS = (TaskStarted, TaskComplete, TurnAbortedEvent, ErrorEvent, TokenCount)
+"""Events that change the status line; deltas do not, and redrawing it per token is waste."""
 PAST_PAGE_SIZE = 50
 
 
@@ -67,7 +69,7 @@ class StartRequest:
 
 
 class LhaApp(App[None]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = str(Path(__file__).with_name("app.tcss"))
     TITLE = "lha"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "new_thread", "New thread", id="app.new_thread"),
@@ -289,7 +291,7 @@ class LhaApp(App[None]):
             view.last_user_texts.append(msg.message)
         elif isinstance(msg, ExecApprovalRequest):
             self._ask_approval(view, msg)
-        if view.thread_id == self.current:
+        if view.thread_id == self.current and isinstance(msg, STATUS_EVENTS):
             self._show_status()
 
     @work(group="approval", exit_on_error=False)

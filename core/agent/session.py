@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from core.agent.turn_context import TurnContext
-from core.protocol.events import Event, EventMsg, TokenUsage, TokenUsageInfo
+from core.protocol.events import PERSISTED_EVENT_TYPES, Event, EventMsg, TokenUsage, TokenUsageInfo
 from core.protocol.ids import ThreadId
 from core.protocol.items import TranscriptItem
 from core.protocol.ops import DynamicToolResponse, ReviewDecision
@@ -56,7 +56,8 @@ class Session:
     def emit(self, sub_id: str, msg: EventMsg) -> None:
         """Send an event to the client, recording it when it is worth replaying."""
         self.events.put_nowait(Event(id=sub_id, msg=msg))
-        self.recorder.record_items([EventRecord(payload=msg)])
+        if msg.type in PERSISTED_EVENT_TYPES:
+            self.recorder.record_items([EventRecord(payload=msg)])
 
     def record(self, items: list[TranscriptItem]) -> None:
         """Append to what the model sees and to the rollout."""

@@ -1,0 +1,157 @@
+"""TUI figures: first screen with 1,000 past sessions, resume of a 1,000-turn thread, and a
+2,000-delta answer from Enter to fully on screen (issue 5's goals, beside their anchors)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.bench import BenchResult, median
+from tests.support.rollout_factory import write_rollout
+from tests.support.scripted_server import Reply, ScriptedServer
+
+REPEAT = 5
+
+
+def _write_config(home: Path, base_url: str) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(
+        'model = "gpt-5.1"\nmodel_provider = "scripted"\n'
+        f'[model_providers.scripted]\nname = "Scripted"\nbase_url = "{base_url}"\n'
+    )
+
+
+def _probe(home: Path, cwd: Path, *args: str) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of one probe process."""
+    env = {**os.environ, "LHA_HOME": str(home)}
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.bench.tui_probe", *args],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    assert proc.stderr is not None
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"probe {args} failed: {err.strip()[-400:]}")
+    return wall, usage.ru_maxrss / 1024
+
+
+async def _timed_runs(home: Path, cwd: Path, *args: str) -> tuple[float, float]:
+    walls: list[float] = []
+    peaks: list[float] = []
+    for attempt in range(REPEAT + 1):  # the first run warms .pyc files and the page cache
+        wall, peak = await asyncio.to_thread(_probe, home, cwd, *args)
+        if attempt:
+            walls.append(wall)
+            peaks.append(peak)
+    return median(walls), max(peaks)
+
+
+async def _bench_first_frame(folder: Path, server: ScriptedServer) -> list[BenchResult]:
+    home = folder / "home-many"
+    _write_config(home, server.base_url)
+    for index in range(1000):
+        write_rollout(home, folder, 2, seed=index)
+    wall, peak = await _timed_runs(home, folder, "first-frame")
+    return [
+        BenchResult(
+            "first screen, 1,000 past sessions",
+            wall,
+            "s",
+            goal=0.35,
+            detail=f"peak {peak:.0f} MB; anchors: Codex TUI 0.41 s, elia 0.67 s, bare Textual"
+            " 0.29 s",
+        )
+    ]
+
+
+async def _bench_resume(folder: Path, server: ScriptedServer) -> list[BenchResult]:
+    home = folder / "home-long"
+    _write_config(home, server.base_url)
+    path = write_rollout(home, folder, 1000)
+    wall, peak = await _timed_runs(home, folder, "resumed", str(path))
+    return [
+        BenchResult(
+            "lha resume of a 1,000-turn thread, last message on screen",
+            wall,
+            "s",
+            goal=0.5,
+            detail="start-up included; anchor: elia 6.2-6.4 s",
+        ),
+        BenchResult("lha resume of a 1,000-turn thread, peak memory", peak, "MB", goal=200),
+    ]
+
+
+def _answer_words(count: int) -> list[str]:
+    """A 2,000-word answer as a model writes one: paragraphs of 60 words, a word per delta."""
+    words = []
+    for i in range(count):
+        word = f"word{i}"
+        if i % 60 == 59:
+            word += "\n\n"
+        words.append(word)
+    return words
+
+
+async def _stream_once(folder: Path, server: ScriptedServer, words: list[str]) -> float:
+    from tests.support.tui_harness import make_app, wait_until
+
+    app = make_app(folder / "home-stream", server, folder)
+    deltas = [w if w.endswith("\n") else w + " " for w in words]
+    server.enqueue(Reply.deltas(deltas, usage=(10, 2000)))
+    full = "".join(deltas)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"write", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        await wait_until(pilot, lambda: not app.views[app.current].running)  # type: ignore[index]
+        server.enqueue(Reply.deltas(deltas, usage=(10, 2000)))
+        view = app.views[app.current]  # type: ignore[index]
+        started = time.perf_counter()
+        await pilot.press(*"again", "enter")
+
+        def done() -> bool:
+            answers = [e for e in view.transcript.entries if e.kind == "assistant"]
+            return (
+                len(answers) == 2 and not view.running and answers[-1].text.strip() == full.strip()
+            )
+
+        await wait_until(pilot, done, within_s=30)
+        await pilot.pause()
+        return time.perf_counter() - started
+
+
+async def _bench_stream(folder: Path, server: ScriptedServer) -> list[BenchResult]:
+    words = _answer_words(2000)
+    times = [await _stream_once(folder / f"s{i}", server, words) for i in range(REPEAT)]
+    return [
+        BenchResult(
+            "2,000-delta answer, Enter to fully on screen",
+            median(times),
+            "s",
+            goal=0.3,
+            detail="anchors: Codex TUI 3.4-3.6 s, elia 12-15 s",
+        )
+    ]
+
+
+async def run() -> list[BenchResult]:
+    results: list[BenchResult] = []
+    with tempfile.TemporaryDirectory(prefix="lha-bench-tui-") as tmp:
+        folder = Path(tmp)
+        async with ScriptedServer() as server:
+            results += await _bench_first_frame(folder, server)
+            results += await _bench_resume(folder, server)
+            results += await _bench_stream(folder, server)
+    return results

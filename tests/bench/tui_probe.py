@@ -1,0 +1,44 @@
+"""A probe process for the TUI benchmarks: start lha's app headless and exit at a milestone.
+
+``python -m tests.bench.tui_probe first-frame`` exits right after the first screen is drawn;
+``... resumed PATH`` exits once the resumed thread's last message is on screen. The benchmark
+times the whole process (interpreter start included), as a user would feel it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def main(argv: list[str]) -> int:
+    from core.config import Config
+    from tui.app import LhaApp, StartRequest
+
+    mode = argv[0]
+    config = Config.load()
+    start = StartRequest("resume", Path(argv[1])) if mode == "resumed" else None
+
+    class ProbeApp(LhaApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            if mode == "first-frame":
+                self.call_after_refresh(self.exit)
+            else:
+                self.set_interval(0.005, self._check_resumed)
+
+        def _check_resumed(self) -> None:
+            view = self.current_view()
+            if view is None or not view.transcript.children:
+                return
+            last = view.transcript.children[-1]
+            if last.region.height and view.transcript.scroll_y >= view.transcript.max_scroll_y:
+                self.exit()
+
+    app = ProbeApp(config, start=start)
+    app.run(headless=True, size=(120, 40))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
