@@ -193,13 +193,13 @@ def test_malformed_override(tmp_path: Path) -> None:
 
 def test_unknown_key_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = write_config(
-        tmp_path, 'modle = "x"\nshell_environment_policy = "y"\n[features]\nmemories = true\nfoo = 1\n'
+        tmp_path, 'modle = "x"\nnotify = "y"\n[features]\nmemories = true\nfoo = 1\n'
     )
     config = Config.load(tmp_path, cwd=tmp_path)
     assert config.features.memories is True
     assert config.warnings == [
         f"{path}:1: unknown key `modle` ignored (did you mean `model`?)",
-        f"{path}:2: unknown key `shell_environment_policy` ignored",
+        f"{path}:2: unknown key `notify` ignored",
         f"{path}:5: unknown key `features.foo` ignored",
     ]
     assert "unknown key `modle`" in caplog.text
