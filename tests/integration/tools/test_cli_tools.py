@@ -100,3 +100,17 @@ def test_mcp_list_shows_servers_status_and_tools(
     human = capsys.readouterr().out
     assert "alpha  ready" in human and "  mcp__alpha__add  Add two integers." in human
     assert "gone  failed: command not found" in human
+
+
+def test_exec_denies_approval_requests_with_a_note(
+    tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    home = tmp_path / "home"
+    write_config(home, scripted_server_thread)
+    call = ("c1", "shell", json.dumps({"command": ["touch", "made.txt"]}))
+    scripted_server_thread.enqueue(Reply.tool_calls([call]), Reply.text("could not"))
+    result = lha(home, "exec", "-c", 'approval_policy="untrusted"', "make a file")
+    assert result.returncode == 0, result.stderr
+    assert "cannot ask for approval; denied `touch made.txt`" in result.stderr
+    assert "denied" in tool_outputs(scripted_server_thread.last_body())["c1"]
+    assert not (tmp_path / "made.txt").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.protocol.events import ToolCallOutputDelta
-from tests.support.agent_harness import completed, run_turn, types
+from core.protocol.ops import Interrupt, UserInput
+from tests.support.agent_harness import completed, events_until, is_turn_end, run_turn, types
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import shell, start_tool_thread, tool_end, tool_outputs
 
@@ -113,4 +115,40 @@ async def test_bad_arguments_are_a_clear_failed_output(
     third = tool_end(events, "c3")
     assert not third.success and "no-such-program-xyz" in third.output
     assert tool_end(events, "c4").output == "unknown tool: nope"
+    await h.manager.remove_and_close_all_threads()
+
+
+async def test_interrupt_kills_a_running_command(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h, thread = await start_tool_thread(tmp_path, scripted_server)
+    marker = h.config.cwd / "finished.txt"
+    scripted_server.enqueue(Reply.tool_calls([shell("c1", "echo go; sleep 1; touch finished.txt")]))
+    await thread.submit(UserInput.text("run"))
+    await events_until(thread, lambda m: m.type == "tool_call_output_delta")
+    await thread.submit(Interrupt())
+    events = await events_until(thread, is_turn_end)
+    assert events[-1].msg.type == "turn_aborted"
+    await asyncio.sleep(1.5)
+    assert not marker.exists(), "the command's process group was killed"
+    await h.manager.remove_and_close_all_threads()
+
+
+async def test_resumed_thread_sends_earlier_tool_calls(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h, thread = await start_tool_thread(tmp_path, scripted_server, "responses")
+    scripted_server.enqueue(
+        Reply.tool_calls([shell("c1", ["echo", "remember-me"])]), Reply.text("ok")
+    )
+    await run_turn(thread, "first")
+    path = thread.rollout_path
+    assert path is not None
+    await h.manager.remove_and_close_all_threads()
+    resumed = await h.manager.resume_thread_from_rollout(h.config, path, h.manager.auth_manager())
+    scripted_server.enqueue(Reply.text("again"))
+    await run_turn(resumed.thread, "second")
+    body = scripted_server.last_body()
+    assert "remember-me" in tool_outputs(body)["c1"]
+    assert any(item.get("type") == "function_call" for item in body["input"])
     await h.manager.remove_and_close_all_threads()
