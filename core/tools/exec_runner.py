@@ -22,6 +22,7 @@ from core.tools.output_buffer import HeadTailBuffer
 READ_CHUNK = 64 * 1024
 DRAIN_GRACE_S = 1.0
 """After the process exits, how long to wait for a child it left holding the output pipe."""
+POLL_S = 0.05
 
 
 @dataclass(frozen=True)
@@ -58,27 +59,13 @@ async def run_process(
     )
     assert proc.stdout is not None
     pump = asyncio.create_task(_pump(proc.stdout, kept, on_output))
-    timed_out = False
     try:
-        try:
-            await asyncio.wait_for(proc.wait(), timeout_s)
-        except TimeoutError:
-            timed_out = True
-            _kill_group(proc)
-            await proc.wait()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(asyncio.shield(pump), DRAIN_GRACE_S)
+        timed_out = await _wait(proc, pump, started + timeout_s)
     except asyncio.CancelledError:
         _kill_group(proc)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(proc.wait(), DRAIN_GRACE_S)
         raise
     finally:
-        if not pump.done():
-            _kill_group(proc)
-            pump.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await pump
+        await _stop_pump(proc, pump)
     return ExecResult(
         exit_code=None if timed_out else proc.returncode,
         output=kept.text(),
@@ -86,6 +73,47 @@ async def run_process(
         timed_out=timed_out,
         total_bytes=kept.total,
     )
+
+
+async def _wait(
+    proc: asyncio.subprocess.Process, pump: asyncio.Task[None], deadline: float
+) -> bool:
+    """Wait for the command to end; True when it ran out of time (and was killed).
+
+    ``Process.wait()`` also waits for the output pipe to close, which a background child
+    (``server &``) can keep open forever; so the exit is watched through ``returncode`` and
+    the end of output separately, and a leftover child gets ``DRAIN_GRACE_S`` to let go."""
+    while not pump.done() and proc.returncode is None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            _kill_group(proc)
+            return True
+        await asyncio.wait({pump}, timeout=min(POLL_S, remaining))
+    if not pump.done():
+        await asyncio.wait({pump}, timeout=DRAIN_GRACE_S)
+        if not pump.done():
+            _kill_group(proc)
+        return False
+    try:
+        await asyncio.wait_for(proc.wait(), max(deadline - time.monotonic(), 0.001))
+    except TimeoutError:
+        _kill_group(proc)
+        return True
+    return False
+
+
+async def _stop_pump(proc: asyncio.subprocess.Process, pump: asyncio.Task[None]) -> None:
+    """Let the pump read what is left after a kill, then stop it; reap the process."""
+    if not pump.done():
+        await asyncio.wait({pump}, timeout=DRAIN_GRACE_S)
+    if not pump.done():
+        pump.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pump
+    for _ in range(int(DRAIN_GRACE_S / POLL_S)):
+        if proc.returncode is not None:
+            return
+        await asyncio.sleep(POLL_S)
 
 
 async def _pump(
