@@ -13,7 +13,8 @@ from pathlib import Path
 
 def main(argv: list[str]) -> int:
     from core.config import Config
-    from tui.app import LhaApp, StartRequest
+    from tui.app import LhaApp
+    from tui.start_request import StartRequest
 
     mode = argv[0]
     config = Config.load()

@@ -14,7 +14,8 @@ from textual.pilot import Pilot
 from core.config import Config
 from core.llm.endpoint import RuntimeEndpoint
 from tests.support.scripted_server import ScriptedServer
-from tui.app import LhaApp, StartRequest
+from tui.app import LhaApp
+from tui.start_request import StartRequest
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 

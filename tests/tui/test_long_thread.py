@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
 from tests.support.tui_harness import make_app, wait_until
-from tui.app import StartRequest
+from tui.start_request import StartRequest
 from tui.widgets.transcript import MAX_MOUNTED, WINDOW
 
 

@@ -21,7 +21,8 @@ from core.protocol.rollout import EventRecord, RolloutItem, TranscriptRecord
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import Reply, ScriptedServer, serve_in_thread
 from tests.support.tui_harness import make_app, patch_thread_ids, wait_until
-from tui.app import LhaApp, StartRequest
+from tui.app import LhaApp
+from tui.start_request import StartRequest
 
 CWD = Path("/work/project")
 THREAD = ThreadId("0190a1b2-c3d4-7000-8000-00000000abcd")

@@ -9,8 +9,9 @@ from core.errors import InvalidRequest
 
 async def run_tui(args: argparse.Namespace) -> int:
     from core.config import Config
-    from tui.app import LhaApp, StartRequest
+    from tui.app import LhaApp
     from tui.commands.targets import resolve_rollout
+    from tui.start_request import StartRequest
 
     config = Config.load(overrides=args.overrides, model=getattr(args, "model", None))
     start: StartRequest | None = None

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -20,11 +21,13 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
-from core.protocol.ids import ThreadId
-from core.rollout.listing import ThreadItem, ThreadsPage
 from core.sanitize import neutralize_terminal_escapes
 
-PageLoader = Callable[[str | None], Awaitable[ThreadsPage]]
+if TYPE_CHECKING:
+    from core.protocol.ids import ThreadId
+    from core.rollout.listing import ThreadItem, ThreadsPage
+
+PageLoader = Callable[[str | None], Awaitable["ThreadsPage"]]
 Clock = Callable[[], datetime]
 LOAD_MORE_WITHIN = 5
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widgets import Static
 
-from core.protocol.events import TokenUsageInfo
+if TYPE_CHECKING:
+    from core.protocol.events import TokenUsageInfo
 
 
 @dataclass

@@ -1,0 +1,363 @@
+"""The engine side of the UI: the ThreadManager, open threads, and what each action does.
+
+The App (tui/app.py) draws the first frame without importing any of this; the controller is
+made right after, so start-up pays for the agent stack only once the user already sees lha.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.agent.agent_thread import AgentThread
+from core.agent.broadcast import BroadcastLagged, BroadcastReceiver
+from core.agent.thread_manager import NewThread, ThreadManager
+from core.errors import InternalAgentDied, LhaError, TryLockError
+from core.llm.catalog_strategy import CatalogRefreshStrategy
+from core.protocol.events import (
+    ErrorEvent,
+    Event,
+    ExecApprovalRequest,
+    SessionConfigured,
+    ShutdownComplete,
+    TaskComplete,
+    TaskStarted,
+    TokenCount,
+    TurnAbortedEvent,
+    UserMessageEvent,
+)
+from core.protocol.ids import ThreadId
+from core.protocol.models import ModelPreset
+from core.protocol.ops import ExecApproval, Interrupt, OverrideTurnContext, UserInput
+from core.protocol.session import SessionSource
+from tui.start_request import StartRequest
+from tui.thread_view import ThreadView
+from tui.transcript_model import Entry, entries_from_replay, last_token_info
+from tui.widgets.composer import Composer
+from tui.widgets.sidebar import ThreadRow
+from tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from core.rollout.listing import ThreadsPage
+    from tui.app import LhaApp
+
+PAST_PAGE_SIZE = 50
+STATUS_EVENTS = (TaskStarted, TaskComplete, TurnAbortedEvent, ErrorEvent, TokenCount)
+"""Events that change the status line; deltas do not, and redrawing it per token is waste."""
+
+
+class Controller:
+    def __init__(self, app: LhaApp, manager: ThreadManager | None = None) -> None:
+        self.app = app
+        if manager is None:
+            from core.auth import AuthManager
+
+            config = app.config
+            manager = ThreadManager(
+                config.lha_home,
+                AuthManager(config.lha_home),
+                config.model_provider_id,
+                config.model_provider,
+                SessionSource.CLI,
+            )
+        self.manager = manager
+        self.views: dict[ThreadId, ThreadView] = {}
+        self.current: ThreadId | None = None
+        self._select_on_attach: set[ThreadId] = set()
+        self._prefill_on_attach: dict[ThreadId, str] = {}
+        self._fork_notes: dict[ThreadId, str] = {}
+        self._attach_lock = asyncio.Lock()
+        self._created = manager.subscribe_thread_created()
+        """Subscribed at once, so no thread spawned before ``start`` is missed."""
+
+    def start(self, start: StartRequest | None) -> None:
+        app = self.app
+        app.run_worker(
+            self._follow_new_threads(self._created), group="broadcast", exit_on_error=False
+        )
+        if start is not None:
+            app.run_worker(self._open_start_request(start), group="start", exit_on_error=False)
+
+    async def load_past_page(self, cursor: str | None) -> ThreadsPage:
+        from core.rollout.recorder import RolloutRecorder
+
+        return await RolloutRecorder.list_threads(
+            self.app.config.lha_home, PAST_PAGE_SIZE, cursor=cursor
+        )
+
+    # -- attach, drain, select ---------------------------------------------------------------
+
+    async def _follow_new_threads(self, receiver: BroadcastReceiver[ThreadId]) -> None:
+        while True:
+            try:
+                thread_id = await receiver.recv()
+            except BroadcastLagged:
+                for missed in await self.manager.list_thread_ids():
+                    await self._attach_by_id(missed)
+                continue
+            await self._attach_by_id(thread_id)
+
+    async def _attach_by_id(self, thread_id: ThreadId) -> None:
+        try:
+            thread = await self.manager.get_thread(thread_id)
+        except LhaError:
+            return
+        await self.attach(thread)
+
+    async def attach(self, thread: AgentThread) -> ThreadView:
+        """Show a thread (idempotent): sidebar row, transcript with its replay, event worker."""
+        app = self.app
+        async with self._attach_lock:
+            existing = self.views.get(thread.thread_id)
+            if existing is not None:
+                return existing
+            configured = thread.session_configured
+            transcript = Transcript(id=f"t-{thread.thread_id}")
+            await app.transcripts.mount(transcript)
+            replay = entries_from_replay(configured.initial_messages or [])
+            await transcript.load(replay)
+            view = ThreadView(
+                thread=thread,
+                transcript=transcript,
+                model=configured.model,
+                provider=configured.model_provider_id,
+                cwd=Path(configured.cwd),
+                fork_note=self._fork_notes.pop(thread.thread_id, None),
+            )
+            view.tokens = last_token_info(configured.initial_messages or [])
+            self.views[thread.thread_id] = view
+            await app.sidebar.add_live(self._row_for(view, configured, replay))
+            app.run_worker(
+                self._drain(view),
+                group="drain",
+                name=f"drain-{thread.thread_id.short}",
+                exit_on_error=False,
+            )
+        if thread.thread_id in self._select_on_attach or self.current is None:
+            self._select_on_attach.discard(thread.thread_id)
+            self.select_thread(thread.thread_id)
+        prefill = self._prefill_on_attach.pop(thread.thread_id, None)
+        if prefill is not None and self.current == thread.thread_id:
+            app.query_one(Composer).set_text(prefill)
+        return view
+
+    def _row_for(
+        self, view: ThreadView, configured: SessionConfigured, replay: list[Entry]
+    ) -> ThreadRow:
+        preview = next((e.text for e in replay if e.kind == "user"), "")
+        return ThreadRow(
+            thread_id=view.thread_id,
+            preview=preview or "(new thread)",
+            created_at=self.app.clock(),
+            live=True,
+            model=view.model,
+            forked_from_id=configured.forked_from_id,
+            fork_note=view.fork_note,
+            path=view.rollout_path,
+        )
+
+    def select_thread(self, thread_id: ThreadId) -> None:
+        view = self.views.get(thread_id)
+        if view is None:
+            return
+        self.current = thread_id
+        self.app.transcripts.current = view.transcript.id
+        self.app.sidebar.select(thread_id)
+        self.app.show_status()
+
+    def current_view(self) -> ThreadView | None:
+        return self.views.get(self.current) if self.current is not None else None
+
+    async def _drain(self, view: ThreadView) -> None:
+        """Move one thread's events into its transcript until the thread ends."""
+        while True:
+            try:
+                event = await view.thread.next_event()
+            except InternalAgentDied:
+                return
+            await self._on_thread_event(view, event)
+            if isinstance(event.msg, ShutdownComplete):
+                return
+
+    async def _on_thread_event(self, view: ThreadView, event: Event) -> None:
+        msg = event.msg
+        await view.transcript.apply(msg)
+        if isinstance(msg, TaskStarted):
+            view.running = True
+            view.context_window = msg.model_context_window
+        elif isinstance(msg, TaskComplete | TurnAbortedEvent):
+            view.running = False
+        elif isinstance(msg, ErrorEvent):
+            view.running = False
+            self.app.notify(msg.message, severity="error", title="model error", markup=False)
+        elif isinstance(msg, TokenCount) and msg.info is not None:
+            view.tokens = msg.info
+        elif isinstance(msg, UserMessageEvent):
+            if not view.last_user_texts:
+                self.app.sidebar.update_live(view.thread_id, preview=msg.message)
+            view.last_user_texts.append(msg.message)
+        elif isinstance(msg, ExecApprovalRequest):
+            self.app.run_worker(self._ask_approval(view, msg), group="approval")
+        if view.thread_id == self.current and isinstance(msg, STATUS_EVENTS):
+            self.app.show_status()
+
+    async def _ask_approval(self, view: ThreadView, request: ExecApprovalRequest) -> None:
+        from tui.screens.approval import ApprovalScreen
+
+        decision = await self.app.push_screen_wait(ApprovalScreen(request))
+        await view.thread.submit(ExecApproval(id=request.call_id, decision=decision or "abort"))
+
+    # -- actions -------------------------------------------------------------------------------
+
+    async def send_message(self, text: str) -> None:
+        try:
+            view = self.current_view()
+            if view is None:
+                new = await self.manager.start_thread(self.app.config)
+                self._select_on_attach.add(new.thread_id)
+                view = await self.attach(new.thread)
+            await view.thread.submit(UserInput.text(text))
+        except LhaError as err:
+            self.report(err)
+
+    async def interrupt_if_running(self) -> bool:
+        view = self.current_view()
+        if view is None or not view.running:
+            return False
+        await view.thread.submit(Interrupt())
+        return True
+
+    async def new_thread(self) -> None:
+        try:
+            new = await self.manager.start_thread(self.app.config)
+        except LhaError as err:
+            self.report(err)
+            return
+        self._select_on_attach.add(new.thread_id)
+        await self.attach(new.thread)
+        self.select_thread(new.thread_id)
+
+    async def pick_model(self) -> None:
+        from tui.screens.model_picker import ModelPickerScreen
+
+        config = self.app.config
+        view = self.current_view()
+        try:
+            models = self.manager.try_list_picker_models(config)
+        except TryLockError:
+            models = []
+
+        async def refresh() -> list[ModelPreset]:
+            return await self.manager.list_picker_models(
+                self.app.config, CatalogRefreshStrategy.ONLINE_IF_UNCACHED
+            )
+
+        current = view.model if view is not None else config.model
+        slug = await self.app.push_screen_wait(ModelPickerScreen(models, current, refresh))
+        if slug:
+            await self.apply_model(slug)
+
+    async def apply_model(self, slug: str) -> None:
+        """Use ``slug`` for the current thread's next turns and for new threads; save it."""
+        view = self.current_view()
+        if view is not None:
+            await view.thread.submit(OverrideTurnContext(model=slug))
+            view.model = slug
+            self.app.sidebar.update_live(view.thread_id, model=slug)
+        self.app.config = self.app.config.model_copy(update={"model": slug})
+        self.app.save_config_value("model", slug)
+        self.app.show_status()
+        self.app.notify(f"model: {slug}", timeout=2)
+
+    async def fork_dialog(self) -> None:
+        from core.rollout.user_turns import read_user_turns
+        from tui.screens.fork_dialog import ForkDialogScreen
+
+        view = self.current_view()
+        path = view.rollout_path if view is not None else None
+        if view is None or path is None or not await asyncio.to_thread(path.exists):
+            self.app.notify("nothing to fork yet: send a message first", severity="warning")
+            return
+        if view.running:
+            self.app.notify("wait for the turn to finish (or Esc to interrupt) before forking")
+            return
+        try:
+            turns = await read_user_turns(path)
+        except LhaError as err:
+            self.report(err)
+            return
+        if not turns:
+            self.app.notify("nothing to fork yet: send a message first", severity="warning")
+            return
+        n = await self.app.push_screen_wait(ForkDialogScreen(turns))
+        if n is None:
+            return
+        chosen = next((t for t in turns if t.index == n), None)
+        await self.fork_current(n, chosen.text if chosen is not None else "")
+
+    async def fork_current(self, n: int, prefill: str) -> NewThread | None:
+        """Fork the current thread before its n-th user message; the fork arrives by broadcast."""
+        view = self.current_view()
+        if view is None or view.rollout_path is None:
+            return None
+        try:
+            new = await self.manager.fork_thread(n, self.app.config, view.rollout_path)
+        except LhaError as err:
+            self.report(err)
+            return None
+        note = f"forked before #{n + 1}"
+        self._fork_notes[new.thread_id] = note
+        self.app.sidebar.update_live(new.thread_id, fork_note=note)
+        if new.thread_id in self.views:
+            self.select_thread(new.thread_id)
+            self.app.query_one(Composer).set_text(prefill)
+        else:
+            self._select_on_attach.add(new.thread_id)
+            self._prefill_on_attach[new.thread_id] = prefill
+        self.app.query_one(Composer).focus()
+        return new
+
+    async def choose(self, row: ThreadRow) -> None:
+        if row.thread_id in self.views:
+            self.select_thread(row.thread_id)
+            self.app.query_one(Composer).focus()
+        elif row.path is not None:
+            await self.resume_path(row.path)
+
+    async def resume_path(self, path: Path) -> None:
+        try:
+            new = await self.manager.resume_thread_from_rollout(
+                self.app.config, path, self.manager.auth_manager()
+            )
+        except LhaError as err:
+            self.report(err)
+            return
+        self._select_on_attach.add(new.thread_id)
+        await self.attach(new.thread)
+        self.select_thread(new.thread_id)
+        self.app.query_one(Composer).focus()
+
+    async def _open_start_request(self, start: StartRequest) -> None:
+        config = self.app.config
+        try:
+            if start.kind == "resume":
+                new = await self.manager.resume_thread_from_rollout(
+                    config, start.path, self.manager.auth_manager()
+                )
+            else:
+                new = await self.manager.fork_thread(start.fork_at, config, start.path)
+        except LhaError as err:
+            self.report(err)
+            return
+        self._select_on_attach.add(new.thread_id)
+        await self.attach(new.thread)
+        self.select_thread(new.thread_id)
+
+    def report(self, err: LhaError) -> None:
+        self.app.notify(str(err), severity="error", title="lha", markup=False)
+
+    async def close(self) -> None:
+        with contextlib.suppress(TimeoutError, LhaError):
+            await asyncio.wait_for(self.manager.remove_and_close_all_threads(), 5)
