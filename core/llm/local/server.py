@@ -164,9 +164,7 @@ class LocalServer:
                 )
                 stop_guarded(proc)
             self._port = free_port(HOST)
-            log_path = Path(tempfile.gettempdir()) / (
-                f"lha-local-model-{os.getpid()}-{next(self._log_numbers)}.log"
-            )
+            log_path = _log_dir() / f"{LOG_PREFIX}{os.getpid()}-{next(self._log_numbers)}.log"
             try:
                 env = {k: v for k, v in self.spec.env_defaults if k not in os.environ}
                 argv = self.spec.argv(self._port)
@@ -200,6 +198,35 @@ class LocalServer:
 
 class _PortTaken(Exception):
     pass
+
+
+LOG_PREFIX = "lha-local-model-"
+_swept = False
+
+
+def _log_dir() -> Path:
+    """The temp folder, cleared once per process of the logs of lha processes that are gone
+    (a killed lha cannot remove its server's log itself)."""
+    global _swept
+    folder = Path(tempfile.gettempdir())
+    if not _swept:
+        _swept = True
+        for old in folder.glob(f"{LOG_PREFIX}*.log"):
+            owner = old.name.removeprefix(LOG_PREFIX).split("-", 1)[0]
+            if owner.isdigit() and not _pid_alive(int(owner)):
+                with contextlib.suppress(OSError):
+                    old.unlink()
+    return folder
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 async def _wait_until_ready(
