@@ -17,6 +17,8 @@ from core.agent.thread_manager import NewThread, ThreadManager
 from core.errors import InternalAgentDied, LhaError, TryLockError
 from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.protocol.events import (
+    AgentMessageDelta,
+    AgentReasoningDelta,
     ErrorEvent,
     Event,
     ExecApprovalRequest,
@@ -46,6 +48,25 @@ if TYPE_CHECKING:
 PAST_PAGE_SIZE = 50
 STATUS_EVENTS = (TaskStarted, TaskComplete, TurnAbortedEvent, ErrorEvent, TokenCount)
 """Events that change the status line; deltas do not, and redrawing it per token is waste."""
+
+
+def coalesce_deltas(events: list[Event]) -> list[Event]:
+    """Join consecutive answer (or reasoning) deltas of one submission into one delta."""
+    out: list[Event] = []
+    for event in events:
+        msg = event.msg
+        previous = out[-1] if out else None
+        if (
+            previous is not None
+            and isinstance(msg, AgentMessageDelta | AgentReasoningDelta)
+            and type(previous.msg) is type(msg)
+            and previous.id == event.id
+        ):
+            joined = previous.msg.delta + msg.delta
+            out[-1] = Event(id=event.id, msg=type(msg)(delta=joined))
+        else:
+            out.append(event)
+    return out
 
 
 class Controller:
@@ -171,15 +192,23 @@ class Controller:
         return self.views.get(self.current) if self.current is not None else None
 
     async def _drain(self, view: ThreadView) -> None:
-        """Move one thread's events into its transcript until the thread ends."""
+        """Move one thread's events into its transcript until the thread ends.
+
+        Every event already waiting is taken at once and runs of deltas are joined, so a fast
+        model costs the UI one widget update per batch rather than one per token.
+        """
         while True:
             try:
-                event = await view.thread.next_event()
+                first = await view.thread.next_event()
             except InternalAgentDied:
                 return
-            await self._on_thread_event(view, event)
-            if isinstance(event.msg, ShutdownComplete):
-                return
+            batch = [first]
+            while (more := view.thread.try_next_event()) is not None:
+                batch.append(more)
+            for event in coalesce_deltas(batch):
+                await self._on_thread_event(view, event)
+                if isinstance(event.msg, ShutdownComplete):
+                    return
 
     async def _on_thread_event(self, view: ThreadView, event: Event) -> None:
         msg = event.msg

@@ -136,6 +136,14 @@ class Agent:
             return events.get_nowait()
         raise InternalAgentDied()
 
+    def try_next_event(self) -> Event | None:
+        """The next event if one is already waiting, else None (never blocks).
+
+        A UI reads every ready event at once and coalesces deltas before touching widgets.
+        """
+        events = self.session.events
+        return events.get_nowait() if not events.empty() else None
+
     async def wait_closed(self) -> None:
         """Wait until the agent's task has ended (after ``shutdown``)."""
         await asyncio.shield(self._loop_task)

@@ -54,5 +54,8 @@ class AgentThread:
     async def next_event(self) -> Event:
         return await self._agent.next_event()
 
+    def try_next_event(self) -> Event | None:
+        return self._agent.try_next_event()
+
     async def wait_closed(self) -> None:
         await self._agent.wait_closed()

@@ -11,7 +11,26 @@ import sys
 from pathlib import Path
 
 
+def bare_textual() -> int:
+    """The anchor: a bare Textual app with one label, to its first frame."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer, Static
+
+    class Bare(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Static("hello")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.call_after_refresh(self.exit)
+
+    Bare().run(headless=True, size=(120, 40))
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[0] == "bare":
+        return bare_textual()
     from core.config import Config
     from tui.app import LhaApp
     from tui.start_request import StartRequest

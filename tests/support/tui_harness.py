@@ -51,7 +51,10 @@ def make_app(
 
 
 async def wait_until(
-    pilot: Pilot[None], predicate: Callable[[], bool], within_s: float = 5.0
+    pilot: Pilot[None],
+    predicate: Callable[[], bool],
+    within_s: float = 5.0,
+    step_s: float = 0.02,
 ) -> None:
     """Poll the app until ``predicate`` holds (timing differs across machines; never sleep)."""
     loop = asyncio.get_running_loop()
@@ -59,4 +62,4 @@ async def wait_until(
     while not predicate():
         if loop.time() > deadline:
             raise AssertionError("condition not reached in time")
-        await pilot.pause(0.02)
+        await pilot.pause(step_s)
