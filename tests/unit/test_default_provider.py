@@ -1,4 +1,4 @@
-"""The provider lha picks with no config: OpenAI with a key, else the embedded model if installed."""
+"""The provider lha picks with no config: OpenAI with a key, else the embedded model."""
 
 from __future__ import annotations
 
