@@ -18,8 +18,10 @@ import math
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 
+from core.errors import ProviderError
 from core.llm.client import ModelClient
 from core.llm.endpoint import RuntimeEndpoint
+from core.llm.local.availability import LocalModelError
 from core.llm.local.server import LocalServer, ServerSpec, llama_server_spec, shared_server
 from core.llm.request import ModelRequest
 from core.llm.response_events import Completed, ReasoningDelta, ResponseEvent, Retrying, TextDelta
@@ -80,19 +82,27 @@ class LocalModelClient(ModelClient):
         async with server.request_slot():
             inner = await self.resolve()
             deltas = 0
-            async with aclosing(inner.stream(request)) as events:
-                async for event in events:
-                    if isinstance(event, TextDelta | ReasoningDelta):
-                        deltas += 1
-                    elif isinstance(event, Retrying):
-                        deltas = 0
-                    elif isinstance(event, Completed) and event.usage is None:
-                        event = Completed(
-                            event.response_id,
-                            _estimated_usage(request, deltas),
-                            event.finish_reason,
-                        )
-                    yield event
+            try:
+                async with aclosing(inner.stream(request)) as events:
+                    async for event in events:
+                        if isinstance(event, TextDelta | ReasoningDelta):
+                            deltas += 1
+                        elif isinstance(event, Retrying):
+                            deltas = 0
+                        elif isinstance(event, Completed) and event.usage is None:
+                            event = Completed(
+                                event.response_id,
+                                _estimated_usage(request, deltas),
+                                event.finish_reason,
+                            )
+                        yield event
+            except ProviderError as err:
+                if server.pid is None:  # it crashed or was killed: say so, not "unreachable"
+                    raise LocalModelError(
+                        f"the local model server stopped during the request ({err}); "
+                        "it starts again with the next message"
+                    ) from None
+                raise
 
     async def aclose(self) -> None:
         """Close the inner HTTP client; the shared server stays up for other threads."""

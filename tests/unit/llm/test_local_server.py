@@ -243,3 +243,28 @@ def test_no_orphan_when_the_owner_ends(how: str, tmp_path: Path) -> None:
         if owner.poll() is None:
             owner.kill()
             owner.wait()
+
+
+async def test_a_server_killed_mid_answer_is_named_and_restarted(
+    request: pytest.FixtureRequest,
+) -> None:
+    spec = fake_spec(f"fake:{request.node.name}")
+    client = LocalModelClient(local_endpoint(), spec_factory=lambda: spec)
+    try:
+        with pytest.raises(LocalModelError) as info:
+            async with aclosing(client.stream(request_for(0))) as events:
+                async for event in events:
+                    if isinstance(event, TextDelta):
+                        pid = client.server().pid
+                        assert pid is not None
+                        os.killpg(pid, signal.SIGKILL)
+                        for _ in range(250):
+                            if client.server().pid is None:
+                                break
+                            await asyncio.sleep(0.02)
+        assert "stopped during the request" in str(info.value)
+        text, _ = await collect(client, request_for(1))
+        assert text.startswith("Hello"), "the next request starts a new server"
+    finally:
+        await client.aclose()
+        shared_server(spec).stop()
