@@ -103,7 +103,7 @@ async def test_remote_models_by_priority_with_preset_metadata(
     presets = await manager.list_models(config, S.ONLINE)
     assert slugs(presets) == ["smollm2-135m", "qwen2.5-coder:7b", "my-finetune"]
     by_slug = {p.model: p for p in presets}
-    assert by_slug["smollm2-135m"].context_window == 8192
+    assert by_slug["smollm2-135m"].context_window == 4096
     assert by_slug["qwen2.5-coder:7b"].context_window == 32768
     assert by_slug["my-finetune"].context_window is None
     assert [p.is_default for p in presets] == [True, False, False]
