@@ -19,12 +19,9 @@ from typing import TYPE_CHECKING
 from core.llm.request import ToolSpec
 from core.protocol.events import ToolCallBegin, ToolCallEnd
 from core.protocol.items import ToolCallItem, ToolCallOutputItem
-from core.tools.apply_patch import handle_apply_patch
 from core.tools.dynamic import handle_dynamic, is_dynamic_tool
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.mcp_names import is_mcp_name
-from core.tools.shell import handle_shell
-from core.tools.shell import is_parallel_safe as shell_is_parallel_safe
 from core.tools.specs import apply_patch_spec, shell_spec
 
 if TYPE_CHECKING:
@@ -33,7 +30,23 @@ if TYPE_CHECKING:
 log = logging.getLogger("lha.tools")
 
 Handler = Callable[[ToolInvocation], Awaitable[ToolResult]]
-BUILT_IN: dict[str, Handler] = {"shell": handle_shell, "apply_patch": handle_apply_patch}
+
+
+# The handlers (sandbox, exec runner, patch parser...) load on the first call, not with the
+# agent: a turn without tool calls, and `lha exec` start-up, do not pay for them (~8 ms).
+async def _shell(inv: ToolInvocation) -> ToolResult:
+    from core.tools.shell import handle_shell
+
+    return await handle_shell(inv)
+
+
+async def _apply_patch(inv: ToolInvocation) -> ToolResult:
+    from core.tools.apply_patch import handle_apply_patch
+
+    return await handle_apply_patch(inv)
+
+
+BUILT_IN: dict[str, Handler] = {"shell": _shell, "apply_patch": _apply_patch}
 
 
 def tool_specs(session: Session) -> list[ToolSpec]:
@@ -86,7 +99,9 @@ async def _run_batch(batch: list[ToolInvocation]) -> list[ToolCallOutputItem]:
 def _is_parallel_safe(inv: ToolInvocation) -> bool:
     name = inv.call.tool_name
     if name == "shell":
-        return shell_is_parallel_safe(inv)
+        from core.tools.shell import is_parallel_safe
+
+        return is_parallel_safe(inv)
     return name != "apply_patch"
 
 
