@@ -119,3 +119,19 @@ def _estimated_usage(request: ModelRequest, output_tokens: int) -> TokenUsage:
         output_tokens=output_tokens,
         total_tokens=input_tokens + output_tokens,
     )
+
+
+async def warm_up(
+    endpoint: RuntimeEndpoint, spec_factory: Callable[[], ServerSpec] = llama_server_spec
+) -> bool:
+    """Start the embedded server before the first message, so that message does not wait for
+    the model to load (about 1 s). For a front end to call after its first frame; a no-op for
+    other providers. Failures are not raised: the first request reports them in context.
+    Returns whether the server is ready."""
+    if not endpoint.embedded:
+        return False
+    try:
+        await shared_server(spec_factory()).ensure_ready()
+    except LocalModelError:
+        return False
+    return True

@@ -268,3 +268,19 @@ async def test_a_server_killed_mid_answer_is_named_and_restarted(
     finally:
         await client.aclose()
         shared_server(spec).stop()
+
+
+async def test_warm_up_starts_the_shared_server_once(request: pytest.FixtureRequest) -> None:
+    from core.llm.local.client import warm_up
+
+    spec = fake_spec(f"fake:{request.node.name}")
+    try:
+        assert await warm_up(local_endpoint(), lambda: spec)
+        pid = shared_server(spec).pid
+        client = LocalModelClient(local_endpoint(), spec_factory=lambda: spec)
+        await collect(client, request_for(0))
+        assert client.server().pid == pid
+        await client.aclose()
+        assert not await warm_up(local_endpoint().model_copy(update={"embedded": False}))
+    finally:
+        shared_server(spec).stop()
