@@ -187,3 +187,93 @@ async def test_up_recalls_earlier_input(tmp_path: Path, scripted_server: Scripte
         await wait_until(pilot, lambda: app.current is not None)
         await pilot.press("up")
         assert app.query_one(Composer).text == "first"
+
+
+async def test_model_picker_filters_applies_and_saves(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    from tui.screens.model_picker import ModelPickerScreen
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('# my settings\nmodel = "gpt-5.1"\n')
+    scripted_server.models = ["gpt-5.1", "gpt-5-mini", "local-llama"]
+    app = make_app(home, scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"one", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: _answered(view, "echo: one"))
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ModelPickerScreen))
+        await pilot.press(*"mini")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
+        assert view.model == "gpt-5-mini"
+        await pilot.press(*"two", "enter")
+        await wait_until(pilot, lambda: _answered(view, "echo: two"))
+        assert scripted_server.last_body()["model"] == "gpt-5-mini"
+        config_file = home / "config.toml"
+        await wait_until(pilot, lambda: 'model = "gpt-5-mini"' in config_file.read_text())
+    assert "# my settings" in config_file.read_text()
+
+
+async def test_fork_dialog_forks_before_the_chosen_message(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    from tui.screens.fork_dialog import ForkDialogScreen
+
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        for text in ("alpha", "beta", "gamma"):
+            await pilot.press(*text, "enter")
+            await wait_until(pilot, lambda: app.current is not None)
+            view = app.views[app.current]  # type: ignore[index]
+            await wait_until(pilot, lambda v=view, t=text: _answered(v, f"echo: {t}"))
+        source = app.current
+        await pilot.press("escape", "escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, ForkDialogScreen))
+        await pilot.press("up", "enter")  # the last message is highlighted; pick "beta"
+        await wait_until(pilot, lambda: app.current != source)
+        fork = app.views[app.current]  # type: ignore[index]
+        assert [e.text for e in fork.transcript.entries if e.kind == "user"] == ["alpha"]
+        assert app.query_one(Composer).text == "beta"
+        row = app.query_one(ThreadSidebar).find(fork.thread_id)
+        assert row is not None and row.row.fork_note == "forked before #2"
+
+
+async def test_keymap_from_config_remaps_a_binding(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    from tests.support.tui_harness import app_config, fixed_clock
+    from tui.app import LhaApp
+
+    config = app_config(tmp_path / "home", scripted_server, tmp_path)
+    config = config.model_copy(
+        update={"tui": config.tui.model_copy(update={"keymap": {"app.new_thread": "f5"}})}
+    )
+    app = LhaApp(config, clock=fixed_clock)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press("f5")
+        await wait_until(pilot, lambda: len(app.views) == 1)
+
+
+async def test_theme_choice_is_saved(tmp_path: Path, scripted_server: ScriptedServer) -> None:
+    home = tmp_path / "home"
+    app = make_app(home, scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        app.theme = "nord"
+        config_file = home / "config.toml"
+        await wait_until(
+            pilot, lambda: config_file.exists() and 'theme = "nord"' in config_file.read_text()
+        )
+
+
+async def test_command_palette_offers_the_actions(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)):
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+    assert {"New thread", "Switch model", "Fork thread", "Resume session"} <= titles
