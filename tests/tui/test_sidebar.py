@@ -1,0 +1,36 @@
+"""The sidebar pages past sessions in as the user scrolls, and filters as they type."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.support.rollout_factory import write_rollout
+from tests.support.scripted_server import ScriptedServer
+from tests.support.tui_harness import make_app, wait_until
+from tui.controller import PAST_PAGE_SIZE
+from tui.widgets.sidebar import ThreadSidebar
+
+
+async def test_past_sessions_page_in_and_filter(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    home = tmp_path / "home"
+    for seed in range(PAST_PAGE_SIZE + 20):
+        write_rollout(home, tmp_path, 1, seed=seed)
+    app = make_app(home, scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        sidebar = app.query_one(ThreadSidebar)
+        await wait_until(pilot, lambda: len(sidebar.rows()) == PAST_PAGE_SIZE)
+        sidebar.list_view.focus()
+        sidebar.list_view.index = len(sidebar.list_view.children) - 1
+        await wait_until(pilot, lambda: len(sidebar.rows()) == PAST_PAGE_SIZE + 20)
+        ids = [r.row.thread_id for r in sidebar.rows()]
+        assert len(set(ids)) == len(ids) and ids == sorted(ids, reverse=True)
+
+        word = sidebar.rows()[0].row.preview.split()[3]
+        expected = sum(1 for r in sidebar.rows() if word in r.row.preview.lower())
+        await pilot.press("ctrl+t", "/")
+        await pilot.press(*word)
+        await pilot.pause()
+        shown = [r for r in sidebar.rows() if r.display]
+        assert 0 < len(shown) == expected < len(sidebar.rows())
