@@ -10,11 +10,12 @@ from core.errors import InvalidRequest
 async def run_tui(args: argparse.Namespace) -> int:
     from core.config import Config
     from tui.app import LhaApp
-    from tui.commands.targets import resolve_rollout
     from tui.start_request import StartRequest
 
     config = Config.load(overrides=args.overrides, model=getattr(args, "model", None))
     start: StartRequest | None = None
+    if args.command in ("resume", "fork"):
+        from tui.commands.targets import resolve_rollout
     if args.command == "resume":
         path = await resolve_rollout(config.lha_home, args.target, last=args.last)
         start = StartRequest("resume", path)
