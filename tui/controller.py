@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -240,13 +241,29 @@ class Controller:
 
     # -- actions -------------------------------------------------------------------------------
 
-    async def send_message(self, text: str) -> None:
+    async def open_new(self, spawn: Awaitable[NewThread]) -> ThreadView | None:
+        """Await a spawn (start, resume, fork), then show and select its thread.
+
+        The broadcast would attach it too; attaching here as well (attach is idempotent) makes
+        the new thread current at once. Engine errors are reported, never raised.
+        """
         try:
-            view = self.current_view()
-            if view is None:
-                new = await self.manager.start_thread(self.app.config)
-                self._select_on_attach.add(new.thread_id)
-                view = await self.attach(new.thread)
+            new = await spawn
+        except LhaError as err:
+            self.report(err)
+            return None
+        self._select_on_attach.add(new.thread_id)
+        view = await self.attach(new.thread)
+        self.select_thread(new.thread_id)
+        return view
+
+    async def send_message(self, text: str) -> None:
+        view = self.current_view()
+        if view is None:
+            view = await self.open_new(self.manager.start_thread(self.app.config))
+        if view is None:
+            return
+        try:
             await view.thread.submit(UserInput.text(text))
         except LhaError as err:
             self.report(err)
@@ -259,14 +276,7 @@ class Controller:
         return True
 
     async def new_thread(self) -> None:
-        try:
-            new = await self.manager.start_thread(self.app.config)
-        except LhaError as err:
-            self.report(err)
-            return
-        self._select_on_attach.add(new.thread_id)
-        await self.attach(new.thread)
-        self.select_thread(new.thread_id)
+        await self.open_new(self.manager.start_thread(self.app.config))
 
     async def pick_model(self) -> None:
         from tui.screens.model_picker import ModelPickerScreen
@@ -356,33 +366,18 @@ class Controller:
             await self.resume_path(row.path)
 
     async def resume_path(self, path: Path) -> None:
-        try:
-            new = await self.manager.resume_thread_from_rollout(
-                self.app.config, path, self.manager.auth_manager()
-            )
-        except LhaError as err:
-            self.report(err)
-            return
-        self._select_on_attach.add(new.thread_id)
-        await self.attach(new.thread)
-        self.select_thread(new.thread_id)
+        manager = self.manager
+        auth = manager.auth_manager()
+        await self.open_new(manager.resume_thread_from_rollout(self.app.config, path, auth))
         self.app.query_one(Composer).focus()
 
     async def _open_start_request(self, start: StartRequest) -> None:
-        config = self.app.config
-        try:
-            if start.kind == "resume":
-                new = await self.manager.resume_thread_from_rollout(
-                    config, start.path, self.manager.auth_manager()
-                )
-            else:
-                new = await self.manager.fork_thread(start.fork_at, config, start.path)
-        except LhaError as err:
-            self.report(err)
-            return
-        self._select_on_attach.add(new.thread_id)
-        await self.attach(new.thread)
-        self.select_thread(new.thread_id)
+        if start.kind == "resume":
+            await self.resume_path(start.path)
+        else:
+            await self.open_new(
+                self.manager.fork_thread(start.fork_at, self.app.config, start.path)
+            )
 
     def report(self, err: LhaError) -> None:
         self.app.notify(str(err), severity="error", title="lha", markup=False)
