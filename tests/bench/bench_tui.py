@@ -27,25 +27,28 @@ def _write_config(home: Path, base_url: str) -> None:
 
 
 def _probe(home: Path, cwd: Path, *args: str) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB) of one probe process."""
+    """(seconds from launch to the probe's milestone, peak RSS MB) of one probe process."""
     env = {**os.environ, "LHA_HOME": str(home)}
-    started = time.perf_counter()
+    launched = time.time()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.bench.tui_probe", *args],
         cwd=Path(__file__).resolve().parents[2],
         env=env,
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
     _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - started
-    assert proc.stderr is not None
-    err = proc.stderr.read().decode()
+    assert proc.stdout is not None and proc.stderr is not None
+    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
+    proc.stdout.close()
     proc.stderr.close()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"probe {args} failed: {err.strip()[-400:]}")
-    return wall, usage.ru_maxrss / 1024
+    stamps = [line.split()[1] for line in out.splitlines() if line.startswith("milestone ")]
+    if not stamps:
+        raise RuntimeError(f"probe {args} reached no milestone: {out[-400:]}")
+    return float(stamps[-1]) - launched, usage.ru_maxrss / 1024
 
 
 async def _timed_runs(home: Path, cwd: Path, *args: str) -> tuple[float, float]:

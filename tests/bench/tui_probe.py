@@ -1,13 +1,15 @@
 """A probe process for the TUI benchmarks: start lha's app headless and exit at a milestone.
 
 ``python -m tests.bench.tui_probe first-frame`` exits right after the first screen is drawn;
-``... resumed PATH`` exits once the resumed thread's last message is on screen. The benchmark
-times the whole process (interpreter start included), as a user would feel it.
+``... resumed PATH`` exits once the resumed thread's last message is on screen. It prints the wall
+clock at that moment; the benchmark subtracts the moment it launched the process, so the figure
+includes interpreter start-up, as a user would feel it, but not the process's teardown.
 """
 
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 
@@ -22,7 +24,11 @@ def bare_textual() -> int:
             yield Footer()
 
         def on_mount(self) -> None:
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(self._milestone)
+
+        def _milestone(self) -> None:
+            print(f"milestone {time.time():.6f}", flush=True)
+            self.exit()
 
     Bare().run(headless=True, size=(120, 40))
     return 0
@@ -41,11 +47,15 @@ def main(argv: list[str]) -> int:
 
     class ProbeApp(LhaApp):
         def on_mount(self) -> None:
-            super().on_mount()
             if mode == "first-frame":
-                self.call_after_refresh(self.exit)
-            else:
+                self.call_after_refresh(self._milestone)
+            super().on_mount()
+            if mode != "first-frame":
                 self.set_interval(0.005, self._check_resumed)
+
+        def _milestone(self) -> None:
+            print(f"milestone {time.time():.6f}", flush=True)
+            self.exit()
 
         def _check_resumed(self) -> None:
             view = self.current_view()
@@ -53,7 +63,7 @@ def main(argv: list[str]) -> int:
                 return
             last = view.transcript.children[-1]
             if last.region.height and view.transcript.scroll_y >= view.transcript.max_scroll_y:
-                self.exit()
+                self._milestone()
 
     app = ProbeApp(config, start=start)
     app.run(headless=True, size=(120, 40))
