@@ -46,6 +46,9 @@ RolloutItem = Annotated[
 ]
 
 _ITEM_ADAPTER: TypeAdapter[RolloutItem] = TypeAdapter(RolloutItem)
+# The adapter's Rust validator, called directly on the reader's hot path: TypeAdapter.validate_json
+# adds a Python-level wrapper call per line (~10% of parsing a rollout).
+_VALIDATE_JSON = _ITEM_ADAPTER.validator.validate_json
 
 
 _set = object.__setattr__
@@ -100,7 +103,7 @@ def parse_stamped_item(raw: str | bytes) -> tuple[str, RolloutItem]:
     models keep unknown keys, so ``timestamp`` lands among the extras and is popped from there:
     no second model is built per line, which is what lets a 100 MB rollout load at > 100 MB/s.
     """
-    item = _ITEM_ADAPTER.validate_json(raw)
+    item: RolloutItem = _VALIDATE_JSON(raw)
     extra = item.__pydantic_extra__
     timestamp = extra.pop("timestamp", None) if extra else None
     if not isinstance(timestamp, str):
