@@ -101,6 +101,10 @@ class Controller:
         )
         if start is not None:
             app.run_worker(self._open_start_request(start), group="start", exit_on_error=False)
+        if app.config.model_provider.embedded:
+            from core.llm.local.client import warm_up
+
+            app.run_worker(warm_up(app.config.model_provider), group="warm-up", exit_on_error=False)
 
     async def load_past_page(self, cursor: str | None) -> ThreadsPage:
         from core.rollout.recorder import RolloutRecorder
