@@ -27,7 +27,6 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -272,11 +271,6 @@ def shared_server(spec: ServerSpec) -> LocalServer:
                 atexit.register(stop_all)
             server = _servers[spec.key] = LocalServer(spec)
         return server
-
-
-def running_servers() -> Sequence[LocalServer]:
-    with _registry_lock:
-        return [s for s in _servers.values() if s.pid is not None]
 
 
 def stop_all() -> None:
