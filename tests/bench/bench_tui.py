@@ -11,9 +11,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from tests.bench import BenchResult, median
+from tests.bench.local_stream import StreamTiming
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import Reply, ScriptedServer
+from tui.app import LhaApp
 
 REPEAT = 5
 
@@ -159,6 +163,72 @@ async def _bench_stream(folder: Path, server: ScriptedServer) -> list[BenchResul
     ]
 
 
+LOCAL_PROMPTS = ["Name three primary colors.", "Write a haiku about a cat.", "List two fruits."]
+
+
+async def _one_local_answer(app: LhaApp, pilot: Pilot[None], prompt: str) -> StreamTiming:
+    """Type ``prompt``, press Enter, and time the answer as it appears in the transcript."""
+    from tests.support.tui_harness import wait_until
+    from tui.widgets.composer import Composer
+
+    def answers() -> list[str]:
+        view = app.current_view()
+        return [e.text for e in view.transcript.entries if e.kind == "assistant"] if view else []
+
+    app.query_one(Composer).set_text(prompt)
+    await pilot.pause()
+    before = len(answers())
+    started = time.perf_counter()
+    await pilot.press("enter")
+    await wait_until(
+        pilot, lambda: len(answers()) > before and bool(answers()[-1]), within_s=60, step_s=0.002
+    )
+    first = time.perf_counter() - started
+    view = app.current_view()
+    assert view is not None
+    await wait_until(pilot, lambda: not view.running, within_s=120, step_s=0.002)
+    total = time.perf_counter() - started
+    tokens = view.tokens.last_token_usage.output_tokens if view.tokens else 0
+    return StreamTiming(first, tokens, total)
+
+
+async def _bench_local_model(folder: Path) -> list[BenchResult]:
+    """The embedded model as seen in the TUI: Enter to the first characters of the answer on
+    screen, and decode speed of what appears (issue 7's figure)."""
+    from core.config import Config
+    from core.llm.local import LOCAL_PROVIDER_ID, MODEL_ALIAS, local_endpoint
+    from core.llm.local.client import warm_up
+    from tests.bench.local_stream import local_model_missing, timing_results
+    from tests.support.tui_harness import fixed_clock
+
+    missing = local_model_missing()
+    if missing is not None:
+        print(f"skipping the TUI local-model figure: {missing}", file=sys.stderr)
+        return []
+    endpoint = local_endpoint()
+    config = Config.for_testing(
+        folder / "home-local",
+        cwd=folder,
+        provider_id=LOCAL_PROVIDER_ID,
+        provider=endpoint,
+        model=MODEL_ALIAS,
+    )
+    await warm_up(endpoint)
+    timings: list[StreamTiming] = []
+    app = LhaApp(config, clock=fixed_clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for prompt in LOCAL_PROMPTS:
+            timings.append(await _one_local_answer(app, pilot, prompt))
+        await app.controller.close()
+    return timing_results(
+        "embedded model in the TUI (Enter to characters on screen)",
+        timings,
+        first_token_goal_s=None,
+        tokens_per_s_goal=None,
+        detail="the server warmed up after the first frame, as lha does",
+    )
+
+
 async def run() -> list[BenchResult]:
     results: list[BenchResult] = []
     with tempfile.TemporaryDirectory(prefix="lha-bench-tui-") as tmp:
@@ -167,4 +237,5 @@ async def run() -> list[BenchResult]:
             results += await _bench_first_frame(folder, server)
             results += await _bench_resume(folder, server)
             results += await _bench_stream(folder, server)
+        results += await _bench_local_model(folder)
     return results
