@@ -1,16 +1,38 @@
 """Model-provider side: endpoints, catalog refresh strategies, tool payloads, streaming client.
 
-Only light modules are imported here; the HTTP client lives in ``core.llm.client`` and is imported
-where a request is made.
-"""
+Names are loaded on first use (PEP 562), so importing ``core.llm.endpoint`` (as the config does
+at start-up) does not load the protocol. ``httpx_no_cli`` is installed eagerly: it must be in
+place before anything imports httpx, and installing it imports nothing."""
 
-# core.protocol imports core.llm.tool_payload, which imports core.protocol.base: load the protocol
-# package first so that importing any core.llm module on its own does not hit a circular import.
-import core.protocol  # noqa: F401  (import order matters, see above)
-from core.llm import httpx_no_cli  # noqa: F401  (httpx without its CLI: see there)
-from core.llm.catalog_strategy import CatalogRefreshStrategy
-from core.llm.endpoint import RuntimeEndpoint, WireApi, built_in_providers
-from core.llm.tool_payload import JsonArguments, ToolCallPayload
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from core.llm import httpx_no_cli  # noqa: F401  (must be in place before httpx loads)
+
+if TYPE_CHECKING:
+    from core.llm.catalog_strategy import (
+        CatalogRefreshStrategy,
+    )
+    from core.llm.endpoint import (
+        RuntimeEndpoint,
+        WireApi,
+        built_in_providers,
+    )
+    from core.llm.tool_payload import (
+        JsonArguments,
+        ToolCallPayload,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "CatalogRefreshStrategy": "core.llm.catalog_strategy",
+    "JsonArguments": "core.llm.tool_payload",
+    "RuntimeEndpoint": "core.llm.endpoint",
+    "ToolCallPayload": "core.llm.tool_payload",
+    "WireApi": "core.llm.endpoint",
+    "built_in_providers": "core.llm.endpoint",
+}
 
 __all__ = [
     "CatalogRefreshStrategy",
@@ -20,3 +42,12 @@ __all__ = [
     "WireApi",
     "built_in_providers",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,92 +1,189 @@
-"""The wire vocabulary of lha: ids, transcript items, ops, events and rollout lines."""
+"""The wire vocabulary of lha: ids, transcript items, ops, events and rollout lines.
 
-from core.llm.tool_payload import JsonArguments, ToolCallPayload
-from core.protocol.base import WireModel
-from core.protocol.events import (
-    PERSISTED_EVENT_TYPES,
-    AgentMessage,
-    AgentMessageDelta,
-    AgentReasoning,
-    AgentReasoningDelta,
-    DynamicToolCallRequest,
-    ErrorEvent,
-    Event,
-    EventMsg,
-    ExecApprovalRequest,
-    SessionConfigured,
-    ShutdownComplete,
-    TaskComplete,
-    TaskStarted,
-    TokenCount,
-    TokenUsage,
-    TokenUsageInfo,
-    ToolCallBegin,
-    ToolCallEnd,
-    ToolCallOutputDelta,
-    TurnAbortedEvent,
-    UserMessageEvent,
-    Warning,
-)
-from core.protocol.history import InitialHistory
-from core.protocol.ids import ThreadId
-from core.protocol.items import (
-    ContentItem,
-    InputImage,
-    InputText,
-    MessageItem,
-    OutputText,
-    ReasoningItem,
-    ReasoningText,
-    SummaryText,
-    ToolCallItem,
-    ToolCallOutputItem,
-    TranscriptItem,
-    assistant_message,
-    developer_message,
-    user_message,
-)
-from core.protocol.models import (
-    IdentityMask,
-    ModelInfo,
-    ModelPreset,
-    ModelVisibility,
-    ReasoningEffortPreset,
-)
-from core.protocol.ops import (
-    DynamicToolResponse,
-    ExecApproval,
-    ImageInput,
-    Interrupt,
-    McpServerRefreshConfig,
-    Op,
-    OverrideTurnContext,
-    RefreshMcpServers,
-    Shutdown,
-    Submission,
-    TextInput,
-    UserInput,
-)
-from core.protocol.rollout import (
-    CompactedRecord,
-    EventRecord,
-    RolloutItem,
-    RolloutLine,
-    SessionMetaRecord,
-    TranscriptRecord,
-    TurnContextRecord,
-    parse_rollout_item,
-    utc_timestamp,
-)
-from core.protocol.session import (
-    ApprovalPolicy,
-    BaseInstructions,
-    CompactedItem,
-    DynamicToolSpec,
-    GitInfo,
-    SessionMeta,
-    SessionSource,
-    TurnContextItem,
-)
+Names are loaded on first use (PEP 562): importing one submodule, or ``core.config`` at start-up,
+must not pay for building every model of the protocol."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.llm.tool_payload import (
+        JsonArguments,
+        ToolCallPayload,
+    )
+    from core.protocol.base import (
+        WireModel,
+    )
+    from core.protocol.events import (
+        PERSISTED_EVENT_TYPES,
+        AgentMessage,
+        AgentMessageDelta,
+        AgentReasoning,
+        AgentReasoningDelta,
+        DynamicToolCallRequest,
+        ErrorEvent,
+        Event,
+        EventMsg,
+        ExecApprovalRequest,
+        SessionConfigured,
+        ShutdownComplete,
+        TaskComplete,
+        TaskStarted,
+        TokenCount,
+        TokenUsage,
+        TokenUsageInfo,
+        ToolCallBegin,
+        ToolCallEnd,
+        ToolCallOutputDelta,
+        TurnAbortedEvent,
+        UserMessageEvent,
+        Warning,
+    )
+    from core.protocol.history import (
+        InitialHistory,
+    )
+    from core.protocol.ids import (
+        ThreadId,
+    )
+    from core.protocol.items import (
+        ContentItem,
+        InputImage,
+        InputText,
+        MessageItem,
+        OutputText,
+        ReasoningItem,
+        ReasoningText,
+        SummaryText,
+        ToolCallItem,
+        ToolCallOutputItem,
+        TranscriptItem,
+        assistant_message,
+        developer_message,
+        user_message,
+    )
+    from core.protocol.models import (
+        IdentityMask,
+        ModelInfo,
+        ModelPreset,
+        ModelVisibility,
+        ReasoningEffortPreset,
+    )
+    from core.protocol.ops import (
+        DynamicToolResponse,
+        ExecApproval,
+        ImageInput,
+        Interrupt,
+        McpServerRefreshConfig,
+        Op,
+        OverrideTurnContext,
+        RefreshMcpServers,
+        Shutdown,
+        Submission,
+        TextInput,
+        UserInput,
+    )
+    from core.protocol.rollout import (
+        CompactedRecord,
+        EventRecord,
+        RolloutItem,
+        RolloutLine,
+        SessionMetaRecord,
+        TranscriptRecord,
+        TurnContextRecord,
+        parse_rollout_item,
+        utc_timestamp,
+    )
+    from core.protocol.session import (
+        ApprovalPolicy,
+        BaseInstructions,
+        CompactedItem,
+        DynamicToolSpec,
+        GitInfo,
+        SessionMeta,
+        SessionSource,
+        TurnContextItem,
+    )
+
+_EXPORTS: dict[str, str] = {
+    "AgentMessage": "core.protocol.events",
+    "AgentMessageDelta": "core.protocol.events",
+    "AgentReasoning": "core.protocol.events",
+    "AgentReasoningDelta": "core.protocol.events",
+    "ApprovalPolicy": "core.protocol.session",
+    "BaseInstructions": "core.protocol.session",
+    "CompactedItem": "core.protocol.session",
+    "CompactedRecord": "core.protocol.rollout",
+    "ContentItem": "core.protocol.items",
+    "DynamicToolCallRequest": "core.protocol.events",
+    "DynamicToolResponse": "core.protocol.ops",
+    "DynamicToolSpec": "core.protocol.session",
+    "ErrorEvent": "core.protocol.events",
+    "Event": "core.protocol.events",
+    "EventMsg": "core.protocol.events",
+    "EventRecord": "core.protocol.rollout",
+    "ExecApproval": "core.protocol.ops",
+    "ExecApprovalRequest": "core.protocol.events",
+    "GitInfo": "core.protocol.session",
+    "IdentityMask": "core.protocol.models",
+    "ImageInput": "core.protocol.ops",
+    "InitialHistory": "core.protocol.history",
+    "InputImage": "core.protocol.items",
+    "InputText": "core.protocol.items",
+    "Interrupt": "core.protocol.ops",
+    "JsonArguments": "core.llm.tool_payload",
+    "McpServerRefreshConfig": "core.protocol.ops",
+    "MessageItem": "core.protocol.items",
+    "ModelInfo": "core.protocol.models",
+    "ModelPreset": "core.protocol.models",
+    "ModelVisibility": "core.protocol.models",
+    "Op": "core.protocol.ops",
+    "OutputText": "core.protocol.items",
+    "OverrideTurnContext": "core.protocol.ops",
+    "PERSISTED_EVENT_TYPES": "core.protocol.events",
+    "ReasoningEffortPreset": "core.protocol.models",
+    "ReasoningItem": "core.protocol.items",
+    "ReasoningText": "core.protocol.items",
+    "RefreshMcpServers": "core.protocol.ops",
+    "RolloutItem": "core.protocol.rollout",
+    "RolloutLine": "core.protocol.rollout",
+    "SessionConfigured": "core.protocol.events",
+    "SessionMeta": "core.protocol.session",
+    "SessionMetaRecord": "core.protocol.rollout",
+    "SessionSource": "core.protocol.session",
+    "Shutdown": "core.protocol.ops",
+    "ShutdownComplete": "core.protocol.events",
+    "Submission": "core.protocol.ops",
+    "SummaryText": "core.protocol.items",
+    "TaskComplete": "core.protocol.events",
+    "TaskStarted": "core.protocol.events",
+    "TextInput": "core.protocol.ops",
+    "ThreadId": "core.protocol.ids",
+    "TokenCount": "core.protocol.events",
+    "TokenUsage": "core.protocol.events",
+    "TokenUsageInfo": "core.protocol.events",
+    "ToolCallBegin": "core.protocol.events",
+    "ToolCallEnd": "core.protocol.events",
+    "ToolCallItem": "core.protocol.items",
+    "ToolCallOutputDelta": "core.protocol.events",
+    "ToolCallOutputItem": "core.protocol.items",
+    "ToolCallPayload": "core.llm.tool_payload",
+    "TranscriptItem": "core.protocol.items",
+    "TranscriptRecord": "core.protocol.rollout",
+    "TurnAbortedEvent": "core.protocol.events",
+    "TurnContextItem": "core.protocol.session",
+    "TurnContextRecord": "core.protocol.rollout",
+    "UserInput": "core.protocol.ops",
+    "UserMessageEvent": "core.protocol.events",
+    "Warning": "core.protocol.events",
+    "WireModel": "core.protocol.base",
+    "assistant_message": "core.protocol.items",
+    "developer_message": "core.protocol.items",
+    "parse_rollout_item": "core.protocol.rollout",
+    "user_message": "core.protocol.items",
+    "utc_timestamp": "core.protocol.rollout",
+}
 
 __all__ = [
     "PERSISTED_EVENT_TYPES",
@@ -166,3 +263,12 @@ __all__ = [
     "user_message",
     "utc_timestamp",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
