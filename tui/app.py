@@ -22,15 +22,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
-from core.config import Config
 from tui.slash_commands import matching_commands, parse_slash_command
 from tui.start_request import StartRequest
+from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadSidebar, now_utc
 from tui.widgets.status_line import StatusInfo, StatusLine
 
 if TYPE_CHECKING:
     from core.agent.thread_manager import NewThread, ThreadManager
+    from core.config import Config
     from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
     from tui.controller import Controller
@@ -54,14 +55,31 @@ class LhaApp(App[None]):
 
     def __init__(
         self,
-        config: Config,
+        config: Config | None = None,
         *,
+        load_config: Callable[[], Config] | None = None,
+        settings: UiSettings | None = None,
         manager: ThreadManager | None = None,
         clock: Callable[[], datetime] = now_utc,
         start: StartRequest | None = None,
     ) -> None:
+        """Give ``config``, or ``load_config`` and ``settings``: then the config is loaded (and
+        validated) right after the first frame, which the settings alone are enough to draw."""
         super().__init__()
-        self.config = config
+        if config is not None:
+            settings = UiSettings(
+                lha_home=config.lha_home,
+                cwd=config.cwd,
+                theme=config.tui.theme,
+                keymap=dict(config.tui.keymap),
+                model=config.model,
+                provider=config.model_provider_id,
+            )
+        if settings is None or (config is None and load_config is None):
+            raise ValueError("LhaApp needs a config, or a config loader and UI settings")
+        self._config = config
+        self._load_config = load_config
+        self.settings = settings
         self.clock = clock
         self._given_manager = manager
         self._start = start
@@ -90,20 +108,40 @@ class LhaApp(App[None]):
         return self.query_one("#transcripts", ContentSwitcher)
 
     def on_mount(self) -> None:
-        if self.config.tui.keymap:
-            self.set_keymap(self.config.tui.keymap)
-        if self.config.tui.theme and self.config.tui.theme in self.available_themes:
-            self.theme = self.config.tui.theme
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
         self.watch(self, "theme", self._save_theme, init=False)
         composer = self.query_one(Composer)
         composer.cursor_blink = not self.is_headless
         composer.focus()
         self.show_status()
-        for warning in self.config.warnings:
-            self.notify(warning, severity="warning", title="config.toml")
         self.call_after_refresh(self._start_engine)
 
+    @property
+    def config(self) -> Config:
+        """The validated config (loaded after the first frame when the app was given a loader)."""
+        if self._config is None:
+            assert self._load_config is not None
+            self._config = self._load_config()
+        return self._config
+
+    @config.setter
+    def config(self, config: Config) -> None:
+        self._config = config
+
     def _start_engine(self) -> None:
+        from core.errors import LhaError
+
+        try:
+            config = self.config
+        except LhaError as err:
+            self.exit(return_code=2, message=f"lha: {err}")
+            return
+        for warning in config.warnings:
+            self.notify(warning, severity="warning", title="config.toml", markup=False)
+        self.show_status()
         self.controller.start(self._start)
         self.sidebar.load_next_page()
 
@@ -140,14 +178,20 @@ class LhaApp(App[None]):
 
     def show_status(self) -> None:
         view = self.current_view()
-        if view is None:
+        if view is not None:
+            info = view.status()
+        elif self._config is not None:
             info = StatusInfo(
-                model=self.config.model or "default model",
-                provider=self.config.model_provider_id,
-                cwd=self.config.cwd,
+                model=self._config.model or "default model",
+                provider=self._config.model_provider_id,
+                cwd=self._config.cwd,
             )
         else:
-            info = view.status()
+            info = StatusInfo(
+                model=self.settings.model or "default model",
+                provider=self.settings.provider,
+                cwd=self.settings.cwd,
+            )
         self.query_one(StatusLine).show(info)
 
     # -- settings ------------------------------------------------------------------------------

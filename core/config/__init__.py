@@ -1,24 +1,38 @@
 """User configuration: LHA_HOME, config.toml, ``-c`` overrides and CLI flags.
 
-``from core.config import Config`` is the entry point; ``Config.load`` does the reading. The
-loader and the TOML editor are imported only when used.
+``from core.config import Config`` is the entry point; ``Config.load`` does the reading. Names
+load on first use (PEP 562): ``core.config.home`` alone is cheap, so a front end can find
+LHA_HOME before it pays for pydantic.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
-
-from core.config.home import (
-    LHA_HOME_ENV,
-    default_lha_home,
-    ensure_private_dir,
-    lha_home_dir,
-    write_private_file,
-)
-from core.config.model import Config, FeaturesConfig, McpServerConfig, TuiConfig
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from core.config.home import (
+        LHA_HOME_ENV,
+        default_lha_home,
+        ensure_private_dir,
+        lha_home_dir,
+        write_private_file,
+    )
+    from core.config.model import Config, FeaturesConfig, McpServerConfig, TuiConfig
+
+_EXPORTS: dict[str, str] = {
+    "LHA_HOME_ENV": "core.config.home",
+    "default_lha_home": "core.config.home",
+    "ensure_private_dir": "core.config.home",
+    "lha_home_dir": "core.config.home",
+    "write_private_file": "core.config.home",
+    "Config": "core.config.model",
+    "FeaturesConfig": "core.config.model",
+    "McpServerConfig": "core.config.model",
+    "TuiConfig": "core.config.model",
+}
 
 __all__ = [
     "LHA_HOME_ENV",
@@ -32,6 +46,15 @@ __all__ = [
     "save_config_value",
     "write_private_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def save_config_value(lha_home: Path, key: str, value: Any) -> Path:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 LHA_HOME_ENV = "LHA_HOME"
@@ -44,6 +43,8 @@ def write_private_file(path: Path, data: str | bytes) -> None:
     """
     ensure_private_dir(path.parent)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    import tempfile  # only when writing: keeps finding LHA_HOME cheap at start-up
+
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

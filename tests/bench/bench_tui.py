@@ -20,6 +20,7 @@ from tests.support.scripted_server import Reply, ScriptedServer
 from tui.app import LhaApp
 
 REPEAT = 5
+PYCACHE = Path(tempfile.gettempdir()) / "lha-bench-pycache"
 
 
 def _write_config(home: Path, base_url: str) -> None:
@@ -32,7 +33,10 @@ def _write_config(home: Path, base_url: str) -> None:
 
 def _probe(home: Path, cwd: Path, *args: str) -> tuple[float, float]:
     """(seconds from launch to the probe's milestone, peak RSS MB) of one probe process."""
-    env = {**os.environ, "LHA_HOME": str(home)}
+    # As a user's Python does: bytecode cached (a sandbox may set PYTHONDONTWRITEBYTECODE, which
+    # would recompile lha's modules on every run), in a private folder so the checkout stays clean.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(LHA_HOME=str(home), PYTHONPYCACHEPREFIX=str(PYCACHE))
     launched = time.time()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.bench.tui_probe", *args],

@@ -11,6 +11,10 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from core.config import Config
 
 
 def bare_textual() -> int:
@@ -34,23 +38,28 @@ def bare_textual() -> int:
     return 0
 
 
+def _load_config() -> Config:
+    from core.config import Config
+
+    return Config.load()
+
+
 def main(argv: list[str]) -> int:
     if argv[0] == "bare":
         return bare_textual()
-    from core.config import Config
+    from core.config.home import default_lha_home
     from tui.app import LhaApp
     from tui.start_request import StartRequest
+    from tui.ui_settings import read_ui_settings
 
     mode = argv[0]
-    config = Config.load()
-    start = StartRequest("resume", Path(argv[1])) if mode == "resumed" else None
 
     class ProbeApp(LhaApp):
         def on_mount(self) -> None:
+            # Textual calls LhaApp.on_mount too (after this one): no super() call here.
             if mode == "first-frame":
                 self.call_after_refresh(self._milestone)
-            super().on_mount()
-            if mode != "first-frame":
+            else:
                 self.set_interval(0.005, self._check_resumed)
 
         def _milestone(self) -> None:
@@ -65,7 +74,12 @@ def main(argv: list[str]) -> int:
             if last.region.height and view.transcript.scroll_y >= view.transcript.max_scroll_y:
                 self._milestone()
 
-    app = ProbeApp(config, start=start)
+    if mode == "first-frame":  # as plain `lha` starts: config validated after the first frame
+        settings = read_ui_settings(default_lha_home(), Path.cwd())
+        app = ProbeApp(load_config=_load_config, settings=settings)
+    else:  # as `lha resume PATH` starts
+        start = StartRequest("resume", Path(argv[1]))
+        app = ProbeApp(_load_config(), start=start)
     app.run(headless=True, size=(120, 40))
     return 0
 

@@ -277,3 +277,30 @@ async def test_command_palette_offers_the_actions(
     async with app.run_test(size=(110, 32)):
         titles = {command.title for command in app.get_system_commands(app.screen)}
     assert {"New thread", "Switch model", "Fork thread", "Resume session"} <= titles
+
+
+async def test_a_bad_config_found_after_the_first_frame_exits_with_one_line(
+    tmp_path: Path,
+) -> None:
+    from core.config import Config
+    from core.errors import ConfigError
+    from tui.app import LhaApp
+    from tui.ui_settings import read_ui_settings
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text('model = "gpt-5.1"\napproval_policy = "sometimes"\n')
+    settings = read_ui_settings(home, tmp_path)
+    assert settings.model == "gpt-5.1"
+
+    def load() -> Config:
+        return Config.load(lha_home=home, cwd=tmp_path)
+
+    app = LhaApp(load_config=load, settings=settings)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 2
+    try:
+        load()
+    except ConfigError as err:
+        assert "approval_policy" in str(err) and "\n" not in str(err)

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
 
+if TYPE_CHECKING:
+    from core.config import Config
+
 
 async def run_tui(args: argparse.Namespace) -> int:
-    from core.config import Config
     from tui.app import LhaApp
     from tui.start_request import StartRequest
 
-    config = Config.load(overrides=args.overrides, model=getattr(args, "model", None))
+    model = getattr(args, "model", None)
+    if args.command is None:
+        return await _run_plain(args.overrides, model)
+    from core.config import Config
+
+    config = Config.load(overrides=args.overrides, model=model)
     start: StartRequest | None = None
     if args.command in ("resume", "fork"):
         from tui.commands.targets import resolve_rollout
@@ -27,5 +35,24 @@ async def run_tui(args: argparse.Namespace) -> int:
         path = await resolve_rollout(config.lha_home, args.target)
         start = StartRequest("fork", path, fork_at=args.at)
     app = LhaApp(config, start=start)
+    await app.run_async()
+    return app.return_code or 0
+
+
+async def _run_plain(overrides: list[str], model: str | None) -> int:
+    """Plain ``lha``: draw the first frame from a quick read of config.toml, then validate it."""
+    from pathlib import Path
+
+    from core.config.home import default_lha_home
+    from tui.app import LhaApp
+    from tui.ui_settings import read_ui_settings
+
+    def load() -> Config:
+        from core.config import Config
+
+        return Config.load(overrides=overrides, model=model)
+
+    settings = read_ui_settings(default_lha_home(), Path.cwd(), model)
+    app = LhaApp(load_config=load, settings=settings)
     await app.run_async()
     return app.return_code or 0

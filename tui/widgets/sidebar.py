@@ -121,6 +121,7 @@ class ThreadSidebar(Vertical):
         self._cursor: str | None = None
         self._exhausted = False
         self._loading = False
+        self._started = False
         self._query = ""
 
     def compose(self) -> ComposeResult:
@@ -196,6 +197,7 @@ class ThreadSidebar(Vertical):
     async def load_next_page(self) -> None:
         if self._exhausted or self._loading:
             return
+        self._started = True
         self._loading = True
         try:
             page = await self._load_page(self._cursor)
@@ -216,6 +218,8 @@ class ThreadSidebar(Vertical):
 
     @on(ListView.Highlighted, "#thread-list")
     def _maybe_load_more(self, event: ListView.Highlighted) -> None:
+        if self._cursor is None and not self._exhausted and not self._started:
+            return  # the first page is asked for by the app, after its first frame
         index = self.list_view.index
         if index is not None and len(self.list_view.children) - index <= LOAD_MORE_WITHIN:
             self.load_next_page()
