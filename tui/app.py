@@ -143,7 +143,10 @@ class LhaApp(App[None]):
             self.notify(warning, severity="warning", title="config.toml", markup=False)
         self.show_status()
         self.controller.start(self._start)
-        self.sidebar.load_next_page()
+        if self._start is None:
+            self.sidebar.load_next_page()
+        # else: the controller loads the sidebar once the requested thread is on screen, so
+        # listing past sessions does not compete with opening the one the user asked for.
 
     # -- the engine, made after the first frame ------------------------------------------------
 

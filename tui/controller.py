@@ -376,12 +376,15 @@ class Controller:
         self.app.query_one(Composer).focus()
 
     async def _open_start_request(self, start: StartRequest) -> None:
-        if start.kind == "resume":
-            await self.resume_path(start.path)
-        else:
-            await self.open_new(
-                self.manager.fork_thread(start.fork_at, self.app.config, start.path)
-            )
+        try:
+            if start.kind == "resume":
+                await self.resume_path(start.path)
+            else:
+                await self.open_new(
+                    self.manager.fork_thread(start.fork_at, self.app.config, start.path)
+                )
+        finally:
+            self.app.call_after_refresh(self.app.sidebar.load_next_page)
 
     def report(self, err: LhaError) -> None:
         self.app.notify(str(err), severity="error", title="lha", markup=False)

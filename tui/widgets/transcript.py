@@ -34,7 +34,7 @@ from tui.widgets.entries import (
     widget_for,
 )
 
-WINDOW = 24
+WINDOW = 16
 """Entries mounted when a thread opens or jumps."""
 BATCH = 30
 """Entries mounted at a time when scrolling past the window's edge."""
