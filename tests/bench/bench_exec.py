@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -24,33 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.agent.initial_context import build_initial_context
-from core.agent.turn_context import TurnContext
-from core.assets import read_asset_text
 from core.llm.endpoint import RuntimeEndpoint
 from core.protocol import (
-    AgentMessage,
-    BaseInstructions,
-    EventRecord,
-    RolloutItem,
-    RolloutLine,
-    SessionMeta,
-    SessionMetaRecord,
     SessionSource,
-    ThreadId,
-    TokenCount,
-    TokenUsage,
-    TokenUsageInfo,
-    TranscriptRecord,
-    TurnContextItem,
-    TurnContextRecord,
-    UserMessageEvent,
-    assistant_message,
-    user_message,
-    utc_timestamp,
 )
-from core.rollout.paths import rollout_path_for
 from tests.bench import BenchResult, median
+from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
 
 MB = 1_000_000
@@ -62,17 +40,6 @@ MODEL = "gpt-5.1-codex"
 RESUME_GOAL_S = 0.34
 FORK_GOAL_S = 0.37
 RSS_GOAL_MB = 100
-
-_TEXT = (
-    "the agent reads the module then refactors the parser so that tests pass and the "
-    "user can resume every thread from its rollout file without losing context while "
-    "streaming tokens over loopback http with retries backoff and jitter"
-)
-WORDS = _TEXT.split(" ")
-
-
-def _prose(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
 
 
 def _lha_command() -> list[str]:
@@ -94,58 +61,6 @@ def _write_config(home: Path, base_url: str) -> None:
         'wire_api = "chat"\n'
         "request_max_retries = 1\n"
     )
-
-
-def _turn(rng: random.Random, n: int, cwd: str) -> list[RolloutItem]:
-    """One turn as ``lha exec`` records it: user message, its event, turn context, answer, usage."""
-    question = f"turn {n}: {_prose(rng, 12)}"
-    answer = f"Done with step {n}. {_prose(rng, 50)}"
-    total = TokenUsage(
-        input_tokens=900 * (n + 1), output_tokens=180 * (n + 1), total_tokens=1080 * (n + 1)
-    )
-    last = TokenUsage(input_tokens=900, output_tokens=180, total_tokens=1080)
-    return [
-        TranscriptRecord(payload=user_message(question)),
-        EventRecord(payload=UserMessageEvent(message=question)),
-        TurnContextRecord(payload=TurnContextItem(cwd=cwd, model=MODEL)),
-        TranscriptRecord(payload=assistant_message(answer)),
-        EventRecord(payload=AgentMessage(message=answer)),
-        EventRecord(
-            payload=TokenCount(info=TokenUsageInfo(total_token_usage=total, last_token_usage=last))
-        ),
-    ]
-
-
-def write_rollout(home: Path, cwd: Path, turns: int = TURNS) -> Path:
-    """A realistic ``turns``-turn exec rollout in ``home``'s sessions folder."""
-    rng = random.Random(7)
-    thread_id = ThreadId.new()
-    meta = SessionMeta(
-        id=thread_id,
-        timestamp=utc_timestamp(),
-        cwd=str(cwd),
-        originator="lha",
-        cli_version="0.1.0",
-        source=SessionSource.EXEC,
-        model_provider="scripted",
-        base_instructions=BaseInstructions(text=read_asset_text("base_instructions.md")),
-    )
-    context = TurnContext(
-        model=MODEL,
-        model_provider_id="scripted",
-        provider=RuntimeEndpoint(name="Scripted", base_url="http://127.0.0.1:9/v1"),
-        cwd=cwd,
-        approval_policy="on-request",
-    )
-    items: list[RolloutItem] = [SessionMetaRecord(payload=meta)]
-    items += [TranscriptRecord(payload=m) for m in build_initial_context(context)]
-    for n in range(turns):
-        items += _turn(rng, n, str(cwd))
-    stamp = utc_timestamp()
-    path = rollout_path_for(home, thread_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join(RolloutLine(timestamp=stamp, item=i).dump() + "\n" for i in items))
-    return path
 
 
 def _lha_env(home: Path, pycache: Path) -> dict[str, str]:
@@ -191,7 +106,9 @@ async def _bench_cli(folder: Path, server: ScriptedServer) -> list[BenchResult]:
     work.mkdir(parents=True)
     _write_config(home, server.base_url)
     env = _lha_env(home, folder / "pycache")
-    source = write_rollout(home, work)
+    source = write_rollout(
+        home, work, TURNS, model=MODEL, source=SessionSource.EXEC, provider="scripted"
+    )
     pristine = folder / "pristine.jsonl"
     shutil.copyfile(source, pristine)
     size = source.stat().st_size

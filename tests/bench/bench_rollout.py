@@ -43,6 +43,7 @@ from core.rollout.paths import rollout_path_for
 from core.rollout.reader import load_rollout
 from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN, PROJECT_INSTRUCTIONS_PREFIX
 from tests.bench import BenchResult, measure, median
+from tests.support.rollout_factory import prose
 
 MB = 1_000_000
 WORDS = [
@@ -63,7 +64,7 @@ WORDS = [
 
 
 def _prose(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
+    return prose(rng, words, WORDS)
 
 
 def _meta(rng: random.Random, thread_id: ThreadId | None = None) -> SessionMeta:

@@ -59,8 +59,8 @@ WORDS = [
 ]
 
 
-def prose(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(words))
+def prose(rng: random.Random, words: int, vocabulary: list[str] = WORDS) -> str:
+    return " ".join(rng.choice(vocabulary) for _ in range(words))
 
 
 def turn_items(rng: random.Random, n: int, cwd: str, model: str) -> list[RolloutItem]:
@@ -92,6 +92,7 @@ def write_rollout(
     provider: str = "scripted",
     thread_id: ThreadId | None = None,
     seed: int = 7,
+    source: SessionSource = SessionSource.CLI,
 ) -> Path:
     """A ``turns``-turn rollout in ``home``'s sessions folder; returns its path."""
     rng = random.Random(seed)
@@ -102,7 +103,7 @@ def write_rollout(
         cwd=str(cwd),
         originator="lha",
         cli_version="0.1.0",
-        source=SessionSource.CLI,
+        source=source,
         model_provider=provider,
         base_instructions=BaseInstructions(text=read_asset_text("base_instructions.md")),
     )
