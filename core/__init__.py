@@ -6,8 +6,7 @@ feature, and a command like ``lha --version`` must not pay for the HTTP client o
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from core._lazy import lazy_getattr
 
 __version__ = "0.1.0"
 
@@ -49,10 +48,4 @@ _EXPORTS: dict[str, str] = {
 __all__ = ["__version__", *sorted(_EXPORTS)]
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'core' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

@@ -7,8 +7,9 @@ LHA_HOME before it pays for pydantic.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
+
+from core._lazy import lazy_getattr
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,13 +49,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS)
 
 
 def save_config_value(lha_home: Path, key: str, value: Any) -> Path:

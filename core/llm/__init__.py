@@ -6,9 +6,9 @@ place before anything imports httpx, and installing it imports nothing."""
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from core._lazy import lazy_getattr
 from core.llm import httpx_no_cli  # noqa: F401  (must be in place before httpx loads)
 
 if TYPE_CHECKING:
@@ -44,10 +44,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_getattr(__name__, _EXPORTS)

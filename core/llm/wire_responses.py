@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from core.errors import ProviderError
-from core.llm import errors_map
+from core.llm import errors_map, usage
 from core.llm.endpoint import RuntimeEndpoint
 from core.llm.request import ModelRequest
 from core.llm.response_events import (
@@ -107,19 +107,7 @@ def build_body(req: ModelRequest) -> dict[str, Any]:
 
 
 def parse_usage(raw: Any) -> TokenUsage | None:
-    if not isinstance(raw, dict):
-        return None
-    inp = int(raw.get("input_tokens") or 0)
-    out = int(raw.get("output_tokens") or 0)
-    in_details = raw.get("input_tokens_details") or {}
-    out_details = raw.get("output_tokens_details") or {}
-    return TokenUsage(
-        input_tokens=inp,
-        cached_input_tokens=int(in_details.get("cached_tokens") or 0),
-        output_tokens=out,
-        reasoning_output_tokens=int(out_details.get("reasoning_tokens") or 0),
-        total_tokens=int(raw.get("total_tokens") or inp + out),
-    )
+    return usage.parse_usage(raw, "input", "output")
 
 
 def output_item(raw: Any) -> MessageItem | ReasoningItem | ToolCallItem | None:
