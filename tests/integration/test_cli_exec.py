@@ -127,3 +127,25 @@ def test_bad_config_file_exits_2(home: Path) -> None:
 def test_version_and_help(home: Path) -> None:
     assert lha(home, "--version").stdout.startswith("lha ")
     assert "exec" in lha(home, "--help").stdout
+
+
+def test_models_lists_the_server_and_answers_from_cache_when_it_is_down(tmp_path: Path) -> None:
+    from tests.support.scripted_server import serve_in_thread
+
+    home = tmp_path / "lha-home"
+    with serve_in_thread() as server:
+        server.models = ["my-model-a", "my-model-b"]
+        write_config(home, server)
+        live = lha(home, "models", "--json")
+        assert live.returncode == 0, live.stderr
+        assert [json.loads(line)["model"] for line in live.stdout.splitlines()] == [
+            "my-model-a",
+            "my-model-b",
+        ]
+    down = lha(home, "models", "--json")
+    assert down.returncode == 0, down.stderr
+    assert [json.loads(line)["model"] for line in down.stdout.splitlines()] == [
+        "my-model-a",
+        "my-model-b",
+    ]
+    assert "warning" in down.stderr and "Traceback" not in down.stderr
