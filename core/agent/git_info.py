@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 from pathlib import Path
 
 from core.protocol.session import GitInfo
@@ -22,6 +21,8 @@ def find_git_dir(cwd: Path) -> Path | None:
 
 def collect_git_info(cwd: Path) -> GitInfo | None:
     """Branch, commit and origin URL of the repository holding cwd, or None outside one."""
+    import configparser  # 20 ms to import; only needed here, off the start-up path
+
     try:
         git_dir = find_git_dir(cwd.resolve())
         if git_dir is None:
