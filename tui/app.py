@@ -270,9 +270,12 @@ class LhaApp(App[None]):
         await self.controller.fork_dialog()
 
     async def action_quit(self) -> None:
+        self.exit()
+
+    async def on_unmount(self) -> None:
+        """However the app ends, shut every thread down so its rollout is flushed."""
         if self._controller is not None:
             await self._controller.close()
-        self.exit()
 
     # -- command palette -----------------------------------------------------------------------
 

@@ -52,21 +52,43 @@ STATUS_EVENTS = (TaskStarted, TaskComplete, TurnAbortedEvent, ErrorEvent, TokenC
 
 
 def coalesce_deltas(events: list[Event]) -> list[Event]:
-    """Join consecutive answer (or reasoning) deltas of one submission into one delta."""
+    """Join consecutive answer (or reasoning) deltas of one submission into one delta.
+
+    Parts are gathered and joined once per run: joining pairwise would copy the growing text
+    for every token (quadratic on a long answer).
+    """
     out: list[Event] = []
+    run: list[str] = []
+    run_head: Event | None = None
+
+    def close_run() -> None:
+        nonlocal run_head
+        if run_head is not None:
+            joined = "".join(run)
+            kind = (
+                AgentMessageDelta
+                if isinstance(run_head.msg, AgentMessageDelta)
+                else AgentReasoningDelta
+            )
+            msg = kind.model_construct(delta=joined)
+            out.append(Event.model_construct(id=run_head.id, msg=msg) if len(run) > 1 else run_head)
+        run.clear()
+        run_head = None
+
     for event in events:
         msg = event.msg
-        previous = out[-1] if out else None
-        if (
-            previous is not None
-            and isinstance(msg, AgentMessageDelta | AgentReasoningDelta)
-            and type(previous.msg) is type(msg)
-            and previous.id == event.id
-        ):
-            joined = previous.msg.delta + msg.delta
-            out[-1] = Event(id=event.id, msg=type(msg)(delta=joined))
+        if isinstance(msg, AgentMessageDelta | AgentReasoningDelta):
+            if run_head is not None and (
+                type(run_head.msg) is not type(msg) or run_head.id != event.id
+            ):
+                close_run()
+            if run_head is None:
+                run_head = event
+            run.append(msg.delta)
         else:
+            close_run()
             out.append(event)
+    close_run()
     return out
 
 

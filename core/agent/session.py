@@ -55,7 +55,8 @@ class Session:
 
     def emit(self, sub_id: str, msg: EventMsg) -> None:
         """Send an event to the client, recording it when it is worth replaying."""
-        self.events.put_nowait(Event(id=sub_id, msg=msg))
+        # The agent built ``msg`` itself: no need to validate it again on every token.
+        self.events.put_nowait(Event.model_construct(id=sub_id, msg=msg))
         if msg.type in PERSISTED_EVENT_TYPES:
             self.recorder.record_items([EventRecord(payload=msg)])
 

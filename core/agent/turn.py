@@ -132,9 +132,9 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
     async with contextlib.aclosing(client.stream(request)) as stream:
         async for event in stream:
             if isinstance(event, TextDelta):
-                session.emit(sub_id, AgentMessageDelta(delta=event.text))
+                session.emit(sub_id, AgentMessageDelta.model_construct(delta=event.text))
             elif isinstance(event, ReasoningDelta):
-                session.emit(sub_id, AgentReasoningDelta(delta=event.text))
+                session.emit(sub_id, AgentReasoningDelta.model_construct(delta=event.text))
             elif isinstance(event, OutputItemDone):
                 done.append(event.item)
             elif isinstance(event, Retrying):

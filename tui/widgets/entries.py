@@ -7,6 +7,8 @@ console markup).
 
 from __future__ import annotations
 
+import re
+
 from markdown_it import MarkdownIt
 from rich.text import Text
 from textual.widgets import Collapsible, Markdown, Static
@@ -28,6 +30,14 @@ class UserMessageView(Static):
     def __init__(self, entry: Entry) -> None:
         super().__init__(Text(safe(entry.text)), classes="entry user")
         self.entry = entry
+
+
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S", re.MULTILINE)
+
+
+def changes_earlier_blocks(markdown: str) -> bool:
+    """True when text may change how earlier blocks render (a ``[ref]: url`` definition)."""
+    return _LINK_DEFINITION.search(markdown) is not None
 
 
 def markdown_parser() -> MarkdownIt:
@@ -54,12 +64,21 @@ class AssistantMessageView(Markdown):
         await self._stream.write(safe(delta))
 
     async def finish(self, text: str) -> None:
-        """Close the stream and show the complete message."""
+        """Close the stream and show the complete message.
+
+        Streaming re-parses from the last top-level block on every append, so once the stream
+        shows exactly this text the rendering is already that of the whole text, and re-parsing
+        a long answer again is skipped. The exception is Markdown that changes blocks already
+        drawn (a link reference definition), which gets one full render.
+        """
+        streamed = self._stream is not None
         if self._stream is not None:
             await self._stream.stop()
             self._stream = None
         self.entry.text = text
-        await self.update(safe(text))
+        source = safe(text)
+        if not streamed or self.source != source or changes_earlier_blocks(source):
+            await self.update(source)
 
 
 class ReasoningView(Collapsible):
