@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Footer, Static
 
 from tui.slash_commands import matching_commands, parse_slash_command
 from tui.start_request import StartRequest
+from tui.startup_gc import end_startup_pause
 from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadSidebar, now_utc
@@ -145,6 +146,7 @@ class LhaApp(App[None]):
         self.controller.start(self._start)
         if self._start is None:
             self.sidebar.load_next_page()
+            end_startup_pause()
         # else: the controller loads the sidebar once the requested thread is on screen, so
         # listing past sessions does not compete with opening the one the user asked for.
 

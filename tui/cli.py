@@ -100,13 +100,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)
-    if argv is None and args.command == "exec" and _is_process_entry():
-        # Start-up (imports, loading a resumed rollout) allocates ~1M long-lived objects that
-        # the cyclic GC would scan over and over: pause it until the thread runs (exec_cmd
-        # freezes what start-up made and turns it back on). Saves ~10 ms on a 1,000-turn resume.
-        import gc
+    if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
+        # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:
+        # paused until the thread runs (exec) or the first screen is up (UI). See startup_gc.
+        from tui.startup_gc import pause_for_startup
 
-        gc.disable()
+        pause_for_startup()
     import asyncio  # not at the top: `lha --version` and `--help` do not need it (~40 ms)
 
     try:

@@ -36,6 +36,7 @@ from core.protocol.models import ModelPreset
 from core.protocol.ops import ExecApproval, Interrupt, OverrideTurnContext, UserInput
 from core.protocol.session import SessionSource
 from tui.start_request import StartRequest
+from tui.startup_gc import end_startup_pause
 from tui.thread_view import ThreadView
 from tui.transcript_model import Entry, entries_from_replay, last_token_info
 from tui.widgets.composer import Composer
@@ -407,6 +408,7 @@ class Controller:
                 )
         finally:
             self.app.call_after_refresh(self.app.sidebar.load_next_page)
+            self.app.call_after_refresh(end_startup_pause)
 
     def report(self, err: LhaError) -> None:
         self.app.notify(str(err), severity="error", title="lha", markup=False)

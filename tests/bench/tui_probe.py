@@ -47,6 +47,9 @@ def _load_config() -> Config:
 def main(argv: list[str]) -> int:
     if argv[0] == "bare":
         return bare_textual()
+    from tui.startup_gc import pause_for_startup
+
+    pause_for_startup()  # as `lha` does at process start (tui.cli.main)
     from core.config.home import default_lha_home
     from tui.app import LhaApp
     from tui.start_request import StartRequest

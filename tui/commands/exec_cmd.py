@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
 from tui.commands.event_printer import EventPrinter, HumanPrinter, JsonPrinter
+from tui.startup_gc import end_startup_pause
 
 if TYPE_CHECKING:
     from core.agent.thread_manager import NewThread, ThreadManager
@@ -130,7 +131,7 @@ async def drive_one_turn(
 
     thread = new.thread
     printer.session_configured(new.session_configured)
-    _end_startup_gc_pause()
+    end_startup_pause()
     await thread.submit(UserInput.text(prompt))
     outcome = EXIT_FAILED
     try:
@@ -161,16 +162,3 @@ async def _shut_down(manager: ThreadManager, new: NewThread, printer: EventPrint
         if isinstance(event.msg, ShutdownComplete):
             break
     await manager.remove_thread(new.thread_id)
-
-
-def _end_startup_gc_pause() -> None:
-    """Turn the cyclic GC back on if ``lha`` paused it for start-up (see ``tui.cli.main``).
-
-    What start-up made (modules, the resumed history) lives until exit, so it is frozen first:
-    later collections skip it instead of scanning it again and again.
-    """
-    import gc
-
-    if not gc.isenabled():
-        gc.freeze()
-        gc.enable()
