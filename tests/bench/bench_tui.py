@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import subprocess
 import sys
@@ -34,7 +35,7 @@ def _write_config(home: Path, base_url: str) -> None:
 
 
 def _probe(home: Path, cwd: Path, *args: str) -> tuple[float, float]:
-    """(seconds from launch to the probe's milestone, peak RSS MB) of one probe process."""
+    """(seconds from launch to the probe's milestone, peak RSS MB then) of one probe process."""
     # As a user's Python does: bytecode cached (a sandbox may set PYTHONDONTWRITEBYTECODE, which
     # would recompile lha's modules on every run), in a private folder so the checkout stays clean.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
@@ -48,17 +49,15 @@ def _probe(home: Path, cwd: Path, *args: str) -> tuple[float, float]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    _, status, usage = os.wait4(proc.pid, 0)
-    assert proc.stdout is not None and proc.stderr is not None
-    out, err = proc.stdout.read().decode(), proc.stderr.read().decode()
-    proc.stdout.close()
-    proc.stderr.close()
-    if os.waitstatus_to_exitcode(status) != 0:
+    out_bytes, err_bytes = proc.communicate()
+    out, err = out_bytes.decode(), err_bytes.decode()
+    if proc.returncode != 0:
         raise RuntimeError(f"probe {args} failed: {err.strip()[-400:]}")
-    stamps = [line.split()[1] for line in out.splitlines() if line.startswith("milestone ")]
+    stamps = [line.split() for line in out.splitlines() if line.startswith("milestone ")]
     if not stamps:
         raise RuntimeError(f"probe {args} reached no milestone: {out[-400:]}")
-    return float(stamps[-1]) - launched, usage.ru_maxrss / 1024
+    _, when, peak_mb = stamps[-1]
+    return float(when) - launched, float(peak_mb)
 
 
 async def _timed_runs(home: Path, cwd: Path, *args: str) -> tuple[float, float]:
@@ -138,13 +137,16 @@ async def _stream_once(folder: Path, base_url: str, full: str) -> float:
             )
 
         await wait_until(pilot, lambda: answered(1), within_s=30)
+        gc.freeze()  # as lha does once its first screen is up (tui.startup_gc)
         app.query_one(Composer).set_text("again")
         await pilot.pause()
         started = time.perf_counter()
         await pilot.press("enter")
         await wait_until(pilot, lambda: answered(2), within_s=30, step_s=0.002)
         await pilot.pause()
-        return time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+    gc.unfreeze()
+    return elapsed
 
 
 async def _bench_stream(folder: Path) -> list[BenchResult]:

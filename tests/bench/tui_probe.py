@@ -17,6 +17,15 @@ if TYPE_CHECKING:
     from core.config import Config
 
 
+def peak_rss_mb() -> float:
+    """This process's peak resident memory since it started lha (VmHWM, which exec resets,
+    unlike ``ru_maxrss``, which also counts the benchmark parent's memory copied at fork)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def bare_textual() -> int:
     """The anchor: a bare Textual app with one label, to its first frame."""
     from textual.app import App, ComposeResult
@@ -31,7 +40,7 @@ def bare_textual() -> int:
             self.call_after_refresh(self._milestone)
 
         def _milestone(self) -> None:
-            print(f"milestone {time.time():.6f}", flush=True)
+            print(f"milestone {time.time():.6f} {peak_rss_mb():.1f}", flush=True)
             self.exit()
 
     Bare().run(headless=True, size=(120, 40))
@@ -66,7 +75,7 @@ def main(argv: list[str]) -> int:
                 self.set_interval(0.005, self._check_resumed)
 
         def _milestone(self) -> None:
-            print(f"milestone {time.time():.6f}", flush=True)
+            print(f"milestone {time.time():.6f} {peak_rss_mb():.1f}", flush=True)
             self.exit()
 
         def _check_resumed(self) -> None:
