@@ -144,12 +144,32 @@ class LhaApp(App[None]):
         for warning in config.warnings:
             self.notify(warning, severity="warning", title="config.toml", markup=False)
         self.show_status()
+        if self._start is not None and self._start.kind == "resume":
+            self.run_worker(self._preview_then_resume(self._start), group="start")
+            return
         self.controller.start(self._start)
         if self._start is None:
             self.sidebar.load_next_page()
             end_startup_pause()
         # else: the controller loads the sidebar once the requested thread is on screen, so
         # listing past sessions does not compete with opening the one the user asked for.
+
+    async def _preview_then_resume(self, start: StartRequest) -> None:
+        """Draw the resumed transcript from the rollout first, then spawn its thread."""
+        from dataclasses import replace
+
+        from core.errors import LhaError
+        from tui.preview import preview_rollout
+
+        try:
+            history = await preview_rollout(start.path, self.transcripts)
+        except LhaError as err:
+            self.notify(str(err), severity="error", title="lha", markup=False)
+            self.controller.start(None)
+            self.sidebar.load_next_page()
+            end_startup_pause()
+            return
+        self.controller.start(replace(start, history=history))
 
     # -- the engine, made after the first frame ------------------------------------------------
 

@@ -35,6 +35,7 @@ from core.protocol.ids import ThreadId
 from core.protocol.models import ModelPreset
 from core.protocol.ops import ExecApproval, Interrupt, OverrideTurnContext, UserInput
 from core.protocol.session import SessionSource
+from tui.preview import transcript_id
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
 from tui.thread_view import ThreadView
@@ -163,10 +164,14 @@ class Controller:
             if existing is not None:
                 return existing
             configured = thread.session_configured
-            transcript = Transcript(id=f"t-{thread.thread_id}")
-            await app.transcripts.mount(transcript)
             replay = entries_from_replay(configured.initial_messages or [])
-            await transcript.load(replay)
+            shown = app.transcripts.query(f"#{transcript_id(thread.thread_id)}")
+            if shown:  # drawn from the rollout before the thread spawned (tui.preview)
+                transcript = shown.only_one(Transcript)
+            else:
+                transcript = Transcript(id=transcript_id(thread.thread_id))
+                await app.transcripts.mount(transcript)
+                await transcript.load(replay)
             view = ThreadView(
                 thread=thread,
                 transcript=transcript,
@@ -400,7 +405,13 @@ class Controller:
 
     async def _open_start_request(self, start: StartRequest) -> None:
         try:
-            if start.kind == "resume":
+            if start.kind == "resume" and start.history is not None:
+                auth = self.manager.auth_manager()
+                spawn = self.manager.resume_thread_with_history(
+                    self.app.config, start.history, auth
+                )
+                await self.open_new(spawn)
+            elif start.kind == "resume":
                 await self.resume_path(start.path)
             else:
                 await self.open_new(

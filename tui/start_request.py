@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from core.protocol.history import InitialHistory
 
 
 @dataclass(frozen=True)
@@ -12,3 +15,5 @@ class StartRequest:
     kind: Literal["resume", "fork"]
     path: Path
     fork_at: int = 0
+    history: InitialHistory | None = None
+    """A resume's rollout, when the app already read it (to show it before the spawn)."""

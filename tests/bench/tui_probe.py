@@ -63,6 +63,7 @@ def main(argv: list[str]) -> int:
     from tui.app import LhaApp
     from tui.start_request import StartRequest
     from tui.ui_settings import read_ui_settings
+    from tui.widgets.transcript import Transcript
 
     mode = argv[0]
 
@@ -79,11 +80,12 @@ def main(argv: list[str]) -> int:
             self.exit()
 
         def _check_resumed(self) -> None:
-            view = self.current_view()
-            if view is None or not view.transcript.children:
+            """The shown transcript's last entry is laid out and scrolled into view."""
+            shown = self.transcripts.visible_content
+            if not isinstance(shown, Transcript) or not shown.children:
                 return
-            last = view.transcript.children[-1]
-            if last.region.height and view.transcript.scroll_y >= view.transcript.max_scroll_y:
+            last = shown.children[-1]
+            if last.region.height and shown.scroll_y >= shown.max_scroll_y:
                 self._milestone()
 
     if mode == "first-frame":  # as plain `lha` starts: config validated after the first frame

@@ -64,6 +64,11 @@ class Transcript(VerticalScroll, can_focus=True):
     # -- window ------------------------------------------------------------------------------
 
     @property
+    def is_loading_edge(self) -> bool:
+        """True while entries are being mounted at an edge of the window (or a jump settles)."""
+        return self._loading_edge
+
+    @property
     def mounted_range(self) -> tuple[int, int]:
         return self._start, self._end
 
@@ -85,14 +90,21 @@ class Transcript(VerticalScroll, can_focus=True):
 
     async def action_jump_top(self) -> None:
         self.anchor(False)
+        self._loading_edge = True  # the swap moves the scroll position: load nothing meanwhile
         if self._start > 0:
             await self._show_window(0, min(len(self.entries), WINDOW))
         self.scroll_home(animate=False)
+        self.call_after_refresh(self._edge_settled)
 
     async def action_jump_bottom(self) -> None:
+        self._loading_edge = True
         if self._end < len(self.entries):
             await self._show_window(max(0, len(self.entries) - WINDOW), len(self.entries))
         self.anchor()
+        self.call_after_refresh(self._edge_settled)
+
+    def _edge_settled(self) -> None:
+        self._loading_edge = False
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
