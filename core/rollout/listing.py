@@ -139,14 +139,19 @@ def _rollouts_in(folder: Path) -> list[_Candidate]:
     return found
 
 
+def _newest_first_after(
+    candidates: list[_Candidate], after: tuple[str, str] | None
+) -> Iterator[_Candidate]:
+    """Candidates by (key, id), newest first, strictly after the cursor position ``after``."""
+    candidates.sort(key=lambda c: (c.key, c.thread_id), reverse=True)
+    for candidate in candidates:
+        if after is None or (candidate.key, candidate.thread_id) < after:
+            yield candidate
+
+
 def _iter_created(root: Path, after: tuple[str, str] | None) -> Iterator[_Candidate]:
     for _date, folder in _day_folders(root, after[0] if after else None):
-        files = _rollouts_in(folder)
-        files.sort(key=lambda c: (c.key, c.thread_id), reverse=True)
-        for candidate in files:
-            if after is not None and (candidate.key, candidate.thread_id) >= after:
-                continue
-            yield candidate
+        yield from _newest_first_after(_rollouts_in(folder), after)
 
 
 def _mtime_key(path: str) -> str | None:
@@ -169,11 +174,7 @@ def _iter_updated(root: Path, after: tuple[str, str] | None) -> Iterator[_Candid
                 break
         if len(stamped) >= MAX_SCAN_FILES:
             break
-    stamped.sort(key=lambda c: (c.key, c.thread_id), reverse=True)
-    for candidate in stamped:
-        if after is not None and (candidate.key, candidate.thread_id) >= after:
-            continue
-        yield candidate
+    yield from _newest_first_after(stamped, after)
 
 
 def _parse_iso(value: str) -> datetime | None:
