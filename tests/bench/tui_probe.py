@@ -63,7 +63,6 @@ def main(argv: list[str]) -> int:
     from tui.app import LhaApp
     from tui.start_request import StartRequest
     from tui.ui_settings import read_ui_settings
-    from tui.widgets.transcript import Transcript
 
     mode = argv[0]
 
@@ -81,6 +80,8 @@ def main(argv: list[str]) -> int:
 
         def _check_resumed(self) -> None:
             """The shown transcript's last entry is laid out and scrolled into view."""
+            from tui.widgets.transcript import Transcript  # not before the first frame
+
             shown = self.transcripts.visible_content
             if not isinstance(shown, Transcript) or not shown.children:
                 return
