@@ -136,6 +136,10 @@ class LhaApp(App[None]):
     def _start_engine(self) -> None:
         from core.errors import LhaError
 
+        if self._start is not None and self._start.kind == "resume" and self._start.history is None:
+            # The transcript first, from the rollout; the config and the engine right after.
+            self.run_worker(self._preview_then_resume(self._start), group="start")
+            return
         try:
             config = self.config
         except LhaError as err:
@@ -144,9 +148,6 @@ class LhaApp(App[None]):
         for warning in config.warnings:
             self.notify(warning, severity="warning", title="config.toml", markup=False)
         self.show_status()
-        if self._start is not None and self._start.kind == "resume":
-            self.run_worker(self._preview_then_resume(self._start), group="start")
-            return
         self.controller.start(self._start)
         if self._start is None:
             self.sidebar.load_next_page()
@@ -155,7 +156,7 @@ class LhaApp(App[None]):
         # listing past sessions does not compete with opening the one the user asked for.
 
     async def _preview_then_resume(self, start: StartRequest) -> None:
-        """Draw the resumed transcript from the rollout first, then spawn its thread."""
+        """Draw the resumed transcript from the rollout first, then start the engine on it."""
         from dataclasses import replace
 
         from core.errors import LhaError
@@ -165,11 +166,10 @@ class LhaApp(App[None]):
             history = await preview_rollout(start.path, self.transcripts)
         except LhaError as err:
             self.notify(str(err), severity="error", title="lha", markup=False)
-            self.controller.start(None)
-            self.sidebar.load_next_page()
-            end_startup_pause()
-            return
-        self.controller.start(replace(start, history=history))
+            self._start = None
+        else:
+            self._start = replace(start, history=history)
+        self.call_after_refresh(self._start_engine)  # let the transcript be drawn first
 
     # -- the engine, made after the first frame ------------------------------------------------
 

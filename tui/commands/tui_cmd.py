@@ -9,6 +9,7 @@ from core.errors import InvalidRequest
 
 if TYPE_CHECKING:
     from core.config import Config
+    from tui.start_request import StartRequest
 
 
 async def run_tui(args: argparse.Namespace) -> int:
@@ -17,17 +18,20 @@ async def run_tui(args: argparse.Namespace) -> int:
 
     model = getattr(args, "model", None)
     if args.command is None:
-        return await _run_plain(args.overrides, model)
+        return await _run_lazy(args.overrides, model, None)
+    if args.command == "resume":
+        from core.config.home import default_lha_home
+        from tui.commands.targets import resolve_rollout
+
+        path = await resolve_rollout(default_lha_home(), args.target, last=args.last)
+        return await _run_lazy(args.overrides, model, StartRequest("resume", path))
     from core.config import Config
 
     config = Config.load(overrides=args.overrides, model=model)
     start: StartRequest | None = None
-    if args.command in ("resume", "fork"):
+    if args.command == "fork":
         from tui.commands.targets import resolve_rollout
-    if args.command == "resume":
-        path = await resolve_rollout(config.lha_home, args.target, last=args.last)
-        start = StartRequest("resume", path)
-    elif args.command == "fork":
+
         if args.at < 0:
             raise InvalidRequest(
                 f"--at must be 0 or more (got {args.at}); 0 forks before the first"
@@ -39,8 +43,9 @@ async def run_tui(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-async def _run_plain(overrides: list[str], model: str | None) -> int:
-    """Plain ``lha``: draw the first frame from a quick read of config.toml, then validate it."""
+async def _run_lazy(overrides: list[str], model: str | None, start: StartRequest | None) -> int:
+    """Draw the first frame from a quick read of config.toml; the app validates the config
+    right after (plain ``lha``, and ``lha resume`` once its transcript is on screen)."""
     from pathlib import Path
 
     from core.config.home import default_lha_home
@@ -53,6 +58,6 @@ async def _run_plain(overrides: list[str], model: str | None) -> int:
         return Config.load(overrides=overrides, model=model)
 
     settings = read_ui_settings(default_lha_home(), Path.cwd(), model)
-    app = LhaApp(load_config=load, settings=settings)
+    app = LhaApp(load_config=load, settings=settings, start=start)
     await app.run_async()
     return app.return_code or 0
