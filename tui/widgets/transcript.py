@@ -79,6 +79,20 @@ class Transcript(VerticalScroll, can_focus=True):
         await self._show_window(max(0, len(self.entries) - WINDOW), len(self.entries))
         self.anchor()
 
+    def adopt_full_history(self, entries: list[Entry]) -> None:
+        """Replace a partial history (the rollout's tail, shown first) with the whole one.
+
+        The mounted widgets are the last ones of both, so only the bookkeeping moves: the
+        window now ends at the end of the whole history.
+        """
+        mounted = self._end - self._start
+        tail_end = self._end == len(self.entries)
+        self.entries = list(entries)
+        self._users = sum(1 for e in entries if e.kind == "user")
+        if tail_end:
+            self._end = len(self.entries)
+            self._start = max(0, self._end - mounted)
+
     async def _show_window(self, start: int, end: int) -> None:
         await self.remove_children()
         self._start, self._end = start, end
