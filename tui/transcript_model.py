@@ -27,20 +27,19 @@ EntryKind = Literal["user", "assistant", "reasoning", "tool", "warning", "error"
 
 @dataclass
 class Entry:
-    """One block of the transcript. ``user_index`` numbers real user messages (the fork n)."""
+    """One block of the transcript."""
 
     kind: EntryKind
     text: str
     title: str = ""
     success: bool = True
-    user_index: int | None = None
     details: dict[str, str] = field(default_factory=dict)
 
 
-def entry_for_event(msg: EventMsg, user_count: int) -> Entry | None:
+def entry_for_event(msg: EventMsg) -> Entry | None:
     """The finished entry an event stands for, or None when it has no block of its own."""
     if isinstance(msg, UserMessageEvent):
-        return Entry("user", msg.message, user_index=user_count)
+        return Entry("user", msg.message)
     if isinstance(msg, AgentMessage):
         return Entry("assistant", msg.message)
     if isinstance(msg, AgentReasoning):
@@ -64,16 +63,7 @@ def entry_for_event(msg: EventMsg, user_count: int) -> Entry | None:
 
 def entries_from_replay(messages: list[EventMsg]) -> list[Entry]:
     """The transcript of a resumed or forked thread, from ``initial_messages``."""
-    entries: list[Entry] = []
-    users = 0
-    for msg in messages:
-        entry = entry_for_event(msg, users)
-        if entry is None:
-            continue
-        if entry.kind == "user":
-            users += 1
-        entries.append(entry)
-    return entries
+    return [entry for msg in messages if (entry := entry_for_event(msg)) is not None]
 
 
 def last_token_info(messages: list[EventMsg]) -> TokenUsageInfo | None:

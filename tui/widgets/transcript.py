@@ -53,7 +53,6 @@ class Transcript(VerticalScroll, can_focus=True):
         self.entries: list[Entry] = []
         self._start = 0
         self._end = 0
-        self._users = 0
         self._answer: AssistantMessageView | None = None
         self._answer_entry: Entry | None = None
         self._reasoning: ReasoningView | None = None
@@ -75,7 +74,6 @@ class Transcript(VerticalScroll, can_focus=True):
     async def load(self, entries: list[Entry]) -> None:
         """Show a replayed history: only its last ``WINDOW`` entries are mounted."""
         self.entries = list(entries)
-        self._users = sum(1 for e in entries if e.kind == "user")
         await self._show_window(max(0, len(self.entries) - WINDOW), len(self.entries))
         self.anchor()
 
@@ -88,7 +86,6 @@ class Transcript(VerticalScroll, can_focus=True):
         mounted = self._end - self._start
         tail_end = self._end == len(self.entries)
         self.entries = list(entries)
-        self._users = sum(1 for e in entries if e.kind == "user")
         if tail_end:
             self._end = len(self.entries)
             self._start = max(0, self._end - mounted)
@@ -209,14 +206,12 @@ class Transcript(VerticalScroll, can_focus=True):
             await self.add_entry(Entry("warning", msg.message))
         elif isinstance(msg, TaskComplete | TurnAbortedEvent):
             await self._discard_partial()
-            entry = entry_for_event(msg, self._users)
+            entry = entry_for_event(msg)
             if entry is not None:
                 await self.add_entry(entry)
         else:
-            entry = entry_for_event(msg, self._users)
+            entry = entry_for_event(msg)
             if entry is not None:
-                if entry.kind == "user":
-                    self._users += 1
                 await self.add_entry(entry)
 
     async def _answer_delta(self, delta: str) -> None:
