@@ -164,14 +164,13 @@ class Controller:
             if existing is not None:
                 return existing
             configured = thread.session_configured
-            replay = entries_from_replay(configured.initial_messages or [])
             shown = app.transcripts.query(f"#{transcript_id(thread.thread_id)}")
             if shown:  # drawn from the rollout before the thread spawned (tui.preview)
                 transcript = shown.only_one(Transcript)
             else:
                 transcript = Transcript(id=transcript_id(thread.thread_id))
                 await app.transcripts.mount(transcript)
-                await transcript.load(replay)
+                await transcript.load(entries_from_replay(configured.initial_messages or []))
             view = ThreadView(
                 thread=thread,
                 transcript=transcript,
@@ -182,7 +181,7 @@ class Controller:
             )
             view.tokens = last_token_info(configured.initial_messages or [])
             self.views[thread.thread_id] = view
-            await app.sidebar.add_live(self._row_for(view, configured, replay))
+            await app.sidebar.add_live(self._row_for(view, configured, transcript.entries))
             app.run_worker(
                 self._drain(view),
                 group="drain",
