@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from core.rollout.listing import ThreadsPage
     from tui.controller import Controller
     from tui.thread_view import ThreadView
+    from tui.widgets.transcript import Transcript
 
 ESC_ESC_WINDOW_S = 1.0
 
@@ -86,16 +87,24 @@ class LhaApp(App[None]):
         self._given_manager = manager
         self._start = start
         self._controller: Controller | None = None
+        self._tail: Transcript | None = None
         self._last_escape = 0.0
 
     # -- layout --------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        if self._start is not None and self._start.kind == "resume" and self._start.history is None:
+            from tui.preview import tail_transcript  # the resumed thread, in the first frame
+
+            self._tail = tail_transcript(self._start.path)
         with Horizontal(id="main"):
             yield ThreadSidebar(self._load_past_page, self.clock, id="sidebar")
             with Vertical(id="conversation"):
-                with ContentSwitcher(id="transcripts", initial="empty"):
+                initial = self._tail.id if self._tail is not None else "empty"
+                with ContentSwitcher(id="transcripts", initial=initial):
                     yield Static(EMPTY_STATE, id="empty", markup=False)
+                    if self._tail is not None:
+                        yield self._tail
                 yield Static("", id="slash-hints", markup=False)
                 yield Composer(id="composer")
                 yield StatusLine(id="status")
@@ -156,14 +165,14 @@ class LhaApp(App[None]):
         # listing past sessions does not compete with opening the one the user asked for.
 
     async def _preview_then_resume(self, start: StartRequest) -> None:
-        """Draw the resumed transcript from the rollout first, then start the engine on it."""
+        """Read the whole rollout (its tail is on screen), then start the engine on it."""
         from dataclasses import replace
 
         from core.errors import LhaError
-        from tui.preview import preview_rollout
+        from tui.preview import read_whole_rollout
 
         try:
-            history = await preview_rollout(start.path, self.transcripts)
+            history = await read_whole_rollout(start.path, self.transcripts, self._tail)
         except LhaError as err:
             self.notify(str(err), severity="error", title="lha", markup=False)
             self._start = None

@@ -1,27 +1,23 @@
 """Showing a resumed thread's transcript before its agent exists.
 
-``lha resume`` draws the end of the thread first, from the last few hundred kilobytes of its
-rollout (enough to fill any screen), then reads the whole file, gives the transcript every entry
-(so it scrolls to the first message) and spawns the thread, which adopts the transcript already
-on screen (``Controller.attach``). On a 1,000-turn thread the last message shows before the
-whole file is even read.
+``lha resume`` composes the end of the thread into its very first frame, from the last few
+hundred kilobytes of its rollout (enough to fill any screen) read with ``json`` alone. Then it
+reads the whole file, gives the transcript every entry (so it scrolls to the first message) and
+spawns the thread, which adopts the transcript already on screen (``Controller.attach``). On a
+1,000-turn thread the last message shows before the protocol models are even imported.
 """
 
 from __future__ import annotations
 
-import asyncio
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from core.protocol.events import EventMsg
-from core.protocol.rollout import EventRecord, RolloutLine
 from core.rollout.paths import parse_rollout_file_name
-from core.rollout.recorder import RolloutRecorder
-from tui.transcript_model import entries_from_replay
+from tui.transcript_model import Entry, entries_from_replay, entry_for_payload
 from tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
-    from textual.widget import Widget
     from textual.widgets import ContentSwitcher
 
     from core.protocol.history import InitialHistory
@@ -33,9 +29,10 @@ def transcript_id(thread_id: str) -> str:
     return f"t-{thread_id}"
 
 
-def read_tail_events(path: Path, tail_bytes: int = TAIL_BYTES) -> list[EventMsg]:
-    """The events of the rollout's last lines (a best effort: bad lines are skipped here, and
-    the full read reports them)."""
+def read_tail_entries(path: Path, tail_bytes: int = TAIL_BYTES) -> list[Entry]:
+    """The transcript entries of the rollout's last lines, read with ``json`` alone: drawing
+    them must not wait for the protocol models to load. A best effort, for display only: bad
+    lines are skipped here, and the full read that follows reports them."""
     try:
         with path.open("rb") as file:
             size = file.seek(0, 2)
@@ -46,51 +43,53 @@ def read_tail_events(path: Path, tail_bytes: int = TAIL_BYTES) -> list[EventMsg]
     lines = data.split(b"\n")
     if size > tail_bytes:
         lines = lines[1:]  # the first line is cut
-    events: list[EventMsg] = []
+    entries: list[Entry] = []
     for raw in lines:
-        if not raw.strip():
+        if b'"event_msg"' not in raw:
             continue
         try:
-            item = RolloutLine.parse(raw).item
+            line = json.loads(raw)
         except ValueError:
             continue
-        if isinstance(item, EventRecord):
-            events.append(item.payload)
-    return events
+        if not isinstance(line, dict) or line.get("type") != "event_msg":
+            continue
+        payload = line.get("payload")
+        if isinstance(payload, dict):
+            entry = entry_for_payload(payload)
+            if entry is not None:
+                entries.append(entry)
+    return entries
 
 
-async def _next_refresh(widget: Widget) -> None:
-    done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def refreshed() -> None:
-        if not done.done():
-            done.set_result(None)
-
-    widget.call_after_refresh(refreshed)
-    await done
-
-
-async def preview_rollout(path: Path, switcher: ContentSwitcher) -> InitialHistory:
-    """Show the end of ``path`` at once, then read it whole; returns the history to spawn on."""
+def tail_transcript(path: Path) -> Transcript | None:
+    """A transcript of the rollout's last entries, composed in lha's very first frame (None
+    when the file's name does not name a thread: then the whole read decides what to show)."""
     name = parse_rollout_file_name(path.name)
-    transcript: Transcript | None = None
-    if name is not None:
-        tail = await asyncio.to_thread(read_tail_events, path)
-        transcript = Transcript(id=transcript_id(str(name.thread_id)))
-        await switcher.mount(transcript)
-        await transcript.load(entries_from_replay(tail))
-        switcher.current = transcript.id
-        await _next_refresh(switcher)  # the end of the thread is on screen before the long read
+    if name is None:
+        return None
+    return Transcript(id=transcript_id(str(name.thread_id)), entries=read_tail_entries(path))
+
+
+async def read_whole_rollout(
+    path: Path, switcher: ContentSwitcher, shown: Transcript | None
+) -> InitialHistory:
+    """Read all of ``path`` once its tail is on screen; returns the history to spawn on.
+
+    The transcript already shown gets every entry (so it scrolls to the first message) without
+    touching its widgets; a file renamed by hand gets a transcript of what the read found.
+    """
+    from core.rollout.recorder import RolloutRecorder  # the protocol models, once on screen
+
     history = await RolloutRecorder.get_rollout_history(path)
     assert history.thread_id is not None
     entries = entries_from_replay(history.get_event_msgs() or [])
-    if transcript is not None and transcript.id == transcript_id(history.thread_id):
-        transcript.adopt_full_history(entries)
-    else:  # a renamed file: show what the whole read found
-        if transcript is not None:
-            await transcript.remove()
-        transcript = Transcript(id=transcript_id(history.thread_id))
-        await switcher.mount(transcript)
-        await transcript.load(entries)
-        switcher.current = transcript.id
+    if shown is not None and shown.id == transcript_id(history.thread_id):
+        shown.adopt_full_history(entries)
+        return history
+    if shown is not None:
+        await shown.remove()
+    transcript = Transcript(id=transcript_id(history.thread_id))
+    await switcher.mount(transcript)
+    await transcript.load(entries)
+    switcher.current = transcript.id
     return history

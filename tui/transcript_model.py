@@ -2,25 +2,20 @@
 
 Keeping the entries as data (not widgets) is what lets a 1,000-turn thread open fast: only the
 entries near the viewport are mounted as widgets, the rest stay here until scrolled to.
+
+One mapping serves both sources of events: the engine's event objects and the raw JSON payloads
+``lha resume`` reads from a rollout's tail to draw its first screen before the protocol models
+are even imported. So this module imports no pydantic model at run time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from core.protocol.events import (
-    AgentMessage,
-    AgentReasoning,
-    ErrorEvent,
-    EventMsg,
-    TokenCount,
-    TokenUsageInfo,
-    ToolCallEnd,
-    TurnAbortedEvent,
-    UserMessageEvent,
-    Warning,
-)
+if TYPE_CHECKING:
+    from core.protocol.events import EventMsg, TokenUsageInfo
 
 EntryKind = Literal["user", "assistant", "reasoning", "tool", "warning", "error"]
 
@@ -36,29 +31,46 @@ class Entry:
     details: dict[str, str] = field(default_factory=dict)
 
 
-def entry_for_event(msg: EventMsg) -> Entry | None:
-    """The finished entry an event stands for, or None when it has no block of its own."""
-    if isinstance(msg, UserMessageEvent):
-        return Entry("user", msg.message)
-    if isinstance(msg, AgentMessage):
-        return Entry("assistant", msg.message)
-    if isinstance(msg, AgentReasoning):
-        return Entry("reasoning", msg.text)
-    if isinstance(msg, ToolCallEnd):
-        return Entry(
-            "tool",
-            msg.output,
-            title=msg.tool_name,
-            success=msg.success,
-            details={"call_id": msg.call_id},
-        )
-    if isinstance(msg, Warning):
-        return Entry("warning", msg.message)
-    if isinstance(msg, ErrorEvent):
-        return Entry("error", msg.message)
-    if isinstance(msg, TurnAbortedEvent):
-        return Entry("warning", f"turn aborted ({msg.reason})")
+def entry_for_fields(event_type: object, field_of: Callable[[str], Any]) -> Entry | None:
+    """The finished entry of an event given its ``type`` tag and a way to read its fields, or
+    None when it has no block of its own. Fields are shown as text whatever their JSON type."""
+
+    def text(name: str) -> str:
+        value = field_of(name)
+        return value if isinstance(value, str) else "" if value is None else str(value)
+
+    match event_type:
+        case "user_message":
+            return Entry("user", text("message"))
+        case "agent_message":
+            return Entry("assistant", text("message"))
+        case "agent_reasoning":
+            return Entry("reasoning", text("text"))
+        case "tool_call_end":
+            return Entry(
+                "tool",
+                text("output"),
+                title=text("tool_name"),
+                success=field_of("success") is not False,
+                details={"call_id": text("call_id")},
+            )
+        case "warning":
+            return Entry("warning", text("message"))
+        case "error":
+            return Entry("error", text("message"))
+        case "turn_aborted":
+            return Entry("warning", f"turn aborted ({text('reason')})")
     return None
+
+
+def entry_for_event(msg: EventMsg) -> Entry | None:
+    """The finished entry an engine event stands for (see ``entry_for_fields``)."""
+    return entry_for_fields(msg.type, lambda name: getattr(msg, name, None))
+
+
+def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
+    """The finished entry a rollout line's raw ``event_msg`` payload stands for."""
+    return entry_for_fields(payload.get("type"), payload.get)
 
 
 def entries_from_replay(messages: list[EventMsg]) -> list[Entry]:
@@ -69,6 +81,6 @@ def entries_from_replay(messages: list[EventMsg]) -> list[Entry]:
 def last_token_info(messages: list[EventMsg]) -> TokenUsageInfo | None:
     """The newest token usage among replayed events, for the status line of a resumed thread."""
     for msg in reversed(messages):
-        if isinstance(msg, TokenCount) and msg.info is not None:
+        if msg.type == "token_count" and msg.info is not None:
             return msg.info
     return None

@@ -8,23 +8,13 @@ and still scrolls to its first.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 
-from core.protocol.events import (
-    AgentMessage,
-    AgentMessageDelta,
-    AgentReasoning,
-    AgentReasoningDelta,
-    EventMsg,
-    TaskComplete,
-    ToolCallBegin,
-    ToolCallEnd,
-    ToolCallOutputDelta,
-    TurnAbortedEvent,
-    Warning,
-)
 from tui.transcript_model import Entry, entry_for_event
 from tui.widgets.entries import (
     AssistantMessageView,
@@ -33,6 +23,9 @@ from tui.widgets.entries import (
     ToolCallView,
     widget_for,
 )
+
+if TYPE_CHECKING:
+    from core.protocol.events import EventMsg, ToolCallBegin, ToolCallEnd
 
 WINDOW = 16
 """Entries mounted when a thread opens or jumps."""
@@ -48,17 +41,27 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("end", "jump_bottom", "Bottom", show=False, id="transcript.bottom"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, entries: list[Entry] | None = None) -> None:
+        """``entries`` are composed with the widget (their last ``WINDOW``): how ``lha resume``
+        draws a thread in its very first frame; ``load`` shows entries in a mounted one."""
         super().__init__(id=id, classes="transcript")
-        self.entries: list[Entry] = []
-        self._start = 0
-        self._end = 0
+        self.entries: list[Entry] = list(entries or [])
+        self._start = max(0, len(self.entries) - WINDOW)
+        self._end = len(self.entries)
         self._answer: AssistantMessageView | None = None
         self._answer_entry: Entry | None = None
         self._reasoning: ReasoningView | None = None
         self._reasoning_entry: Entry | None = None
         self._tools: dict[str, ToolCallView] = {}
         self._loading_edge = False
+
+    def compose(self) -> ComposeResult:
+        for entry in self.entries[self._start : self._end]:
+            yield widget_for(entry)
+
+    def on_mount(self) -> None:
+        if self.entries:
+            self.anchor()
 
     # -- window ------------------------------------------------------------------------------
 
@@ -184,35 +187,38 @@ class Transcript(VerticalScroll, can_focus=True):
         return widget
 
     async def apply(self, msg: EventMsg) -> None:
-        """Render one event of the thread."""
-        if isinstance(msg, AgentMessageDelta):
-            await self._answer_delta(msg.delta)
-        elif isinstance(msg, AgentReasoningDelta):
-            await self._reasoning_delta(msg.delta)
-        elif isinstance(msg, AgentMessage):
-            await self._finish_answer(msg.message)
-        elif isinstance(msg, AgentReasoning):
-            await self._finish_reasoning(msg.text)
-        elif isinstance(msg, ToolCallBegin):
-            await self._tool_begin(msg)
-        elif isinstance(msg, ToolCallOutputDelta):
-            view = self._tools.get(msg.call_id)
-            if view is not None:
-                view.append_output(msg.chunk)
-        elif isinstance(msg, ToolCallEnd):
-            await self._tool_end(msg)
-        elif isinstance(msg, Warning) and msg.message.startswith("reconnecting"):
-            await self._discard_partial()
-            await self.add_entry(Entry("warning", msg.message))
-        elif isinstance(msg, TaskComplete | TurnAbortedEvent):
-            await self._discard_partial()
-            entry = entry_for_event(msg)
-            if entry is not None:
-                await self.add_entry(entry)
-        else:
-            entry = entry_for_event(msg)
-            if entry is not None:
-                await self.add_entry(entry)
+        """Render one event of the thread (dispatched on its ``type`` tag, so this widget needs
+        no protocol model at import time and a resumed transcript can be drawn before them)."""
+        match msg.type:
+            case "agent_message_delta":
+                await self._answer_delta(msg.delta)
+            case "agent_reasoning_delta":
+                await self._reasoning_delta(msg.delta)
+            case "agent_message":
+                await self._finish_answer(msg.message)
+            case "agent_reasoning":
+                await self._finish_reasoning(msg.text)
+            case "tool_call_begin":
+                await self._tool_begin(msg)
+            case "tool_call_output_delta":
+                view = self._tools.get(msg.call_id)
+                if view is not None:
+                    view.append_output(msg.chunk)
+            case "tool_call_end":
+                await self._tool_end(msg)
+            case "warning" if msg.message.startswith("reconnecting"):
+                await self._discard_partial()
+                await self.add_entry(Entry("warning", msg.message))
+            case "task_complete" | "turn_aborted":
+                await self._discard_partial()
+                await self._add_entry_for(msg)
+            case _:
+                await self._add_entry_for(msg)
+
+    async def _add_entry_for(self, msg: EventMsg) -> None:
+        entry = entry_for_event(msg)
+        if entry is not None:
+            await self.add_entry(entry)
 
     async def _answer_delta(self, delta: str) -> None:
         if self._reasoning is not None:
