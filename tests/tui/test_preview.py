@@ -97,7 +97,9 @@ async def test_the_first_frame_already_shows_the_resumed_threads_end(
         assert isinstance(shown, Transcript), "composed with the app, before any engine work"
         start, end = shown.mounted_range
         assert end == len(shown.entries) and end - start == WINDOW, "the end, in a window"
-        assert "Done with step 299." in shown.children[-1].entry.text  # type: ignore[attr-defined]
+        last = shown.children[-1]
+        assert "Done with step 299." in last.entry.text  # type: ignore[attr-defined]
+        assert last.region.height and shown.scroll_y == shown.max_scroll_y > 0, "at its end"
         await wait_until(pilot, lambda: app.current is not None, within_s=10)
         assert app.views[app.current].transcript is shown, "the live thread adopts it"  # type: ignore[index]
         assert len(shown.entries) == 600 and shown.mounted_range[1] == 600
