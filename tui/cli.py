@@ -11,22 +11,20 @@ import os
 import sys
 from collections.abc import Sequence
 
+from tui.cli_options import (
+    GLOBAL_PREFIX,
+    add_run_options,
+    fold_flags_into_overrides,
+    merge_run_options,
+)
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-m", "--model", help="model to use (overrides config.toml)")
-    parser.add_argument(
-        "-c",
-        "--config",
-        dest="overrides",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="override a config.toml key (value parsed as TOML; dotted keys allowed)",
-    )
+    add_run_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON event per line")
     parser.add_argument("-C", "--cd", dest="cwd", help="working directory of the thread")
 
@@ -39,10 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A terminal workbench for coding-agent conversations.",
     )
     parser.add_argument("--version", action="version", version=f"lha {__version__}")
-    parser.add_argument("-m", "--model", help="model to use (overrides config.toml)")
-    parser.add_argument(
-        "-c", "--config", dest="overrides", action="append", default=[], metavar="KEY=VALUE"
-    )
+    add_run_options(parser, prefix=GLOBAL_PREFIX)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     exec_p = sub.add_parser("exec", help="run one turn without the UI and print the result")
@@ -64,14 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     resume_p = sub.add_parser("resume", help="open the UI on a past session")
     resume_p.add_argument("--last", action="store_true", help="the newest session")
     resume_p.add_argument("target", nargs="?", help="thread id or rollout path")
-    resume_p.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+    add_run_options(resume_p)
 
     fork_p = sub.add_parser("fork", help="open the UI on a fork of a past session")
     fork_p.add_argument("target", help="thread id or rollout path")
     fork_p.add_argument(
         "--at", type=int, required=True, help="fork before user message N (0-based)"
     )
-    fork_p.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+    add_run_options(fork_p)
 
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
@@ -82,13 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     models_p.add_argument(
         "--refresh", choices=["online", "offline", "online_if_uncached"], default="online"
     )
-    models_p.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+    add_run_options(models_p)
 
     mcp_p = sub.add_parser("mcp", help="MCP servers from config.toml")
     mcp_sub = mcp_p.add_subparsers(dest="mcp_command", metavar="ACTION", required=True)
     mcp_list = mcp_sub.add_parser("list", help="start each server and show its status and tools")
     mcp_list.add_argument("--json", action="store_true")
-    mcp_list.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+    add_run_options(mcp_list)
 
     login_p = sub.add_parser("login", help="save an API key (read from stdin) in auth.json")
     login_p.add_argument("--with-api-key", action="store_true", required=True)
@@ -96,10 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """The command line, with the run options given before the command merged in."""
+    args = parser.parse_args(argv)
+    merge_run_options(args, args, GLOBAL_PREFIX)
+    fold_flags_into_overrides(args)
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
     if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
         # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:
         # paused until the thread runs (exec) or the first screen is up (UI). See startup_gc.

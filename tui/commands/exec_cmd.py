@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
+from tui.cli_options import add_run_options, fold_flags_into_overrides, merge_run_options
 from tui.commands.event_printer import EventPrinter, HumanPrinter, JsonPrinter
 from tui.startup_gc import end_startup_pause
 
@@ -20,8 +21,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 def _sub_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, add_help=True)
-    parser.add_argument("-m", "--model")
-    parser.add_argument("-c", "--config", dest="overrides", action="append", default=[])
+    add_run_options(parser)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-C", "--cd", dest="cwd")
     parser.add_argument("--dynamic-tools", metavar="FILE")
@@ -58,10 +58,10 @@ def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
         ns.target, ns.last = None, False
     ns.mode = mode
     ns.json = ns.json or args.json
-    ns.model = ns.model or args.model
+    merge_run_options(args, ns, prefix="")
+    fold_flags_into_overrides(ns)
     ns.cwd = ns.cwd or args.cwd
     ns.dynamic_tools = ns.dynamic_tools or getattr(args, "dynamic_tools", None)
-    ns.overrides = [*args.overrides, *ns.overrides]
     return ns
 
 

@@ -114,3 +114,25 @@ def test_exec_denies_approval_requests_with_a_note(
     assert "cannot ask for approval; denied `touch made.txt`" in result.stderr
     assert "denied" in tool_outputs(scripted_server_thread.last_body())["c1"]
     assert not (tmp_path / "made.txt").exists()
+
+
+@pytest.mark.usefixtures("bwrap_ok")
+def test_sandbox_and_approval_flags_reach_the_shell(
+    tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    """``-a never -s read-only`` before and after ``exec``: the command runs unasked, and its
+    write is refused by the sandbox; ``-s workspace-write`` lets the same write land."""
+    home = tmp_path / "home"
+    write_config(home, scripted_server_thread)
+    call = ("c1", "shell", json.dumps({"command": ["touch", "made.txt"]}))
+    scripted_server_thread.enqueue(Reply.tool_calls([call]), Reply.text("tried"))
+    result = lha(home, "-a", "never", "exec", "-s", "read-only", "make a file")
+    assert result.returncode == 0, result.stderr
+    assert "approval" not in result.stderr
+    assert "Read-only file system" in tool_outputs(scripted_server_thread.last_body())["c1"]
+    assert not (tmp_path / "made.txt").exists()
+
+    scripted_server_thread.enqueue(Reply.tool_calls([call]), Reply.text("made"))
+    result = lha(home, "-a", "never", "exec", "-s", "workspace-write", "make a file")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "made.txt").exists()
