@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from core.agent.session import Session
@@ -172,7 +172,7 @@ class Agent:
         elif isinstance(op, Interrupt):
             await self._abort_turn(sub_id, "interrupted")
         elif isinstance(op, OverrideTurnContext):
-            session.turn_context = session.turn_context.with_override(op)
+            await self._override_turn_context(op)
         elif isinstance(op, ExecApproval):
             if op.decision == "abort" and op.id in session.pending_approvals:
                 await self._abort_turn(sub_id, "interrupted")
@@ -191,6 +191,16 @@ class Agent:
             session.events.put_nowait(Event(id=sub_id, msg=ShutdownComplete()))
             return True
         return False
+
+    async def _override_turn_context(self, op: OverrideTurnContext) -> None:
+        """Apply the op; a new model brings its own context window (what the status line's
+        "context left" and fitting long conversations go by)."""
+        session = self.session
+        context = session.turn_context.with_override(op)
+        if context.model != session.turn_context.model and session.context_window_of is not None:
+            window = await session.context_window_of(context.model)
+            context = replace(context, model_context_window=window)
+        session.turn_context = context
 
     def _start_turn(self, sub_id: str, items: list[UserInputItem]) -> None:
         self._turn = asyncio.create_task(self._run_turns(sub_id, items))

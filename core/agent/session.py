@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -47,6 +47,10 @@ class Session:
     pending_dynamic: dict[str, asyncio.Future[DynamicToolResponse]] = field(default_factory=dict)
     pending_approvals: dict[str, asyncio.Future[ReviewDecision]] = field(default_factory=dict)
     warned_fallback_models: set[str] = field(default_factory=set)
+    context_window_of: Callable[[str], Awaitable[int | None]] | None = None
+    """The context window of another model, for ``override_turn_context`` switching models."""
+    turns_left_out: int = 0
+    """Oldest turns the last request left out to fit the context (see ``prompt_fit``)."""
     skill_injector: Callable[[str], list[TranscriptItem]] | None = None
     tools: ToolsState = field(default_factory=ToolsState)
     """Approvals remembered for the session, MCP connections (see ``core.tools``)."""

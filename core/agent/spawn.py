@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,6 +102,7 @@ async def build_session(
         skills_section=skills_section_for(skills.skills),
         skill_injector=make_skill_injector(skills.skills),
         memory_section=await _memory_section(config, history, source),
+        context_window_of=_context_window_lookup(models_manager, config),
     )
     session.seed_token_usage(last_token_info(items))
     start_tools(session, Path(config.lha_home), config.mcp_servers)
@@ -176,3 +178,12 @@ async def _open_recorder(
         recorder.record_items(history.get_rollout_items())
         await recorder.flush()
     return recorder
+
+
+def _context_window_lookup(
+    models_manager: ModelsManager, config: Config
+) -> Callable[[str], Awaitable[int | None]]:
+    async def context_window_of(model: str) -> int | None:
+        return (await models_manager.get_model_info(model, config)).context_window
+
+    return context_window_of

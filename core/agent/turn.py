@@ -6,6 +6,7 @@ import contextlib
 import logging
 
 from core.agent.initial_context import build_initial_context
+from core.agent.prompt_fit import fit_prompt
 from core.agent.session import Session
 from core.agent.tools import run_tool_calls, tool_specs
 from core.errors import LhaError
@@ -116,14 +117,34 @@ async def _sample_until_done(session: Session, sub_id: str) -> str | None:
     return last_message
 
 
+def _warn_when_turns_start_being_left_out(session: Session, sub_id: str, left_out: int) -> None:
+    """Say so when requests start leaving turns out, not again on every turn after."""
+    if left_out and not session.turns_left_out:
+        window = session.turn_context.model_context_window or 0
+        session.emit(
+            sub_id,
+            Warning(
+                message=f"the conversation outgrew {session.turn_context.model}'s "
+                f"{window:,}-token context: requests now leave out its oldest turns "
+                "(the thread keeps them; /new starts afresh)"
+            ),
+        )
+    session.turns_left_out = left_out
+
+
 async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptItem], str | None]:
     """One model request. Items are recorded only when the response completed."""
     context = session.turn_context
+    tools = tool_specs(session)
+    fitted = fit_prompt(
+        session.history, session.base_instructions, tools, context.model_context_window
+    )
+    _warn_when_turns_start_being_left_out(session, sub_id, fitted.turns_left_out)
     request = ModelRequest(
         model=context.model,
         instructions=session.base_instructions,
-        input=list(session.history),
-        tools=tool_specs(session),
+        input=fitted.items,
+        tools=tools,
         effort=context.effort,
     )
     done: list[TranscriptItem] = []

@@ -365,6 +365,8 @@ def _remote_info(entry: dict[str, Any], official_provider: bool) -> ModelInfo:
         ),
         None,
     )
-    if context is not None:
-        info = info.model_copy(update={"context_window": context})
+    if context is not None:  # the provider told its limit: no longer unknown metadata
+        info = info.model_copy(
+            update={"context_window": context, "used_fallback_model_metadata": False}
+        )
     return info

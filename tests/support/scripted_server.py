@@ -96,6 +96,8 @@ class ScriptedServer:
         self.host = host
         self.port = port
         self.models: list[str] = ["gpt-test"]
+        self.model_fields: dict[str, dict[str, object]] = {}
+        """Extra fields of a model's ``GET /models`` entry, e.g. ``{"context_window": 2048}``."""
         self.models_etag: str | None = '"models-v1"'
         self.models_status: int | None = None
         self.default_reply: Reply | None = None
@@ -280,7 +282,9 @@ class ScriptedServer:
             await http.send_json(writer, 304, None, extra)
             return
         data = [
-            {"id": m, "object": "model", "created": 0, "owned_by": "scripted"} for m in self.models
+            {"id": m, "object": "model", "created": 0, "owned_by": "scripted"}
+            | self.model_fields.get(m, {})
+            for m in self.models
         ]
         await http.send_json(writer, 200, {"object": "list", "data": data}, extra)
 

@@ -1,0 +1,106 @@
+"""Fitting a long conversation into the model's context window.
+
+A small model (the embedded one has 4,096 tokens) outgrows its context after a few turns; the
+server would then refuse every request. So each request leaves out the oldest whole turns until
+the estimate fits, keeping the session's prefix (instructions, environment) and the current turn.
+Only the request is cut: the rollout, the transcript and forks keep everything.
+
+The estimate is deliberately pessimistic (3 bytes a token; real tokenizers average about 4 on
+English and code): leaving a turn out too early costs little, a refused request costs the turn.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.llm.request import ToolSpec
+from core.protocol.items import (
+    MessageItem,
+    ReasoningItem,
+    ToolCallItem,
+    ToolCallOutputItem,
+    TranscriptItem,
+)
+from core.rollout.session_prefix import is_real_user_message, is_session_prefix_message
+
+BYTES_PER_TOKEN = 3
+ITEM_OVERHEAD_TOKENS = 8
+"""Role markers and framing each item costs on top of its text."""
+MAX_OUTPUT_RESERVE = 8192
+
+
+@dataclass(frozen=True)
+class FittedPrompt:
+    items: list[TranscriptItem]
+    turns_left_out: int
+    estimated_tokens: int
+
+
+def estimate_tokens(text: str) -> int:
+    return -(-len(text.encode()) // BYTES_PER_TOKEN)
+
+
+def item_tokens(item: TranscriptItem) -> int:
+    if isinstance(item, MessageItem):
+        text = item.text()
+    elif isinstance(item, ToolCallItem):
+        text = item.tool_name + item.payload.arguments
+    elif isinstance(item, ToolCallOutputItem):
+        text = item.output
+    elif isinstance(item, ReasoningItem):
+        text = "".join(part.text for part in item.summary) + (item.encrypted_content or "")
+    else:
+        text = ""
+    return estimate_tokens(text) + ITEM_OVERHEAD_TOKENS
+
+
+def output_reserve(context_window: int) -> int:
+    """Tokens kept free for the answer: a quarter of the window, at most 8,192."""
+    return min(context_window // 4, MAX_OUTPUT_RESERVE)
+
+
+def turn_starts(items: Sequence[TranscriptItem]) -> list[int]:
+    """Where each user turn begins: its message, or the injections (skills...) just before it.
+    Whatever precedes the first user message is the session's prefix, kept in every request."""
+    starts: list[int] = []
+    for index, item in enumerate(items):
+        if not is_real_user_message(item):
+            continue
+        start = index
+        if starts:
+            while start - 1 > starts[-1] and is_session_prefix_message(items[start - 1]):
+                start -= 1
+        starts.append(start)
+    return starts
+
+
+def fit_prompt(
+    items: Sequence[TranscriptItem],
+    instructions: str,
+    tools: Sequence[ToolSpec],
+    context_window: int | None,
+) -> FittedPrompt:
+    """``items`` without their oldest turns, as few left out as makes the request fit."""
+    fixed = estimate_tokens(instructions) + sum(
+        estimate_tokens(json.dumps(tool.model_dump())) for tool in tools
+    )
+    costs = [item_tokens(item) for item in items]
+    total = fixed + sum(costs)
+    if context_window is None or total <= context_window - output_reserve(context_window):
+        return FittedPrompt(list(items), 0, total)
+    budget = context_window - output_reserve(context_window)
+    starts = turn_starts(items)
+    if len(starts) < 2:  # nothing but the current turn: send it whole, the server decides
+        return FittedPrompt(list(items), 0, total)
+    prefix_end = starts[0]
+    dropped = 0
+    cut_end = prefix_end
+    while dropped < len(starts) - 1 and total > budget:
+        next_start = starts[dropped + 1]
+        total -= sum(costs[cut_end:next_start])
+        cut_end = next_start
+        dropped += 1
+    kept = [*items[:prefix_end], *items[cut_end:]]
+    return FittedPrompt(kept, dropped, total)

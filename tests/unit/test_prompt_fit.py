@@ -1,0 +1,75 @@
+"""Which items a request keeps when the conversation outgrows the model's context."""
+
+from __future__ import annotations
+
+from core.agent.prompt_fit import fit_prompt, output_reserve, turn_starts
+from core.llm.tool_payload import JsonArguments
+from core.protocol.items import (
+    ToolCallItem,
+    ToolCallOutputItem,
+    TranscriptItem,
+    assistant_message,
+    developer_message,
+    user_message,
+)
+
+PREFIX: list[TranscriptItem] = [
+    developer_message("be brief"),
+    user_message("<environment_context>cwd=/w</environment_context>"),
+]
+
+
+def _turn(n: int, size: int = 600) -> list[TranscriptItem]:
+    return [
+        user_message(f"q{n} " + "x" * size),
+        ToolCallItem(
+            call_id=f"c{n}",
+            tool_name="shell",
+            payload=JsonArguments(arguments='{"command":["ls"]}'),
+        ),
+        ToolCallOutputItem(call_id=f"c{n}", output="y" * size),
+        assistant_message(f"a{n}"),
+    ]
+
+
+def _texts(items: list[TranscriptItem]) -> list[str]:
+    return [getattr(i, "call_id", None) or i.text()[:3] for i in items]  # type: ignore[union-attr]
+
+
+def test_turns_start_at_user_messages_and_take_their_skill_injections() -> None:
+    skill = user_message('<skill name="deploy">steps</skill>')
+    items = [*PREFIX, *_turn(0), skill, *_turn(1)]
+    assert turn_starts(items) == [2, 6], "the environment is prefix; the skill joins turn 1"
+
+
+def test_everything_is_sent_when_it_fits_or_the_window_is_unknown() -> None:
+    items = [*PREFIX, *_turn(0), *_turn(1)]
+    for window in (None, 100_000):
+        fitted = fit_prompt(items, "instructions", [], window)
+        assert fitted.items == items and fitted.turns_left_out == 0
+
+
+def test_oldest_whole_turns_go_first_keeping_prefix_and_current_turn() -> None:
+    items = [*PREFIX, *_turn(0), *_turn(1), *_turn(2), *_turn(3)]
+    fitted = fit_prompt(items, "instructions", [], 1500)
+    assert fitted.turns_left_out == 2
+    assert _texts(fitted.items) == ["be ", "<en", "q2 ", "c2", "c2", "a2", "q3 ", "c3", "c3", "a3"]
+    assert fitted.estimated_tokens <= 1500 - output_reserve(1500)
+
+
+def test_a_call_is_never_sent_without_its_output() -> None:
+    items = [*PREFIX, *_turn(0), *_turn(1), *_turn(2)]
+    for window in range(800, 4000, 97):
+        kept = fit_prompt(items, "", [], window).items
+        calls = {i.call_id for i in kept if isinstance(i, ToolCallItem)}
+        outputs = {i.call_id for i in kept if isinstance(i, ToolCallOutputItem)}
+        assert calls == outputs
+
+
+def test_a_current_turn_too_big_alone_is_sent_whole() -> None:
+    items = [*PREFIX, *_turn(0, size=30_000)]
+    fitted = fit_prompt(items, "", [], 4096)
+    assert fitted.items == items and fitted.turns_left_out == 0
+    items = [*PREFIX, *_turn(0), *_turn(1, size=30_000)]
+    fitted = fit_prompt(items, "", [], 4096)
+    assert fitted.turns_left_out == 1 and _texts(fitted.items)[2] == "q1 "
