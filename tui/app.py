@@ -174,7 +174,11 @@ class LhaApp(App[None]):
         try:
             history = await read_whole_rollout(start.path, self.transcripts, self._tail)
         except LhaError as err:
-            self.notify(str(err), severity="error", title="lha", markup=False)
+            if self._tail is not None:  # what a bad file seemed to hold is not a thread
+                self.transcripts.current = "empty"
+                await self._tail.remove()
+                self._tail = None
+            self.show_error(str(err))
             self._start = None
         else:
             self._start = replace(start, history=history)
@@ -228,6 +232,15 @@ class LhaApp(App[None]):
                 cwd=self.settings.cwd,
             )
         self.query_one(StatusLine).show(info)
+
+    def show_error(self, message: str) -> None:
+        """An engine error: a notification, and an entry in the transcript on screen."""
+        from tui.notices import show_error_entry
+
+        self.notify(message, severity="error", title="lha", markup=False)
+        view = self.current_view()
+        current = view.transcript if view is not None else None
+        self.run_worker(show_error_entry(self.transcripts, current, message), group="notices")
 
     # -- settings ------------------------------------------------------------------------------
 

@@ -421,7 +421,7 @@ class Controller:
             self.app.call_after_refresh(end_startup_pause)
 
     def report(self, err: LhaError) -> None:
-        self.app.notify(str(err), severity="error", title="lha", markup=False)
+        self.app.show_error(str(err))
 
     async def close(self) -> None:
         with contextlib.suppress(TimeoutError, LhaError):
