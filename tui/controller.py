@@ -20,6 +20,7 @@ from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.protocol.events import (
     AgentMessageDelta,
     AgentReasoningDelta,
+    DynamicToolCallRequest,
     ErrorEvent,
     Event,
     ExecApprovalRequest,
@@ -33,7 +34,13 @@ from core.protocol.events import (
 )
 from core.protocol.ids import ThreadId
 from core.protocol.models import ModelPreset
-from core.protocol.ops import ExecApproval, Interrupt, OverrideTurnContext, UserInput
+from core.protocol.ops import (
+    DynamicToolResponse,
+    ExecApproval,
+    Interrupt,
+    OverrideTurnContext,
+    UserInput,
+)
 from core.protocol.session import SessionSource
 from tui.preview import transcript_id
 from tui.start_request import StartRequest
@@ -261,6 +268,8 @@ class Controller:
             view.last_user_texts.append(msg.message)
         elif isinstance(msg, ExecApprovalRequest):
             self.app.run_worker(self._ask_approval(view, msg), group="approval")
+        elif isinstance(msg, DynamicToolCallRequest):
+            await self._decline_dynamic_tool(view, msg)
         if view.thread_id == self.current and isinstance(msg, STATUS_EVENTS):
             self.app.show_status()
 
@@ -269,6 +278,21 @@ class Controller:
 
         decision = await self.app.push_screen_wait(ApprovalScreen(request))
         await view.thread.submit(ExecApproval(id=request.call_id, decision=decision or "abort"))
+
+    async def _decline_dynamic_tool(
+        self, view: ThreadView, request: DynamicToolCallRequest
+    ) -> None:
+        """A thread started by a program with its own tools (``lha exec --dynamic-tools``) and
+        resumed here: nobody in the UI can answer them, so the model is told at once (a turn
+        waiting for an answer would hang) and so is the user."""
+        note = (
+            f"tool {request.tool!r} is answered by the program that started this thread "
+            "(lha exec --dynamic-tools); it is not available in the terminal UI"
+        )
+        await view.transcript.add_entry(Entry("warning", note))
+        await view.thread.submit(
+            DynamicToolResponse(call_id=request.call_id, output=note, success=False)
+        )
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -40,6 +40,15 @@ def _history_base_instructions(history: InitialHistory) -> str | None:
     return None
 
 
+def _history_dynamic_tools(history: InitialHistory) -> list[DynamicToolSpec]:
+    """The dynamic tools the thread was started with: a resumed or forked thread keeps its
+    tools (the model has seen them and may call them again) unless the caller gives others."""
+    for item in history.items:
+        if isinstance(item, SessionMetaRecord):
+            return list(item.payload.dynamic_tools or [])
+    return []
+
+
 async def _resolve_model(
     config: Config, models_manager: ModelsManager, previous_model: str | None
 ) -> str:
@@ -62,6 +71,7 @@ async def build_session(
 ) -> tuple[Session, list[EventMsg]]:
     """The new session and the events that open its event stream (session_configured first)."""
     items = history.get_rollout_items()
+    dynamic_tools = dynamic_tools or _history_dynamic_tools(history)
     previous = last_turn_context(items)
     model = await _resolve_model(config, models_manager, previous.model if previous else None)
     info = await models_manager.get_model_info(model, config)

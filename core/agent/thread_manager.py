@@ -197,18 +197,27 @@ class ThreadManager:
         )
 
     async def resume_thread_from_rollout(
-        self, config: Config, rollout_path: Path, auth_manager: AuthManager
+        self,
+        config: Config,
+        rollout_path: Path,
+        auth_manager: AuthManager,
+        dynamic_tools: list[DynamicToolSpec] | None = None,
     ) -> NewThread:
+        """Resume ``rollout_path``; the thread keeps its dynamic tools unless given others."""
         from core.rollout.recorder import RolloutRecorder
 
         history = await RolloutRecorder.get_rollout_history(Path(rollout_path))
-        return await self.resume_thread_with_history(config, history, auth_manager)
+        return await self.resume_thread_with_history(config, history, auth_manager, dynamic_tools)
 
     async def resume_thread_with_history(
-        self, config: Config, initial_history: InitialHistory, auth_manager: AuthManager
+        self,
+        config: Config,
+        initial_history: InitialHistory,
+        auth_manager: AuthManager,
+        dynamic_tools: list[DynamicToolSpec] | None = None,
     ) -> NewThread:
         return await self._spawn_thread(
-            config, initial_history, auth_manager, self._session_source, []
+            config, initial_history, auth_manager, self._session_source, dynamic_tools or []
         )
 
     async def remove_thread(self, thread_id: ThreadId | str) -> AgentThread | None:
@@ -222,20 +231,34 @@ class ThreadManager:
         self._threads.clear()
         await asyncio.gather(*(thread.wait_closed() for thread in threads))
 
-    async def fork_thread(self, nth_user_message: int, config: Config, path: Path) -> NewThread:
+    async def fork_thread(
+        self,
+        nth_user_message: int,
+        config: Config,
+        path: Path,
+        dynamic_tools: list[DynamicToolSpec] | None = None,
+    ) -> NewThread:
         return await self.fork_thread_with_source(
-            nth_user_message, config, path, self._session_source
+            nth_user_message, config, path, self._session_source, dynamic_tools
         )
 
     async def fork_thread_with_source(
-        self, nth_user_message: int, config: Config, path: Path, session_source: SessionSource
+        self,
+        nth_user_message: int,
+        config: Config,
+        path: Path,
+        session_source: SessionSource,
+        dynamic_tools: list[DynamicToolSpec] | None = None,
     ) -> NewThread:
-        """A new thread with every rollout line before the n-th real user message of ``path``."""
+        """A new thread with every rollout line before the n-th real user message of ``path``;
+        it keeps the source's dynamic tools unless given others."""
         from core.rollout.recorder import RolloutRecorder
 
         history = await RolloutRecorder.get_rollout_history(Path(path))
         history = truncate_before_nth_user_message(history, nth_user_message)
-        return await self._spawn_thread(config, history, self._auth_manager, session_source, [])
+        return await self._spawn_thread(
+            config, history, self._auth_manager, session_source, dynamic_tools or []
+        )
 
     def _record_op(self, thread_id: ThreadId, op: Op) -> None:
         if self._ops_log is not None:

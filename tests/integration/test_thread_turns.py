@@ -184,6 +184,33 @@ async def test_dynamic_tool_round_trip(
     await h.manager.remove_and_close_all_threads()
 
 
+async def test_resumed_and_forked_threads_keep_their_dynamic_tools(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h = make_harness(tmp_path, scripted_server, "chat")
+    spec = DynamicToolSpec(name="lookup", description="Look a word up", input_schema={})
+    new = await h.manager.start_thread_with_tools(h.config, [spec])
+    await run_turn(new.thread, "first")
+    path = new.thread.rollout_path
+    await h.manager.remove_and_close_all_threads()
+    assert path is not None
+
+    def offered() -> list[str]:
+        return [t["function"]["name"] for t in scripted_server.last_body()["tools"]]
+
+    resumed = await h.manager.resume_thread_from_rollout(h.config, path, h.manager.auth_manager())
+    await run_turn(resumed.thread, "second")
+    assert "lookup" in offered(), "a resumed thread offers its tools again"
+    fork = await h.manager.fork_thread(1, h.config, path)
+    await run_turn(fork.thread, "another second")
+    assert "lookup" in offered(), "so does a fork"
+    other = DynamicToolSpec(name="define", description="Define a word", input_schema={})
+    replaced = await h.manager.fork_thread(1, h.config, path, [other])
+    await run_turn(replaced.thread, "with other tools")
+    assert "define" in offered() and "lookup" not in offered(), "given tools replace them"
+    await h.manager.remove_and_close_all_threads()
+
+
 async def test_input_during_a_turn_runs_next(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:

@@ -89,8 +89,6 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         raise InvalidRequest(
             "--dynamic-tools answers tool calls from stdin; give the prompt as an argument"
         )
-    if dynamic_tools and ns.mode != "new":
-        raise InvalidRequest("--dynamic-tools applies to a new thread, not to resume or fork")
     prompt = read_prompt(ns.prompt)
     if ns.mode == "fork" and ns.at < 0:
         raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
@@ -109,9 +107,9 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     else:
         path = await resolve_rollout(config.lha_home, ns.target, last=ns.last)
         if ns.mode == "resume":
-            new = await manager.resume_thread_from_rollout(config, path, auth)
+            new = await manager.resume_thread_from_rollout(config, path, auth, dynamic_tools)
         else:
-            new = await manager.fork_thread(ns.at, config, path)
+            new = await manager.fork_thread(ns.at, config, path, dynamic_tools)
     return await drive_one_turn(manager, new, prompt, printer, RequestAnswerer(printer))
 
 

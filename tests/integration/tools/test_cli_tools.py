@@ -25,24 +25,16 @@ TOOLS = [
 ]
 
 
-def test_exec_answers_dynamic_tools_from_stdin(
-    tmp_path: Path, scripted_server_thread: ScriptedServer
-) -> None:
-    home = tmp_path / "home"
-    write_config(home, scripted_server_thread)
-    spec = tmp_path / "tools.json"
-    spec.write_text(json.dumps(TOOLS))
-    scripted_server_thread.enqueue(
-        Reply.tool_calls([("call_1", "lookup", '{"word": "lha"}')]), Reply.text("It is a tool.")
-    )
-    env_home = str(home)
+def _exec_answering(tmp_path: Path, home: Path, *args: str) -> list[str]:
+    """Run ``lha exec --json ARGS``, answering each dynamic tool call on stdin as it comes;
+    returns the event types printed."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "exec", "--json", "--dynamic-tools", str(spec), "what?"],
+        [sys.executable, "-m", "tui.cli", "exec", "--json", *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, "LHA_HOME": env_home},
+        env={**os.environ, "LHA_HOME": str(home)},
         cwd=tmp_path,
     )
     assert proc.stdin is not None and proc.stdout is not None
@@ -56,9 +48,31 @@ def test_exec_answers_dynamic_tools_from_stdin(
             proc.stdin.write(json.dumps(answer) + "\n")
             proc.stdin.flush()
     assert proc.wait(timeout=30) == 0, proc.stderr.read() if proc.stderr else ""
+    return kinds
+
+
+def test_exec_answers_dynamic_tools_from_stdin(
+    tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    home = tmp_path / "home"
+    write_config(home, scripted_server_thread)
+    spec = tmp_path / "tools.json"
+    spec.write_text(json.dumps(TOOLS))
+    scripted_server_thread.enqueue(
+        Reply.tool_calls([("call_1", "lookup", '{"word": "lha"}')]), Reply.text("It is a tool.")
+    )
+    kinds = _exec_answering(tmp_path, home, "--dynamic-tools", str(spec), "what?")
     assert "task_complete" in kinds and kinds[-1] == "shutdown_complete"
     assert tool_outputs(scripted_server_thread.last_body())["call_1"] == "a workbench"
     assert "lookup" in json.dumps(scripted_server_thread.bodies()[-2]["tools"])
+
+    # `exec resume` keeps the thread's tools, answered from stdin the same way.
+    scripted_server_thread.enqueue(
+        Reply.tool_calls([("call_2", "lookup", '{"word": "lha"}')]), Reply.text("Still a tool.")
+    )
+    kinds = _exec_answering(tmp_path, home, "resume", "--last", "and again?")
+    assert kinds.count("dynamic_tool_call_request") == 1 and "task_complete" in kinds
+    assert tool_outputs(scripted_server_thread.last_body())["call_2"] == "a workbench"
 
 
 def test_exec_rejects_a_bad_answer_and_a_bad_spec_file(

@@ -1,0 +1,41 @@
+"""A thread ``lha exec --dynamic-tools`` started, resumed in the TUI: its tools cannot be answered
+here, so the model is told at once and the turn goes on instead of hanging."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.protocol.session import DynamicToolSpec
+from tests.support.agent_harness import make_harness, run_turn
+from tests.support.scripted_server import Reply, ScriptedServer
+from tests.support.tool_harness import tool_outputs
+from tests.support.tui_harness import make_app, wait_until
+from tui.start_request import StartRequest
+
+
+async def test_a_resumed_threads_dynamic_tool_is_declined_and_the_turn_ends(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    harness = make_harness(tmp_path, scripted_server)
+    spec = DynamicToolSpec(name="lookup", description="Look a word up", input_schema={})
+    new = await harness.manager.start_thread_with_tools(harness.config, [spec])
+    await run_turn(new.thread, "started by a script")
+    path = new.thread.rollout_path
+    await harness.manager.remove_and_close_all_threads()
+    assert path is not None
+
+    app = make_app(tmp_path / "home", scripted_server, tmp_path, start=StartRequest("resume", path))
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None, within_s=10)
+        view = app.views[app.current]  # type: ignore[index]
+        scripted_server.enqueue(
+            Reply.tool_calls([("c9", "lookup", '{"word": "lha"}')]), Reply.text("no lookup then")
+        )
+        await pilot.press(*"look it up", "enter")
+        await wait_until(
+            pilot, lambda: not view.running and view.transcript.entries[-1].text == "no lookup then"
+        )
+        notes = [e.text for e in view.transcript.entries if e.kind == "warning"]
+        assert any("'lookup' is answered by the program that started" in n for n in notes)
+        output = tool_outputs(scripted_server.last_body())["c9"]
+        assert "not available in the terminal UI" in output
