@@ -16,7 +16,14 @@ from core.protocol.events import (
 )
 from core.protocol.ops import DynamicToolResponse, Interrupt, OverrideTurnContext, UserInput
 from core.protocol.session import DynamicToolSpec
-from tests.support.agent_harness import completed, events_until, make_harness, run_turn, types
+from tests.support.agent_harness import (
+    completed,
+    events_until,
+    make_harness,
+    past_session,
+    run_turn,
+    types,
+)
 from tests.support.scripted_server import Reply, ScriptedServer
 
 
@@ -187,13 +194,9 @@ async def test_dynamic_tool_round_trip(
 async def test_resumed_and_forked_threads_keep_their_dynamic_tools(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
-    h = make_harness(tmp_path, scripted_server, "chat")
     spec = DynamicToolSpec(name="lookup", description="Look a word up", input_schema={})
-    new = await h.manager.start_thread_with_tools(h.config, [spec])
-    await run_turn(new.thread, "first")
-    path = new.thread.rollout_path
-    await h.manager.remove_and_close_all_threads()
-    assert path is not None
+    path = await past_session(tmp_path, scripted_server, "first", dynamic_tools=[spec])
+    h = make_harness(tmp_path, scripted_server, "chat")
 
     def offered() -> list[str]:
         return [t["function"]["name"] for t in scripted_server.last_body()["tools"]]

@@ -14,7 +14,8 @@ from core.config import Config
 from core.llm.endpoint import RuntimeEndpoint, WireApi
 from core.protocol.events import Event, EventMsg, TaskComplete
 from core.protocol.ops import UserInput
-from tests.support.scripted_server import ScriptedServer
+from core.protocol.session import DynamicToolSpec
+from tests.support.scripted_server import Reply, ScriptedServer
 
 TEST_KEY = "sk-test-SECRET-0123456789"
 
@@ -93,3 +94,22 @@ def completed(events: list[Event]) -> TaskComplete:
     last = events[-1].msg
     assert isinstance(last, TaskComplete), types(events)
     return last
+
+
+async def past_session(
+    tmp_path: Path,
+    server: ScriptedServer,
+    *questions: str,
+    dynamic_tools: list[DynamicToolSpec] | None = None,
+) -> Path:
+    """A finished session on disk (in ``tmp_path/home``), as an earlier lha run leaves it; each
+    question is answered ``answer to <question>``. Returns its rollout path."""
+    harness = make_harness(tmp_path, server)
+    new = await harness.manager.start_thread_with_tools(harness.config, dynamic_tools or [])
+    for question in questions:
+        server.enqueue(Reply.text(f"answer to {question}"))
+        await run_turn(new.thread, question)
+    path = new.thread.rollout_path
+    await harness.manager.remove_and_close_all_threads()
+    assert path is not None
+    return path

@@ -5,26 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.protocol.ops import UserInput
-from tests.support.agent_harness import make_harness, run_turn
+from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import make_app, wait_until
 from tui.thread_view import ThreadView
 from tui.widgets.composer import Composer
 from tui.widgets.entries import AssistantMessageView, NoticeView
 from tui.widgets.sidebar import ThreadSidebar
-
-
-async def _past_session(tmp_path: Path, server: ScriptedServer, *questions: str) -> Path:
-    """A finished session on disk (in tmp_path/home), as an earlier lha run leaves it."""
-    h = make_harness(tmp_path, server)
-    new = await h.manager.start_thread(h.config)
-    for question in questions:
-        server.enqueue(Reply.text(f"answer to {question}"))
-        await run_turn(new.thread, question)
-    path = new.thread.rollout_path
-    await h.manager.remove_and_close_all_threads()
-    assert path is not None
-    return path
 
 
 async def test_chat_streams_an_answer(tmp_path: Path, scripted_server: ScriptedServer) -> None:
@@ -62,7 +49,7 @@ async def test_sidebar_updates_on_broadcast(
 
 
 async def test_resume_from_the_sidebar(tmp_path: Path, scripted_server: ScriptedServer) -> None:
-    path = await _past_session(tmp_path, scripted_server, "first question", "second question")
+    path = await past_session(tmp_path, scripted_server, "first question", "second question")
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         sidebar = app.query_one(ThreadSidebar)

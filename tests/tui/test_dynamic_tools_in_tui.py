@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.protocol.session import DynamicToolSpec
-from tests.support.agent_harness import make_harness, run_turn
+from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import tool_outputs
 from tests.support.tui_harness import make_app, wait_until
@@ -16,13 +16,10 @@ from tui.start_request import StartRequest
 async def test_a_resumed_threads_dynamic_tool_is_declined_and_the_turn_ends(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
-    harness = make_harness(tmp_path, scripted_server)
     spec = DynamicToolSpec(name="lookup", description="Look a word up", input_schema={})
-    new = await harness.manager.start_thread_with_tools(harness.config, [spec])
-    await run_turn(new.thread, "started by a script")
-    path = new.thread.rollout_path
-    await harness.manager.remove_and_close_all_threads()
-    assert path is not None
+    path = await past_session(
+        tmp_path, scripted_server, "started by a script", dynamic_tools=[spec]
+    )
 
     app = make_app(tmp_path / "home", scripted_server, tmp_path, start=StartRequest("resume", path))
     async with app.run_test(size=(110, 32)) as pilot:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from core.protocol.ids import ThreadId
 from core.rollout.paths import rollout_path_for
-from tests.support.agent_harness import make_harness, run_turn
+from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import make_app, wait_until
 from tui.app import LhaApp
@@ -53,12 +53,7 @@ async def test_resuming_a_corrupt_rollout_shows_why_and_keeps_going(
 async def test_a_past_session_gone_from_disk_reports_in_the_current_thread(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
-    harness = make_harness(tmp_path, scripted_server)
-    old = await harness.manager.start_thread(harness.config)
-    await run_turn(old.thread, "an old question")
-    old_path = old.thread.rollout_path
-    await harness.manager.remove_and_close_all_threads()
-    assert old_path is not None
+    old_path = await past_session(tmp_path, scripted_server, "an old question")
 
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:

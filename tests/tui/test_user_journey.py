@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.support.agent_harness import make_harness, run_turn
+from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import make_app, wait_until
 from tui.app import LhaApp
@@ -18,15 +18,6 @@ from tui.screens.model_picker import ModelPickerScreen
 from tui.thread_view import ThreadView
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadSidebar
-
-
-async def _old_session(tmp_path: Path, server: ScriptedServer) -> None:
-    """A session an earlier lha run left on disk."""
-    harness = make_harness(tmp_path, server)
-    new = await harness.manager.start_thread(harness.config)
-    server.enqueue(Reply.text("answer to an old question"))
-    await run_turn(new.thread, "an old question")
-    await harness.manager.remove_and_close_all_threads()
 
 
 def _answered(view: ThreadView, text: str) -> bool:
@@ -45,7 +36,7 @@ def _highlighted_id(app: LhaApp) -> object:
 async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
-    await _old_session(tmp_path, scripted_server)
+    await past_session(tmp_path, scripted_server, "an old question")
     scripted_server.models = ["gpt-5.1", "gpt-5-mini"]
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:

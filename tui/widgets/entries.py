@@ -11,6 +11,7 @@ import re
 
 from markdown_it import MarkdownIt
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Collapsible, Markdown, Static
 from textual.widgets._markdown import MarkdownStream
 
@@ -113,7 +114,7 @@ def tool_title(entry: Entry) -> str:
 class ToolCallView(Collapsible):
     """A tool call with its output; long output is cut, with a key to show all of it."""
 
-    BINDINGS = [("o", "show_all", "Show all output")]
+    BINDINGS = [Binding("o", "show_all", "Show all output", id="tool.show_all")]
 
     def __init__(self, entry: Entry) -> None:
         self.entry = entry

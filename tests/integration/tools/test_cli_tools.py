@@ -25,6 +25,14 @@ TOOLS = [
 ]
 
 
+def _home_and_tools_file(tmp_path: Path, server: ScriptedServer) -> tuple[Path, Path]:
+    home = tmp_path / "home"
+    write_config(home, server)
+    spec = tmp_path / "tools.json"
+    spec.write_text(json.dumps(TOOLS))
+    return home, spec
+
+
 def _exec_answering(tmp_path: Path, home: Path, *args: str) -> list[str]:
     """Run ``lha exec --json ARGS``, answering each dynamic tool call on stdin as it comes;
     returns the event types printed."""
@@ -54,10 +62,7 @@ def _exec_answering(tmp_path: Path, home: Path, *args: str) -> list[str]:
 def test_exec_answers_dynamic_tools_from_stdin(
     tmp_path: Path, scripted_server_thread: ScriptedServer
 ) -> None:
-    home = tmp_path / "home"
-    write_config(home, scripted_server_thread)
-    spec = tmp_path / "tools.json"
-    spec.write_text(json.dumps(TOOLS))
+    home, spec = _home_and_tools_file(tmp_path, scripted_server_thread)
     scripted_server_thread.enqueue(
         Reply.tool_calls([("call_1", "lookup", '{"word": "lha"}')]), Reply.text("It is a tool.")
     )
@@ -78,10 +83,7 @@ def test_exec_answers_dynamic_tools_from_stdin(
 def test_exec_rejects_a_bad_answer_and_a_bad_spec_file(
     tmp_path: Path, scripted_server_thread: ScriptedServer
 ) -> None:
-    home = tmp_path / "home"
-    write_config(home, scripted_server_thread)
-    spec = tmp_path / "tools.json"
-    spec.write_text(json.dumps(TOOLS))
+    home, spec = _home_and_tools_file(tmp_path, scripted_server_thread)
     scripted_server_thread.enqueue(Reply.tool_calls([("call_1", "lookup", "{}")]))
     result = lha(home, "exec", "--dynamic-tools", str(spec), "go", stdin="not json\n")
     assert result.returncode == 2
