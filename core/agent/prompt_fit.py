@@ -36,6 +36,7 @@ class FittedPrompt:
     items: list[TranscriptItem]
     turns_left_out: int
     estimated_tokens: int
+    """The request's estimated size; 0 when the window is unknown (nothing was weighed)."""
 
 
 def estimate_tokens(text: str) -> int:
@@ -83,14 +84,16 @@ def fit_prompt(
     context_window: int | None,
 ) -> FittedPrompt:
     """``items`` without their oldest turns, as few left out as makes the request fit."""
+    if context_window is None:  # nothing to fit to: no need to weigh anything
+        return FittedPrompt(list(items), 0, 0)
     fixed = estimate_tokens(instructions) + sum(
         estimate_tokens(json.dumps(tool.model_dump())) for tool in tools
     )
     costs = [item_tokens(item) for item in items]
     total = fixed + sum(costs)
-    if context_window is None or total <= context_window - output_reserve(context_window):
-        return FittedPrompt(list(items), 0, total)
     budget = context_window - output_reserve(context_window)
+    if total <= budget:
+        return FittedPrompt(list(items), 0, total)
     starts = turn_starts(items)
     if len(starts) < 2:  # nothing but the current turn: send it whole, the server decides
         return FittedPrompt(list(items), 0, total)
