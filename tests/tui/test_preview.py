@@ -120,3 +120,20 @@ def test_drawing_the_tail_needs_no_protocol_model(tmp_path: Path) -> None:
         [sys.executable, "-c", code], check=True, capture_output=True, text=True
     ).stdout
     assert out.strip() == "['core.protocol.ids']"
+
+
+async def test_a_renamed_rollout_is_shown_after_the_whole_read(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    home = tmp_path / "home"
+    original = write_rollout(home, tmp_path, 3)
+    renamed = tmp_path / "my-session.jsonl"
+    original.rename(renamed)  # no thread id in its name: the first frame cannot name it
+    app = make_app(home, scripted_server, tmp_path, start=StartRequest("resume", renamed))
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_until(pilot, lambda: app.current is not None, within_s=10)
+        view = app.views[app.current]  # type: ignore[index]
+        assert app.transcripts.visible_content is view.transcript
+        users = [e.text for e in view.transcript.entries if e.kind == "user"]
+        assert len(users) == 3 and users[0].startswith("turn 0:")
+        assert view.rollout_path == renamed
