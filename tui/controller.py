@@ -15,36 +15,17 @@ from typing import TYPE_CHECKING
 from core.agent.agent_thread import AgentThread
 from core.agent.broadcast import BroadcastLagged, BroadcastReceiver
 from core.agent.thread_manager import NewThread, ThreadManager
-from core.errors import InternalAgentDied, LhaError, TryLockError
+from core.errors import LhaError, TryLockError
 from core.llm.catalog_strategy import CatalogRefreshStrategy
-from core.protocol.events import (
-    AgentMessageDelta,
-    AgentReasoningDelta,
-    DynamicToolCallRequest,
-    ErrorEvent,
-    Event,
-    ExecApprovalRequest,
-    SessionConfigured,
-    ShutdownComplete,
-    TaskComplete,
-    TaskStarted,
-    TokenCount,
-    TurnAbortedEvent,
-    UserMessageEvent,
-)
+from core.protocol.events import SessionConfigured
 from core.protocol.ids import ThreadId
 from core.protocol.models import ModelPreset
-from core.protocol.ops import (
-    DynamicToolResponse,
-    ExecApproval,
-    Interrupt,
-    OverrideTurnContext,
-    UserInput,
-)
+from core.protocol.ops import Interrupt, OverrideTurnContext, UserInput
 from core.protocol.session import SessionSource
 from tui.preview import transcript_id
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
+from tui.thread_events import ThreadEventRouter
 from tui.thread_view import ThreadView
 from tui.transcript_model import Entry, entries_from_replay, last_token_info
 from tui.widgets.composer import Composer
@@ -56,49 +37,6 @@ if TYPE_CHECKING:
     from tui.app import LhaApp
 
 PAST_PAGE_SIZE = 50
-STATUS_EVENTS = (TaskStarted, TaskComplete, TurnAbortedEvent, ErrorEvent, TokenCount)
-"""Events that change the status line; deltas do not, and redrawing it per token is waste."""
-
-
-def coalesce_deltas(events: list[Event]) -> list[Event]:
-    """Join consecutive answer (or reasoning) deltas of one submission into one delta.
-
-    Parts are gathered and joined once per run: joining pairwise would copy the growing text
-    for every token (quadratic on a long answer).
-    """
-    out: list[Event] = []
-    run: list[str] = []
-    run_head: Event | None = None
-
-    def close_run() -> None:
-        nonlocal run_head
-        if run_head is not None:
-            joined = "".join(run)
-            kind = (
-                AgentMessageDelta
-                if isinstance(run_head.msg, AgentMessageDelta)
-                else AgentReasoningDelta
-            )
-            msg = kind.model_construct(delta=joined)
-            out.append(Event.model_construct(id=run_head.id, msg=msg) if len(run) > 1 else run_head)
-        run.clear()
-        run_head = None
-
-    for event in events:
-        msg = event.msg
-        if isinstance(msg, AgentMessageDelta | AgentReasoningDelta):
-            if run_head is not None and (
-                type(run_head.msg) is not type(msg) or run_head.id != event.id
-            ):
-                close_run()
-            if run_head is None:
-                run_head = event
-            run.append(msg.delta)
-        else:
-            close_run()
-            out.append(event)
-    close_run()
-    return out
 
 
 class Controller:
@@ -122,6 +60,7 @@ class Controller:
         self._prefill_on_attach: dict[ThreadId, str] = {}
         self._fork_notes: dict[ThreadId, str] = {}
         self._attach_lock = asyncio.Lock()
+        self._events = ThreadEventRouter(app)
         self._created = manager.subscribe_thread_created()
         """Subscribed at once, so no thread spawned before ``start`` is missed."""
 
@@ -190,7 +129,7 @@ class Controller:
             self.views[thread.thread_id] = view
             await app.sidebar.add_live(self._row_for(view, configured, transcript.entries))
             app.run_worker(
-                self._drain(view),
+                self._events.drain(view),
                 group="drain",
                 name=f"drain-{thread.thread_id.short}",
                 exit_on_error=False,
@@ -229,70 +168,6 @@ class Controller:
 
     def current_view(self) -> ThreadView | None:
         return self.views.get(self.current) if self.current is not None else None
-
-    async def _drain(self, view: ThreadView) -> None:
-        """Move one thread's events into its transcript until the thread ends.
-
-        Every event already waiting is taken at once and runs of deltas are joined, so a fast
-        model costs the UI one widget update per batch rather than one per token.
-        """
-        while True:
-            try:
-                first = await view.thread.next_event()
-            except InternalAgentDied:
-                return
-            batch = [first]
-            while (more := view.thread.try_next_event()) is not None:
-                batch.append(more)
-            for event in coalesce_deltas(batch):
-                await self._on_thread_event(view, event)
-                if isinstance(event.msg, ShutdownComplete):
-                    return
-
-    async def _on_thread_event(self, view: ThreadView, event: Event) -> None:
-        msg = event.msg
-        await view.transcript.apply(msg)
-        if isinstance(msg, TaskStarted):
-            view.running = True
-            view.context_window = msg.model_context_window
-        elif isinstance(msg, TaskComplete | TurnAbortedEvent):
-            view.running = False
-        elif isinstance(msg, ErrorEvent):
-            view.running = False
-            self.app.notify(msg.message, severity="error", title="model error", markup=False)
-        elif isinstance(msg, TokenCount) and msg.info is not None:
-            view.tokens = msg.info
-        elif isinstance(msg, UserMessageEvent):
-            if not view.last_user_texts:
-                self.app.sidebar.update_live(view.thread_id, preview=msg.message)
-            view.last_user_texts.append(msg.message)
-        elif isinstance(msg, ExecApprovalRequest):
-            self.app.run_worker(self._ask_approval(view, msg), group="approval")
-        elif isinstance(msg, DynamicToolCallRequest):
-            await self._decline_dynamic_tool(view, msg)
-        if view.thread_id == self.current and isinstance(msg, STATUS_EVENTS):
-            self.app.show_status()
-
-    async def _ask_approval(self, view: ThreadView, request: ExecApprovalRequest) -> None:
-        from tui.screens.approval import ApprovalScreen
-
-        decision = await self.app.push_screen_wait(ApprovalScreen(request))
-        await view.thread.submit(ExecApproval(id=request.call_id, decision=decision or "abort"))
-
-    async def _decline_dynamic_tool(
-        self, view: ThreadView, request: DynamicToolCallRequest
-    ) -> None:
-        """A thread started by a program with its own tools (``lha exec --dynamic-tools``) and
-        resumed here: nobody in the UI can answer them, so the model is told at once (a turn
-        waiting for an answer would hang) and so is the user."""
-        note = (
-            f"tool {request.tool!r} is answered by the program that started this thread "
-            "(lha exec --dynamic-tools); it is not available in the terminal UI"
-        )
-        await view.transcript.add_entry(Entry("warning", note))
-        await view.thread.submit(
-            DynamicToolResponse(call_id=request.call_id, output=note, success=False)
-        )
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from core.protocol.events import (
     Event,
     TaskComplete,
 )
-from tui.controller import coalesce_deltas
+from tui.delta_coalescing import coalesce_deltas
 
 
 def test_runs_of_one_kind_and_submission_are_joined() -> None:
