@@ -85,6 +85,10 @@ async def build_session(
         sandbox_mode=config.sandbox_mode,
         effort=config.model_reasoning_effort,
         model_context_window=info.context_window,
+        writable_roots=tuple(
+            cwd / root.expanduser() for root in config.sandbox_workspace_write.writable_roots
+        ),
+        network_access=config.sandbox_workspace_write.network_access,
     )
     base_instructions = (
         config.base_instructions

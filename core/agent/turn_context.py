@@ -23,6 +23,10 @@ class TurnContext:
     effort: str | None = None
     identity: str | None = None
     model_context_window: int | None = None
+    writable_roots: tuple[Path, ...] = ()
+    """Folders besides the workspace and /tmp that commands may write in ``workspace-write``."""
+    network_access: bool = False
+    """Whether commands reach the network in ``workspace-write``."""
 
     def with_override(self, op: OverrideTurnContext) -> TurnContext:
         """A copy with the op's non-empty fields applied."""

@@ -79,6 +79,7 @@ def load_config(
         model_providers=providers,
         approval_policy=parsed.approval_policy or "on-request",
         sandbox_mode=parsed.sandbox_mode or "workspace-write",
+        sandbox_workspace_write=parsed.sandbox_workspace_write,
         model_reasoning_effort=parsed.model_reasoning_effort,
         mcp_servers=parsed.mcp_servers,
         features=parsed.features,

@@ -37,6 +37,16 @@ class FeaturesConfig(BaseModel):
     memories: bool = False
 
 
+class SandboxWorkspaceWrite(BaseModel):
+    """``[sandbox_workspace_write]`` (the Codex CLI's key): what ``workspace-write`` adds to the
+    workspace and /tmp. Relative roots are taken from the thread's folder."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    writable_roots: list[Path] = Field(default_factory=list)
+    network_access: bool = False
+
+
 class TuiConfig(BaseModel):
     """``[tui]``: the terminal UI's remappable keys (binding id -> key) and theme."""
 
@@ -65,6 +75,7 @@ class Config(BaseModel):
     model_providers: dict[str, RuntimeEndpoint]
     approval_policy: ApprovalPolicy = "on-request"
     sandbox_mode: SandboxMode = "workspace-write"
+    sandbox_workspace_write: SandboxWorkspaceWrite = Field(default_factory=SandboxWorkspaceWrite)
     model_reasoning_effort: str | None = None
     mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)

@@ -11,7 +11,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.config.model import FeaturesConfig, McpServerConfig, TuiConfig
+from core.config.model import (
+    FeaturesConfig,
+    McpServerConfig,
+    SandboxWorkspaceWrite,
+    TuiConfig,
+)
 from core.llm.endpoint import RuntimeEndpoint
 from core.protocol.session import ApprovalPolicy, SandboxMode
 
@@ -28,6 +33,7 @@ class ConfigFile(BaseModel):
     model_provider: str | None = None
     approval_policy: ApprovalPolicy | None = None
     sandbox_mode: SandboxMode | None = None
+    sandbox_workspace_write: SandboxWorkspaceWrite = Field(default_factory=SandboxWorkspaceWrite)
     model_reasoning_effort: ReasoningEffort | None = None
     model_providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)
@@ -52,5 +58,6 @@ KNOWN_KEYS: Schema = {
     "model_providers": {ANY_ID: _leaves(RuntimeEndpoint)},
     "mcp_servers": {ANY_ID: _leaves(McpServerConfig)},
     "features": _leaves(FeaturesConfig),
+    "sandbox_workspace_write": _leaves(SandboxWorkspaceWrite),
     "tui": _leaves(TuiConfig),
 }

@@ -3,6 +3,7 @@
 - ``workspace-write``: the whole file system is visible read-only; the workspace (the thread's cwd)
   and /tmp are writable, except the workspace's ``.git`` and ``.lha`` folders (a command must not
   plant git hooks or rewrite lha's settings behind the user's back); no network.
+  ``[sandbox_workspace_write]`` adds ``writable_roots`` and can allow ``network_access``.
 - ``read-only``: nothing is writable; /tmp is a private scratch tmpfs discarded at exit; no network.
 - ``danger-full-access``: no sandbox at all.
 
@@ -60,7 +61,7 @@ async def _probe() -> str | None:
     try:
         proc = await asyncio.create_subprocess_exec(
             path,
-            *_namespace_flags(),
+            *_namespace_flags(network=False),
             "--ro-bind",
             "/",
             "/",
@@ -82,8 +83,9 @@ async def _probe() -> str | None:
     return None
 
 
-def _namespace_flags() -> list[str]:
-    return ["--unshare-net", "--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session"]
+def _namespace_flags(*, network: bool) -> list[str]:
+    flags = ["--unshare-pid", "--unshare-ipc", "--die-with-parent", "--new-session"]
+    return flags if network else ["--unshare-net", *flags]
 
 
 def bwrap_command(
@@ -93,12 +95,21 @@ def bwrap_command(
     workspace: Path,
     cwd: Path,
     hidden_files: Sequence[Path] = (),
+    writable_roots: Sequence[Path] = (),
+    network_access: bool = False,
 ) -> list[str]:
-    """The ``bwrap ... -- argv`` command line for ``mode`` (not for danger-full-access)."""
+    """The ``bwrap ... -- argv`` command line for ``mode`` (not for danger-full-access).
+
+    ``writable_roots`` and ``network_access`` apply to ``workspace-write`` only; a root that
+    does not exist is skipped (bwrap cannot bind it, and nothing there could be written)."""
     args = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     ws = str(workspace)
-    if mode == "workspace-write":
+    write = mode == "workspace-write"
+    if write:
         args += ["--bind", "/tmp", "/tmp", "--bind", ws, ws]
+        for root in writable_roots:
+            if root.is_dir():
+                args += ["--bind", str(root), str(root)]
         for name in _PROTECTED_IN_WORKSPACE:
             protected = workspace / name
             if protected.exists():
@@ -108,6 +119,6 @@ def bwrap_command(
     for hidden in hidden_files:
         if hidden.is_file():
             args += ["--ro-bind", "/dev/null", str(hidden)]
-    args += _namespace_flags()
+    args += _namespace_flags(network=write and network_access)
     args += ["--setenv", "LHA_SANDBOX", mode, "--chdir", str(cwd), "--", *argv]
     return args

@@ -120,6 +120,8 @@ async def _run(
             workspace=inv.turn.cwd,
             cwd=cwd,
             hidden_files=hidden,
+            writable_roots=inv.turn.writable_roots,
+            network_access=inv.turn.network_access,
         )
     timeout_s = min(timeout_ms or DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS) / 1000
     live = LiveOutput(inv.call_id, inv.emit)

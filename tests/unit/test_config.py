@@ -248,3 +248,19 @@ def test_save_config_value_creates_home_and_file(tmp_path: Path) -> None:
     path = save_config_value(tmp_path / "new", "model", "m")
     assert path.read_text() == 'model = "m"\n'
     assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_sandbox_workspace_write_table(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        '[sandbox_workspace_write]\nwritable_roots = ["~/.cache", "build"]\n'
+        "network_access = true\nexclude_tmpdir = true\n",
+    )
+    config = Config.load(tmp_path, cwd=tmp_path)
+    table = config.sandbox_workspace_write
+    assert table.writable_roots == [Path("~/.cache"), Path("build")]
+    assert table.network_access is True
+    unknown = [w for w in config.warnings if "unknown key" in w]
+    assert unknown == [f"{path}:4: unknown key `sandbox_workspace_write.exclude_tmpdir` ignored"]
+    with pytest.raises(ConfigError, match=r"sandbox_workspace_write\.network_access"):
+        Config.load(tmp_path, cwd=tmp_path, overrides=["sandbox_workspace_write.network_access=2"])

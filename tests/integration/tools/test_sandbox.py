@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from core.config.model import SandboxWorkspaceWrite
 from core.protocol.events import Warning
 from core.tools import sandbox
 from tests.support.agent_harness import run_turn
@@ -70,6 +71,45 @@ async def test_workspace_write_mode(
     _remove(tmp_file)
     assert not tool_end(events, "git").success, ".git stays read-only in the workspace"
     await h.manager.remove_and_close_all_threads()
+
+
+@pytest.mark.usefixtures("bwrap_ok")
+async def test_writable_roots_and_network_access_widen_workspace_write(
+    tmp_path: Path, scripted_server: ScriptedServer, outside_dir: Path
+) -> None:
+    """``[sandbox_workspace_write]``: a listed root becomes writable and the network reachable;
+    another folder outside stays read-only, and a missing root is skipped."""
+    widened = SandboxWorkspaceWrite(
+        writable_roots=[outside_dir, Path("missing-root")], network_access=True
+    )
+    h, thread = await start_tool_thread(tmp_path, scripted_server, sandbox_workspace_write=widened)
+    other = outside_dir.with_name(outside_dir.name + "-other")
+    other.mkdir()
+    port = urlparse(scripted_server.base_url).port
+    connect = (
+        "python3 -c \"import socket; socket.create_connection(('127.0.0.1', "
+        f"{port}), timeout=3); print('CONNECTED')\""
+    )
+    scripted_server.enqueue(
+        Reply.tool_calls(
+            [
+                shell("root", f"echo ok > {outside_dir}/allowed.txt"),
+                shell("other", f"echo bad > {other}/escaped.txt"),
+                shell("net", connect),
+            ]
+        ),
+        Reply.text("done"),
+    )
+    try:
+        events = await run_turn(thread, "try things", within_s=20)
+        assert tool_end(events, "root").success
+        assert (outside_dir / "allowed.txt").read_text() == "ok\n"
+        assert not tool_end(events, "other").success and not (other / "escaped.txt").exists()
+        net = tool_end(events, "net")
+        assert net.success and "CONNECTED" in net.output
+    finally:
+        shutil.rmtree(other, ignore_errors=True)
+        await h.manager.remove_and_close_all_threads()
 
 
 @pytest.mark.usefixtures("bwrap_ok")
