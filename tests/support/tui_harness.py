@@ -7,8 +7,11 @@ import itertools
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual import events
+from textual.app import App
 from textual.pilot import Pilot
 
 from core.config import Config
@@ -63,3 +66,13 @@ async def wait_until(
         if loop.time() > deadline:
             raise AssertionError("condition not reached in time")
         await pilot.pause(step_s)
+
+
+async def send_burst(app: App[Any], keys: list[str]) -> None:
+    """Queue every key before the app handles the first, as the terminal driver does with what
+    one read of the terminal returned (a fast typist, tmux send-keys, a paste without bracketed
+    paste). ``keys`` are key names, or single characters typed as themselves."""
+    for key in keys:
+        name = {" ": "space", "\r": "enter"}.get(key, key)
+        character = key if len(key) == 1 else {"enter": "\r", "ctrl+j": "\n"}.get(key)
+        await app._post_message(events.Key(name, character))

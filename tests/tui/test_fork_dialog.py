@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList, Static
 
 from core.rollout.user_turns import UserTurn
+from tests.support.tui_harness import send_burst
 from tests.tui.modal_host import ModalHost, settle
 from tui.screens.fork_dialog import (
     NO_TURNS_TEXT,
@@ -90,6 +91,15 @@ async def test_enter_returns_the_highlighted_index() -> None:
     app = host()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("up", "up", "enter")
+        assert app.results == [1]
+
+
+async def test_enter_right_after_the_arrows_forks_where_they_moved() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await send_burst(app, ["up", "up", "enter"])
+        await settle(pilot)
         assert app.results == [1]
 
 

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Input, OptionList, Static
 
 from core.protocol.models import ModelPreset
+from tests.support.tui_harness import send_burst
 from tests.tui.modal_host import ModalHost, no_blink, settle
 from tui.fuzzy import FuzzyMatch, best_match, fuzzy_match
 from tui.screens.model_picker import (
@@ -115,6 +116,14 @@ async def test_typing_filters_fuzzily_and_enter_picks_the_top_match() -> None:
         assert highlighted(app) == top
         await pilot.press("enter")
         assert app.results == [top]
+
+
+async def test_enter_right_after_typing_picks_by_what_was_typed() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await send_burst(app, [*"o4m", "enter"])
+        await settle(pilot)
+        assert app.results == ["o4-mini"]
 
 
 async def test_filter_matches_display_name_too() -> None:

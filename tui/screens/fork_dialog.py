@@ -67,6 +67,14 @@ def turn_prompt(turn: UserTurn, number_width: int, with_time: bool) -> Content:
     return Content.assemble(*parts)
 
 
+class TurnList(OptionList):
+    """The user messages to fork before. Enter is the list's own key, not a priority binding of
+    the screen: that would run as soon as the app reads Enter, before arrow keys read just
+    before it have moved the highlight; the list handles its keys in order."""
+
+    BINDINGS = [Binding("enter", "select", "Fork before this message", id="fork_dialog.fork")]
+
+
 class ForkDialogScreen(ModalScreen[int | None]):
     """Pick a user message; dismisses with its index (fork before it), or None on Esc."""
 
@@ -129,7 +137,6 @@ class ForkDialogScreen(ModalScreen[int | None]):
     """
 
     BINDINGS = [
-        Binding("enter", "fork", "Fork before this message", id="fork_dialog.fork", priority=True),
         Binding("escape", "cancel", "Cancel", id="fork_dialog.cancel"),
     ]
 
@@ -151,7 +158,7 @@ class ForkDialogScreen(ModalScreen[int | None]):
             box.border_subtitle = f"{count} message{'s' * (count != 1)}"
             width = len(str(count))
             with_time = any(turn_time(turn.timestamp) for turn in self._turns)
-            yield OptionList(
+            yield TurnList(
                 *(
                     Option(turn_prompt(turn, width, with_time), id=f"turn-{turn.index}")
                     for turn in self._turns
@@ -205,6 +212,7 @@ class ForkDialogScreen(ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected, "#fork-options")
     def _selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on the list (``TurnList``), or a click."""
         event.stop()
         self.action_fork()
 

@@ -204,6 +204,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
         self._refresh = refresh
         self._refreshing = refresh is not None
         self._rows: list[_Row] = []
+        self._shown_query = ""
 
     @property
     def models(self) -> list[ModelPreset]:
@@ -240,6 +241,7 @@ class ModelPickerScreen(ModalScreen[str | None]):
     def _show(self, keep: str | None) -> None:
         """Rebuild the options for the current filter; highlight ``keep`` if shown, else the top."""
         query = self.query_one("#model-filter", Input).value
+        self._shown_query = query
         self._rows = filter_models(self._models, query)
         options = self._options
         options.set_options(
@@ -315,6 +317,16 @@ class ModelPickerScreen(ModalScreen[str | None]):
             self._options.action_page_up()  # type: ignore[no-untyped-call]
 
     def action_pick(self) -> None:
+        # A priority binding runs when the app reads Enter, maybe before the filter has taken
+        # the characters typed just before it: pick once the input has them, and filter by
+        # them first if the list has not caught up yet.
+        self.query_one("#model-filter", Input).call_later(self._pick_after_typing)
+
+    def _pick_after_typing(self) -> None:
+        if not self.is_active:
+            return
+        if self.query_one("#model-filter", Input).value != self._shown_query:
+            self._show(keep=None)
         slug = self.highlighted_model()
         if slug is not None:
             self.dismiss(slug)

@@ -47,7 +47,25 @@ class Composer(TextArea):
         self._history_pos: int | None = None
         self._draft = ""
 
+    # The composer's keys are priority bindings (TextArea would otherwise take Enter and Tab
+    # for itself), and a priority binding runs as soon as the app reads its key: possibly before
+    # this widget has inserted the characters that came just before it in the same read (a fast
+    # typist, a paste without bracketed paste, tmux send-keys). Each action therefore queues its
+    # work behind those characters with ``call_later``.
+
     def action_submit(self) -> None:
+        self.call_later(self._submit)
+
+    def action_newline(self) -> None:
+        self.call_later(self._insert_newline)
+
+    def action_escape(self) -> None:
+        self.call_later(self._report_escape)
+
+    def action_complete(self) -> None:
+        self.call_later(self._complete)
+
+    def _submit(self) -> None:
         text = self.text
         if not text.strip():
             return
@@ -57,14 +75,14 @@ class Composer(TextArea):
         self.clear()
         self.post_message(self.Submitted(self, text))
 
-    def action_newline(self) -> None:
+    def _insert_newline(self) -> None:
         start, end = self.selection
         self._replace_via_keyboard("\n", start, end)
 
-    def action_escape(self) -> None:
+    def _report_escape(self) -> None:
         self.post_message(self.EscapePressed(self, empty=not self.text.strip()))
 
-    def action_complete(self) -> None:
+    def _complete(self) -> None:
         matches = matching_commands(self.text)
         if matches:
             self.load_text(matches[0].name)
