@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Label
+
 from core.protocol.ops import UserInput
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
@@ -228,6 +230,8 @@ async def test_fork_dialog_forks_before_the_chosen_message(
         assert app.query_one(Composer).text == "beta"
         row = app.query_one(ThreadSidebar).find(fork.thread_id)
         assert row is not None and row.row.fork_note == "forked before #2"
+        shown = str(row.query_one(Label).render()).splitlines()
+        assert shown[1].strip().startswith("forked before #2"), "lineage leads the details"
 
 
 async def test_keymap_from_config_remaps_a_binding(

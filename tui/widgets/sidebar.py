@@ -81,13 +81,14 @@ class ThreadListItem(ListItem):
             text.append("↳ ", style="bold cyan")
         text.append("● " if row.live else "  ", style="green")
         text.append(neutralize_terminal_escapes(first_line)[:80])
-        details = [relative_time(row.created_at, self._clock())]
-        if row.model:
-            details.append(row.model)
-        if row.fork_note:
+        details: list[str] = []
+        if row.fork_note:  # lineage first: a narrow sidebar cuts the end of the line
             details.append(row.fork_note)
         elif row.forked_from_id is not None:
             details.append(f"fork of {row.forked_from_id.short}")
+        details.append(relative_time(row.created_at, self._clock()))
+        if row.model:
+            details.append(row.model)
         text.append("\n    " + " · ".join(details), style="dim")
         return text
 
