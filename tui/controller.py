@@ -127,6 +127,7 @@ class Controller:
             )
             view.tokens = last_token_info(configured.initial_messages or [])
             self.views[thread.thread_id] = view
+            view.has_user_message = any(e.kind == "user" for e in transcript.entries)
             await app.sidebar.add_live(self._row_for(view, configured, transcript.entries))
             app.run_worker(
                 self._events.drain(view),

@@ -71,9 +71,9 @@ class ThreadEventRouter:
         elif isinstance(msg, TokenCount) and msg.info is not None:
             view.tokens = msg.info
         elif isinstance(msg, UserMessageEvent):
-            if not view.last_user_texts:
+            if not view.has_user_message:
                 self.app.sidebar.update_live(view.thread_id, preview=msg.message)
-            view.last_user_texts.append(msg.message)
+            view.has_user_message = True
         elif isinstance(msg, ExecApprovalRequest):
             self.app.run_worker(self._ask_approval(view, msg), group="approval")
         elif isinstance(msg, DynamicToolCallRequest):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.agent.agent_thread import AgentThread
@@ -23,7 +23,9 @@ class ThreadView:
     running: bool = False
     context_window: int | None = None
     fork_note: str | None = None
-    last_user_texts: list[str] = field(default_factory=list)
+    has_user_message: bool = False
+    """Whether the thread has a user message yet: the sidebar's preview is its first one, as
+    in the list of past sessions (a fork or a resumed thread keeps its replayed first one)."""
 
     @property
     def thread_id(self) -> ThreadId:

@@ -74,6 +74,8 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         assert scripted_server.last_body()["model"] == "gpt-5-mini"
         assert _user_texts(fork) == ["alpha", "beta again"]
         assert _user_texts(original) == ["alpha", "beta"], "the original is untouched"
+        fork_row = sidebar.find(fork.thread_id)
+        assert fork_row is not None and fork_row.row.preview == "alpha", "its first message"
 
         # Go back to the original: Ctrl+T, Up to its row (the fork sits under it), Enter.
         await pilot.press("ctrl+t")
@@ -97,3 +99,5 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         await pilot.press(*"and now?", "enter")
         await wait_until(pilot, lambda: _answered(resumed, "a new answer"))
         assert len(app.views) == 3, "original, fork and resumed session all stay open"
+        resumed_row = sidebar.find(old.thread_id)
+        assert resumed_row is not None and resumed_row.row.preview == "an old question"
