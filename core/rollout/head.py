@@ -7,12 +7,20 @@ the ``session_meta`` (within the first records) and the first message the user r
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from core.protocol.events import UserMessageEvent
 from core.protocol.items import MessageItem
-from core.protocol.rollout import EventRecord, RolloutLine, SessionMetaRecord, TranscriptRecord
+from core.protocol.rollout import (
+    EventRecord,
+    RolloutLine,
+    SessionMetaRecord,
+    TranscriptRecord,
+    TurnContextRecord,
+)
 from core.protocol.session import SessionMeta
 from core.rollout.session_prefix import is_real_user_message
 
@@ -26,10 +34,16 @@ _FIRST_CHUNK = 32 * 1024
 PREVIEW_MAX_CHARS = 1000
 
 
+MODEL_LOOKAHEAD = 8
+"""Lines after the first user message scanned for its ``turn_context`` (which names the model)."""
+
+
 @dataclass(frozen=True)
 class RolloutHead:
     meta: SessionMeta
     preview: str
+    model: str | None = None
+    """The model of the first turn (None when its turn_context is not within reach)."""
 
 
 def _preview_of(line: RolloutLine) -> str | None:
@@ -51,50 +65,69 @@ def _parse(raw: bytes) -> RolloutLine | None:
 
 
 def read_head(path: Path) -> RolloutHead | None:
-    """The session_meta and first real user message of ``path``; None if either is missing.
+    """The session_meta, first real user message and first model of ``path``; None if the
+    meta or the message is missing.
 
     Blocking (it runs in a worker thread for the listing). Unreadable files count as missing.
     """
     meta: SessionMeta | None = None
+    preview: str | None = None
     records = 0
     lines_seen = 0
+    after_preview = 0
     try:
         with open(path, "rb") as file:
-            carry = b""
-            read_total = 0
-            chunk_size = _FIRST_CHUNK
-            while read_total < HEAD_BYTE_LIMIT:
-                chunk = file.read(min(chunk_size, HEAD_BYTE_LIMIT - read_total))
-                at_eof = not chunk
-                read_total += len(chunk)
-                chunk_size *= 2
-                pieces = (carry + chunk).split(b"\n")
-                carry = b"" if at_eof else pieces.pop()
-                for raw in pieces:
-                    if not raw or raw.isspace():
-                        continue
-                    records += 1
-                    lines_seen += 1
-                    if meta is None:
-                        if records > HEAD_RECORD_LIMIT:
-                            return None
-                        if b"session_meta" in raw:
-                            line = _parse(raw)
-                            if line is not None and isinstance(line.item, SessionMetaRecord):
-                                meta = line.item.payload
-                                continue
-                    # Cheap pre-filter: every line that can hold a user message says "user".
-                    if b"user" in raw:
+            for raw in _head_lines(file):
+                if not raw or raw.isspace():
+                    continue
+                records += 1
+                lines_seen += 1
+                if preview is not None:  # the first turn's model, if it follows closely
+                    after_preview += 1
+                    if b"turn_context" in raw:
                         line = _parse(raw)
-                        preview = _preview_of(line) if line is not None else None
-                        if preview is not None:
-                            if meta is None:
-                                continue
-                            return RolloutHead(meta, preview[:PREVIEW_MAX_CHARS])
-                    if lines_seen >= HEAD_LINE_LIMIT:
+                        if line is not None and isinstance(line.item, TurnContextRecord):
+                            assert meta is not None  # a preview is only taken after the meta
+                            return RolloutHead(meta, preview, line.item.payload.model)
+                    if after_preview >= MODEL_LOOKAHEAD:
+                        break
+                    continue
+                if meta is None:
+                    if records > HEAD_RECORD_LIMIT:
                         return None
-                if at_eof:
+                    if b"session_meta" in raw:
+                        line = _parse(raw)
+                        if line is not None and isinstance(line.item, SessionMetaRecord):
+                            meta = line.item.payload
+                            continue
+                # Cheap pre-filter: every line that can hold a user message says "user".
+                if b"user" in raw:
+                    line = _parse(raw)
+                    found = _preview_of(line) if line is not None else None
+                    if found is not None and meta is not None:
+                        preview = found[:PREVIEW_MAX_CHARS]
+                        continue
+                if lines_seen >= HEAD_LINE_LIMIT:
                     return None
     except OSError:
         return None
-    return None
+    if meta is None or preview is None:
+        return None
+    return RolloutHead(meta, preview)
+
+
+def _head_lines(file: BinaryIO) -> Iterator[bytes]:
+    """The file's lines, read in growing chunks, up to ``HEAD_BYTE_LIMIT`` bytes."""
+    carry = b""
+    read_total = 0
+    chunk_size = _FIRST_CHUNK
+    while read_total < HEAD_BYTE_LIMIT:
+        chunk = file.read(min(chunk_size, HEAD_BYTE_LIMIT - read_total))
+        at_eof = not chunk
+        read_total += len(chunk)
+        chunk_size *= 2
+        pieces = (carry + chunk).split(b"\n")
+        carry = b"" if at_eof else pieces.pop()
+        yield from pieces
+        if at_eof:
+            return

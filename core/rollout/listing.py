@@ -49,6 +49,8 @@ class ThreadItem:
     model_provider: str | None
     """From session_meta; a session without one reports ``default_provider``."""
     forked_from_id: ThreadId | None
+    model: str | None = None
+    """The model of the session's first turn, when the head shows it."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,7 @@ def _thread_item(
         source=meta.source,
         model_provider=meta.model_provider or default_provider,
         forked_from_id=meta.forked_from_id,
+        model=head.model,
     )
 
 

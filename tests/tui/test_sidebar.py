@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Label
+
+from tests.support.agent_harness import make_harness, past_session
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
 from tests.support.tui_harness import make_app, wait_until
@@ -34,3 +37,39 @@ async def test_past_sessions_page_in_and_filter(
         await pilot.pause()
         shown = [r for r in sidebar.rows() if r.display]
         assert 0 < len(shown) == expected < len(sidebar.rows())
+
+
+async def test_a_past_fork_sits_under_its_parent_even_a_page_later(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """The fork is the newest session and its parent the oldest, a page apart: once the parent's
+    page loads, the fork moves right under it."""
+    parent = await past_session(tmp_path, scripted_server, "parent question", "second question")
+    home = tmp_path / "home"
+    for seed in range(PAST_PAGE_SIZE):
+        write_rollout(home, tmp_path, 1, seed=seed)
+    harness = make_harness(tmp_path, scripted_server)
+    fork = await harness.manager.fork_thread(1, harness.config, parent)
+    await harness.manager.remove_and_close_all_threads()
+
+    app = make_app(home, scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        sidebar = app.query_one(ThreadSidebar)
+        await wait_until(pilot, lambda: len(sidebar.rows()) == PAST_PAGE_SIZE)
+        assert sidebar.rows()[0].row.thread_id == fork.thread_id, "newest first, for now"
+        sidebar.list_view.focus()
+        sidebar.list_view.index = len(sidebar.list_view.children) - 1
+        await wait_until(pilot, lambda: len(sidebar.rows()) == PAST_PAGE_SIZE + 2)
+        ids = [r.row.thread_id for r in sidebar.rows()]
+        assert ids.index(fork.thread_id) == ids.index(parent_id(sidebar, "parent")) + 1
+        assert ids[-2:] == [parent_id(sidebar, "parent"), fork.thread_id]
+        label = str(sidebar.rows()[-1].query_one(Label).render())
+        assert label.startswith("↳") and "fork of" in label
+
+
+def parent_id(sidebar: ThreadSidebar, preview_start: str) -> object:
+    return next(
+        r.row.thread_id
+        for r in sidebar.rows()
+        if r.row.preview.startswith(preview_start) and r.row.forked_from_id is None
+    )

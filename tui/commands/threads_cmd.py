@@ -23,6 +23,7 @@ async def run_threads(args: argparse.Namespace) -> int:
                 "cwd": item.cwd,
                 "source": str(item.source),
                 "model_provider": item.model_provider,
+                "model": item.model,
                 "forked_from_id": str(item.forked_from_id) if item.forked_from_id else None,
                 "preview": item.preview,
             }

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
 from core.sanitize import neutralize_terminal_escapes
+from tui.fork_families import family_order
 
 if TYPE_CHECKING:
     from core.protocol.ids import ThreadId
@@ -50,7 +51,7 @@ class ThreadRow:
             preview=item.preview,
             created_at=item.created_at,
             live=False,
-            model=item.model_provider,
+            model=item.model or item.model_provider,
             forked_from_id=item.forked_from_id,
             path=item.path,
         )
@@ -194,8 +195,11 @@ class ThreadSidebar(Vertical):
 
     # -- past sessions, paged -----------------------------------------------------------------
 
-    @work(exclusive=True, group="sidebar-pages", exit_on_error=False)
+    @work(group="sidebar-pages", exit_on_error=False)
     async def load_next_page(self) -> None:
+        """Append the next page of past sessions. Not an exclusive worker: moving rows below
+        changes the highlight, which asks for a page again, and that must not cancel this one
+        (``_loading`` already turns such a call away)."""
         if self._exhausted or self._loading:
             return
         self._started = True
@@ -205,11 +209,21 @@ class ThreadSidebar(Vertical):
             self._cursor = page.next_cursor
             self._exhausted = page.next_cursor is None
             known = {r.row.thread_id for r in self.rows()}
+            fresh = [ThreadRow.from_item(t) for t in page.items if t.thread_id not in known]
+            # Forks shown on an earlier page whose parent is on this one move under it.
+            parents = {row.thread_id for row in fresh}
+            moving = [
+                item
+                for item in self.rows()
+                if not item.row.live and item.row.forked_from_id in parents
+            ]
+            if moving:
+                await self.list_view.remove_items(
+                    [self.list_view.children.index(item) for item in moving]
+                )
             items = []
-            for thread in page.items:
-                if thread.thread_id in known:
-                    continue
-                item = ThreadListItem(ThreadRow.from_item(thread), self._clock)
+            for row in family_order([*fresh, *(item.row for item in moving)]):
+                item = ThreadListItem(row, self._clock)
                 item.display = item.matches(self._query)
                 items.append(item)
             if items:

@@ -12,6 +12,7 @@ from core.protocol import SessionMetaRecord, SessionSource, ThreadId, Transcript
 from core.rollout import RolloutRecorder, find_latest_thread_path, find_thread_path_by_id
 from core.rollout.listing import ThreadsPage
 from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN
+from tests.support.rollout_factory import write_rollout
 
 from .helpers import conversation, lines_of, meta, write_lines, write_session
 
@@ -71,8 +72,15 @@ async def test_items_carry_head_facts(tmp_path: Path) -> None:
     assert item.source is SessionSource.EXEC
     assert item.model_provider == "openai"
     assert item.forked_from_id == source.id
+    assert item.model is None, "no turn_context follows the first message"
     assert item.created_at.tzinfo is not None and item.updated_at.tzinfo is not None
     assert page.num_scanned_files == 1 and not page.reached_scan_cap
+
+
+async def test_items_name_the_first_turns_model(tmp_path: Path) -> None:
+    write_rollout(tmp_path, tmp_path, 3, model="gpt-5-mini")
+    [item] = (await RolloutRecorder.list_threads(tmp_path, 10)).items
+    assert item.model == "gpt-5-mini" and item.preview.startswith("turn 0:")
 
 
 async def test_same_second_ordered_by_id_desc(tmp_path: Path) -> None:
