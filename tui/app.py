@@ -65,6 +65,7 @@ class LhaApp(App[None]):
         manager: ThreadManager | None = None,
         clock: Callable[[], datetime] = now_utc,
         start: StartRequest | None = None,
+        pick_session: bool = False,
     ) -> None:
         """Give ``config``, or ``load_config`` and ``settings``: then the config is loaded (and
         validated) right after the first frame, which the settings alone are enough to draw."""
@@ -86,6 +87,7 @@ class LhaApp(App[None]):
         self.clock = clock
         self._given_manager = manager
         self._start = start
+        self._pick_session = pick_session
         self._controller: Controller | None = None
         self._tail: Transcript | None = None
         self._last_escape = 0.0
@@ -159,7 +161,10 @@ class LhaApp(App[None]):
         self.show_status()
         self.controller.start(self._start)
         if self._start is None:
-            self.sidebar.load_next_page()
+            if self._pick_session:  # `lha resume` without a session: the list is the picker
+                self.sidebar.focus_past()
+            else:
+                self.sidebar.load_next_page()
             end_startup_pause()
         # else: the controller loads the sidebar once the requested thread is on screen, so
         # listing past sessions does not compete with opening the one the user asked for.

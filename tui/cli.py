@@ -56,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
         "(PROMPT '-' reads it from stdin)",
     )
 
-    resume_p = sub.add_parser("resume", help="open the UI on a past session")
+    resume_p = sub.add_parser(
+        "resume", help="open the UI on a past session (with none named: pick one in the list)"
+    )
     resume_p.add_argument("--last", action="store_true", help="the newest session")
     resume_p.add_argument("target", nargs="?", help="thread id or rollout path")
     add_run_options(resume_p)

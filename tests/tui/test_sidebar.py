@@ -9,9 +9,10 @@ from textual.widgets import Label
 from tests.support.agent_harness import make_harness, past_session
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
-from tests.support.tui_harness import make_app, wait_until
+from tests.support.tui_harness import app_config, fixed_clock, make_app, wait_until
+from tui.app import LhaApp
 from tui.controller import PAST_PAGE_SIZE
-from tui.widgets.sidebar import ThreadSidebar
+from tui.widgets.sidebar import ThreadListItem, ThreadSidebar
 
 
 async def test_past_sessions_page_in_and_filter(
@@ -73,3 +74,36 @@ def parent_id(sidebar: ThreadSidebar, preview_start: str) -> object:
         for r in sidebar.rows()
         if r.row.preview.startswith(preview_start) and r.row.forked_from_id is None
     )
+
+
+async def test_resume_without_a_session_opens_on_the_list_of_past_sessions(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """`lha resume` alone, as `codex resume`: the newest past session is highlighted in the
+    focused list, and Enter resumes it."""
+    await past_session(tmp_path, scripted_server, "older")
+    newest = await past_session(tmp_path, scripted_server, "newest")
+    config = app_config(tmp_path / "home", scripted_server, tmp_path)
+    app = LhaApp(config, clock=fixed_clock, pick_session=True)
+    async with app.run_test(size=(110, 32)) as pilot:
+        sidebar = app.query_one(ThreadSidebar)
+        await wait_until(pilot, lambda: app.focused is sidebar.list_view)
+        await wait_until(
+            pilot, lambda: isinstance(sidebar.list_view.highlighted_child, ThreadListItem)
+        )
+        highlighted = sidebar.list_view.highlighted_child
+        assert isinstance(highlighted, ThreadListItem) and highlighted.row.path == newest
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        assert app.views[app.current].rollout_path == newest  # type: ignore[index]
+
+
+async def test_resume_without_any_past_session_says_so(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    config = app_config(tmp_path / "home", scripted_server, tmp_path)
+    app = LhaApp(config, clock=fixed_clock, pick_session=True)
+    async with app.run_test(size=(110, 32)) as pilot:
+        await wait_until(
+            pilot, lambda: any("no past sessions yet" in str(n.message) for n in app._notifications)
+        )

@@ -23,6 +23,8 @@ async def run_tui(args: argparse.Namespace) -> int:
         from core.config.home import default_lha_home
         from tui.commands.targets import resolve_rollout
 
+        if args.target is None and not args.last:  # pick one in the list, as `codex resume`
+            return await _run_lazy(args.overrides, model, None, pick_session=True)
         path = await resolve_rollout(default_lha_home(), args.target, last=args.last)
         return await _run_lazy(args.overrides, model, StartRequest("resume", path))
     from core.config import Config
@@ -43,7 +45,13 @@ async def run_tui(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-async def _run_lazy(overrides: list[str], model: str | None, start: StartRequest | None) -> int:
+async def _run_lazy(
+    overrides: list[str],
+    model: str | None,
+    start: StartRequest | None,
+    *,
+    pick_session: bool = False,
+) -> int:
     """Draw the first frame from a quick read of config.toml; the app validates the config
     right after (plain ``lha``, and ``lha resume`` once its transcript is on screen)."""
     from pathlib import Path
@@ -58,6 +66,6 @@ async def _run_lazy(overrides: list[str], model: str | None, start: StartRequest
         return Config.load(overrides=overrides, model=model)
 
     settings = read_ui_settings(default_lha_home(), Path.cwd(), model)
-    app = LhaApp(load_config=load, settings=settings, start=start)
+    app = LhaApp(load_config=load, settings=settings, start=start, pick_session=pick_session)
     await app.run_async()
     return app.return_code or 0

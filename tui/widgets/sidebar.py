@@ -125,6 +125,7 @@ class ThreadSidebar(Vertical):
         self._loading = False
         self._started = False
         self._query = ""
+        self._focus_past_when_loaded = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter threads", id="thread-filter")
@@ -230,6 +231,12 @@ class ThreadSidebar(Vertical):
                 await self.list_view.extend(items)
         finally:
             self._loading = False
+        if self._focus_past_when_loaded:
+            self._focus_past_when_loaded = False
+            if any(not row.row.live for row in self.rows()):
+                self.focus_past()
+            else:
+                self.app.notify("no past sessions yet: type a message to start one")
 
     @on(ListView.Highlighted, "#thread-list")
     def _maybe_load_more(self, event: ListView.Highlighted) -> None:
@@ -260,11 +267,13 @@ class ThreadSidebar(Vertical):
         self.query_one("#thread-filter", Input).focus()
 
     def focus_past(self) -> None:
+        """Put the user on the newest past session (once the first page is in, if need be)."""
         self.list_view.focus()
         past = self._past_header_index()
         if past + 1 < len(self.list_view.children):
             self.list_view.index = past + 1
         else:
+            self._focus_past_when_loaded = True
             self.load_next_page()
 
 
