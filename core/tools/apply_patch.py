@@ -2,8 +2,9 @@
 
 Approval follows the shell's rules for a write: under ``untrusted`` every patch is asked; under
 ``on-request`` and ``never`` patches inside the workspace are allowed, unless ``sandbox_mode`` is
-``read-only`` (then ``on-request`` asks and ``never`` refuses). Paths outside the workspace are
-refused whatever the user would say.
+``read-only`` (then ``on-request`` asks and ``never`` refuses). Paths outside the workspace (and,
+in ``workspace-write``, the writable roots of ``[sandbox_workspace_write]``) are refused whatever
+the user would say.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ async def handle_apply_patch(inv: ToolInvocation) -> ToolResult:
             "invalid apply_patch arguments: `input` (the patch text) is missing"
         )
     workspace = inv.turn.cwd
+    policy, mode = inv.turn.approval_policy, inv.turn.sandbox_mode
+    roots = inv.turn.writable_roots if mode == "workspace-write" else ()
     try:
         ops = parse_patch(patch)
-        paths = target_paths(ops, workspace)
-        plan = plan_patch(ops, workspace)
+        paths = target_paths(ops, workspace, roots)
+        plan = plan_patch(ops, workspace, roots)
     except PatchError as err:
         return ToolResult.error(str(err))
-    policy, mode = inv.turn.approval_policy, inv.turn.sandbox_mode
     read_only = mode == "read-only"
     if read_only and policy == "never":
         return ToolResult.error(
@@ -46,7 +48,7 @@ async def handle_apply_patch(inv: ToolInvocation) -> ToolResult:
         if not is_approved(decision):
             return ToolResult.error(refusal_text(decision, "this patch"))
         try:
-            plan = plan_patch(ops, workspace)
+            plan = plan_patch(ops, workspace, roots)
         except PatchError as err:
             return ToolResult.error(f"the files changed while waiting for approval: {err}")
     try:

@@ -36,17 +36,21 @@ class PatchPlan:
     """``A path`` / ``M path`` / ``M old -> new`` / ``D path`` lines, in patch order."""
 
 
-def target_paths(ops: Sequence[PatchOp], workspace: Path) -> list[Path]:
-    """Every path the patch touches (checked to be inside the workspace)."""
+def target_paths(
+    ops: Sequence[PatchOp], workspace: Path, extra_roots: Sequence[Path] = ()
+) -> list[Path]:
+    """Every path the patch touches (checked to be inside the workspace or an extra root)."""
     paths: list[Path] = []
     for op in ops:
-        paths.append(resolve_in_workspace(op.path, workspace))
+        paths.append(resolve_in_workspace(op.path, workspace, extra_roots))
         if isinstance(op, UpdateFile) and op.move_to:
-            paths.append(resolve_in_workspace(op.move_to, workspace))
+            paths.append(resolve_in_workspace(op.move_to, workspace, extra_roots))
     return paths
 
 
-def plan_patch(ops: Sequence[PatchOp], workspace: Path) -> PatchPlan:
+def plan_patch(
+    ops: Sequence[PatchOp], workspace: Path, extra_roots: Sequence[Path] = ()
+) -> PatchPlan:
     """The changes the patch makes; ``PatchError`` listing every problem when it does not fit."""
     overlay: dict[Path, str | None] = {}
     summary: list[str] = []
@@ -66,7 +70,7 @@ def plan_patch(ops: Sequence[PatchOp], workspace: Path) -> PatchPlan:
         return None
 
     for op in ops:
-        path = resolve_in_workspace(op.path, workspace)
+        path = resolve_in_workspace(op.path, workspace, extra_roots)
         shown = display_path(path, workspace)
         if isinstance(op, AddFile):
             overlay[path] = op.content
@@ -87,7 +91,7 @@ def plan_patch(ops: Sequence[PatchOp], workspace: Path) -> PatchPlan:
                 problems.extend(failures)
                 continue
             if op.move_to:
-                destination = resolve_in_workspace(op.move_to, workspace)
+                destination = resolve_in_workspace(op.move_to, workspace, extra_roots)
                 overlay[path] = None
                 overlay[destination] = new_text
                 summary.append(f"M {shown} -> {display_path(destination, workspace)}")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from core.config.model import SandboxWorkspaceWrite
 from core.protocol.ops import ExecApproval, UserInput
 from tests.support.agent_harness import completed, events_until, is_turn_end, run_turn
 from tests.support.scripted_server import Reply, ScriptedServer
@@ -85,4 +86,26 @@ async def test_failing_hunk_and_escape_leave_files_untouched(
     second = tool_end(events, "p2")
     assert not second.success and "outside the workspace" in second.output
     assert not (ws.parent / "evil.txt").exists()
+    await h.manager.remove_and_close_all_threads()
+
+
+@pytest.mark.parametrize("mode", ["workspace-write", "danger-full-access"])
+async def test_writable_roots_take_patches_in_workspace_write_only(
+    tmp_path: Path, scripted_server: ScriptedServer, mode: str
+) -> None:
+    shared = tmp_path / "shared-cache"
+    shared.mkdir()
+    widened = SandboxWorkspaceWrite(writable_roots=[shared])
+    h, thread = await start_tool_thread(
+        tmp_path, scripted_server, sandbox_mode=mode, sandbox_workspace_write=widened
+    )
+    patch = f"*** Begin Patch\n*** Add File: {shared}/notes.txt\n+kept\n*** End Patch"
+    scripted_server.enqueue(Reply.tool_calls([patch_call("p", patch)]), Reply.text("ok"))
+    end = tool_end(await run_turn(thread, "note it"), "p")
+    if mode == "workspace-write":
+        assert end.success, end.output
+        assert (shared / "notes.txt").read_text() == "kept\n"
+    else:  # the roots widen workspace-write only; patches elsewhere stay in the workspace
+        assert not end.success and "outside the workspace" in end.output
+        assert not (shared / "notes.txt").exists()
     await h.manager.remove_and_close_all_threads()
