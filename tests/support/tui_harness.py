@@ -19,6 +19,7 @@ from core.llm.endpoint import RuntimeEndpoint
 from tests.support.scripted_server import ScriptedServer
 from tui.app import LhaApp
 from tui.start_request import StartRequest
+from tui.thread_view import ThreadView
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 
@@ -76,3 +77,19 @@ async def send_burst(app: App[Any], keys: list[str]) -> None:
         name = {" ": "space", "\r": "enter"}.get(key, key)
         character = key if len(key) == 1 else {"enter": "\r", "ctrl+j": "\n"}.get(key)
         await app._post_message(events.Key(name, character))
+
+
+def answered(view: ThreadView, text: str) -> bool:
+    """The thread is idle and ``text`` is one of its transcript's entries."""
+    return not view.running and any(e.text == text for e in view.transcript.entries)
+
+
+async def pick_model_with_keys(pilot: Pilot[None], query: str) -> None:
+    """Ctrl+O, type ``query``, Enter: the model picker as a user drives it."""
+    from tui.screens.model_picker import ModelPickerScreen
+
+    app = pilot.app
+    await pilot.press("ctrl+o")
+    await wait_until(pilot, lambda: isinstance(app.screen, ModelPickerScreen))
+    await pilot.press(*query, "enter")
+    await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))

@@ -9,8 +9,7 @@ from textual.widgets import Label
 from core.protocol.ops import UserInput
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
-from tests.support.tui_harness import make_app, wait_until
-from tui.thread_view import ThreadView
+from tests.support.tui_harness import answered, make_app, pick_model_with_keys, wait_until
 from tui.widgets.composer import Composer
 from tui.widgets.entries import AssistantMessageView, NoticeView
 from tui.widgets.sidebar import ThreadSidebar
@@ -128,10 +127,6 @@ async def test_model_text_escapes_are_neutralised(
         assert "\x1b" not in rendered and "␛[2J" in rendered
 
 
-def _answered(view: ThreadView, text: str) -> bool:
-    return not view.running and any(e.text == text for e in view.transcript.entries)
-
-
 async def test_fork_before_a_message_selects_the_new_thread_and_prefills(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
@@ -141,7 +136,7 @@ async def test_fork_before_a_message_selects_the_new_thread_and_prefills(
             await pilot.press(*text, "enter")
             await wait_until(pilot, lambda: app.current is not None)
             view = app.views[app.current]  # type: ignore[index]
-            await wait_until(pilot, lambda v=view, t=text: _answered(v, f"echo: {t}"))
+            await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
         source = app.current
         new = await app.fork_current(1, "two")
         assert new is not None
@@ -181,7 +176,6 @@ async def test_up_recalls_earlier_input(tmp_path: Path, scripted_server: Scripte
 async def test_model_picker_filters_applies_and_saves(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
-    from tui.screens.model_picker import ModelPickerScreen
 
     home = tmp_path / "home"
     home.mkdir()
@@ -192,16 +186,11 @@ async def test_model_picker_filters_applies_and_saves(
         await pilot.press(*"one", "enter")
         await wait_until(pilot, lambda: app.current is not None)
         view = app.views[app.current]  # type: ignore[index]
-        await wait_until(pilot, lambda: _answered(view, "echo: one"))
-        await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: isinstance(app.screen, ModelPickerScreen))
-        await pilot.press(*"mini")
-        await pilot.pause(0.2)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
+        await wait_until(pilot, lambda: answered(view, "echo: one"))
+        await pick_model_with_keys(pilot, "mini")
         assert view.model == "gpt-5-mini"
         await pilot.press(*"two", "enter")
-        await wait_until(pilot, lambda: _answered(view, "echo: two"))
+        await wait_until(pilot, lambda: answered(view, "echo: two"))
         assert scripted_server.last_body()["model"] == "gpt-5-mini"
         config_file = home / "config.toml"
         await wait_until(pilot, lambda: 'model = "gpt-5-mini"' in config_file.read_text())
@@ -219,7 +208,7 @@ async def test_fork_dialog_forks_before_the_chosen_message(
             await pilot.press(*text, "enter")
             await wait_until(pilot, lambda: app.current is not None)
             view = app.views[app.current]  # type: ignore[index]
-            await wait_until(pilot, lambda v=view, t=text: _answered(v, f"echo: {t}"))
+            await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
         source = app.current
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ForkDialogScreen))

@@ -11,17 +11,12 @@ from pathlib import Path
 
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
-from tests.support.tui_harness import make_app, wait_until
+from tests.support.tui_harness import answered, make_app, pick_model_with_keys, wait_until
 from tui.app import LhaApp
 from tui.screens.fork_dialog import ForkDialogScreen
-from tui.screens.model_picker import ModelPickerScreen
 from tui.thread_view import ThreadView
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadSidebar
-
-
-def _answered(view: ThreadView, text: str) -> bool:
-    return not view.running and any(e.text == text for e in view.transcript.entries)
 
 
 def _user_texts(view: ThreadView) -> list[str]:
@@ -48,15 +43,10 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
             await pilot.press(*text, "enter")
             await wait_until(pilot, lambda: app.current is not None)
             original = app.views[app.current]  # type: ignore[index]
-            await wait_until(pilot, lambda v=original, t=text: _answered(v, f"echo: {t}"))
+            await wait_until(pilot, lambda v=original, t=text: answered(v, f"echo: {t}"))
 
         # Switch model: Ctrl+O, type to filter, Enter; the next request uses it.
-        await pilot.press("ctrl+o")
-        await wait_until(pilot, lambda: isinstance(app.screen, ModelPickerScreen))
-        await pilot.press(*"mini")
-        await pilot.pause(0.1)
-        await pilot.press("enter")
-        await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
+        await pick_model_with_keys(pilot, "mini")
         assert original.model == "gpt-5-mini"
         assert "gpt-5-mini" in str(app.query_one("#status").render())
 
@@ -70,7 +60,7 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         composer = app.query_one(Composer)
         assert composer.text == "beta" and composer.has_focus
         await pilot.press(*" again", "enter")
-        await wait_until(pilot, lambda: _answered(fork, "echo: beta again"))
+        await wait_until(pilot, lambda: answered(fork, "echo: beta again"))
         assert scripted_server.last_body()["model"] == "gpt-5-mini"
         assert _user_texts(fork) == ["alpha", "beta again"]
         assert _user_texts(original) == ["alpha", "beta"], "the original is untouched"
@@ -97,7 +87,7 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         assert _user_texts(resumed) == ["an old question"]
         scripted_server.enqueue(Reply.text("a new answer"))
         await pilot.press(*"and now?", "enter")
-        await wait_until(pilot, lambda: _answered(resumed, "a new answer"))
+        await wait_until(pilot, lambda: answered(resumed, "a new answer"))
         assert len(app.views) == 3, "original, fork and resumed session all stay open"
         resumed_row = sidebar.find(old.thread_id)
         assert resumed_row is not None and resumed_row.row.preview == "an old question"
