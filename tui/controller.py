@@ -72,9 +72,20 @@ class Controller:
         if start is not None:
             app.run_worker(self._open_start_request(start), group="start", exit_on_error=False)
         if app.config.model_provider.embedded:
-            from core.llm.local.client import warm_up
+            app.run_worker(self._warm_up_embedded_model(), group="warm-up", exit_on_error=False)
 
-            app.run_worker(warm_up(app.config.model_provider), group="warm-up", exit_on_error=False)
+    async def _warm_up_embedded_model(self) -> None:
+        """Start the embedded model's server while the user types, and have it evaluate how a
+        new thread's first request begins, so the first answer starts sooner."""
+        from core.agent.prompt_prefix import new_thread_prompt_prefix
+        from core.llm.local import MODEL_ALIAS
+        from core.llm.local.client import warm_up
+
+        config = self.app.config
+        prefix = await new_thread_prompt_prefix(
+            config, config.model or MODEL_ALIAS, self.manager.skills_manager(), SessionSource.CLI
+        )
+        await warm_up(config.model_provider, prime=prefix)
 
     async def load_past_page(self, cursor: str | None) -> ThreadsPage:
         from core.rollout.recorder import RolloutRecorder

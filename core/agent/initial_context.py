@@ -45,7 +45,11 @@ def environment_context_text(turn_context: TurnContext) -> str:
     shell = Path(os.environ.get("SHELL", "sh")).name
     now = datetime.now().astimezone()
     timezone = time.tzname[time.localtime().tm_isdst > 0]
-    network = "enabled" if turn_context.sandbox_mode == "danger-full-access" else "restricted"
+    mode = turn_context.sandbox_mode
+    open_network = mode == "danger-full-access" or (
+        mode == "workspace-write" and turn_context.network_access
+    )
+    network = "enabled" if open_network else "restricted"
     return (
         "<environment_context>\n"
         f"  <cwd>{turn_context.cwd}</cwd>\n"

@@ -49,6 +49,33 @@ def _history_dynamic_tools(history: InitialHistory) -> list[DynamicToolSpec]:
     return []
 
 
+def new_turn_context(config: Config, model: str, context_window: int | None) -> TurnContext:
+    """A thread's settings from the config, before any override."""
+    cwd = Path(config.cwd)
+    return TurnContext(
+        model=model,
+        model_provider_id=config.model_provider_id,
+        provider=config.model_provider,
+        cwd=cwd,
+        approval_policy=config.approval_policy,
+        sandbox_mode=config.sandbox_mode,
+        effort=config.model_reasoning_effort,
+        model_context_window=context_window,
+        writable_roots=tuple(
+            cwd / root.expanduser() for root in config.sandbox_workspace_write.writable_roots
+        ),
+        network_access=config.sandbox_workspace_write.network_access,
+    )
+
+
+def new_thread_base_instructions(config: Config) -> str:
+    return config.base_instructions or read_asset_text("base_instructions.md")
+
+
+async def memory_section_for_new_thread(config: Config, source: SessionSource) -> str | None:
+    return await _memory_section(config, InitialHistory.new(), source)
+
+
 async def _resolve_model(
     config: Config, models_manager: ModelsManager, previous_model: str | None
 ) -> str:
@@ -76,20 +103,7 @@ async def build_session(
     model = await _resolve_model(config, models_manager, previous.model if previous else None)
     info = await models_manager.get_model_info(model, config)
     cwd = Path(config.cwd)
-    turn_context = TurnContext(
-        model=model,
-        model_provider_id=config.model_provider_id,
-        provider=config.model_provider,
-        cwd=cwd,
-        approval_policy=config.approval_policy,
-        sandbox_mode=config.sandbox_mode,
-        effort=config.model_reasoning_effort,
-        model_context_window=info.context_window,
-        writable_roots=tuple(
-            cwd / root.expanduser() for root in config.sandbox_workspace_write.writable_roots
-        ),
-        network_access=config.sandbox_workspace_write.network_access,
-    )
+    turn_context = new_turn_context(config, model, info.context_window)
     base_instructions = (
         config.base_instructions
         or _history_base_instructions(history)
