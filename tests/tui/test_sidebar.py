@@ -67,6 +67,14 @@ async def test_a_past_fork_sits_under_its_parent_even_a_page_later(
         label = str(sidebar.rows()[-1].query_one(Label).render())
         assert label.startswith("↳") and "fork of" in label
 
+        sidebar.select(fork.thread_id)  # resumed, the fork stays marked as one
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.current == fork.thread_id)
+        live = sidebar.find(fork.thread_id)
+        assert live is not None and live.row.live
+        assert live.row.forked_from_id == parent_id(sidebar, "parent")
+        assert str(live.query_one(Label).render()).startswith("↳")
+
 
 def parent_id(sidebar: ThreadSidebar, preview_start: str) -> object:
     return next(

@@ -155,7 +155,9 @@ class ThreadSidebar(Vertical):
         if existing is not None and existing.row.live:
             existing.update_row(row)
             return
-        if existing is not None:
+        if existing is not None:  # a past session resumed: it keeps its lineage
+            if row.forked_from_id is None:
+                row = replace(row, forked_from_id=existing.row.forked_from_id)
             await existing.remove()
         children = list(self.list_view.children)
         index = self._past_header_index()
