@@ -29,6 +29,8 @@ BYTES_PER_TOKEN = 3
 ITEM_OVERHEAD_TOKENS = 8
 """Role markers and framing each item costs on top of its text."""
 MAX_OUTPUT_RESERVE = 8192
+REFILL_FRACTION = 0.6
+"""When turns must be left out, enough go to bring the request to this share of the budget."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +84,16 @@ def fit_prompt(
     instructions: str,
     tools: Sequence[ToolSpec],
     context_window: int | None,
+    previous_cut: int = 0,
 ) -> FittedPrompt:
-    """``items`` without their oldest turns, as few left out as makes the request fit."""
+    """``items`` without their oldest turns when they do not fit the window.
+
+    The cut is sticky: ``previous_cut`` turns (the last request's) stay out while the rest fits,
+    and when more must go, enough go to bring the request down to ``REFILL_FRACTION`` of the
+    budget. So the request's beginning stays the same for several turns, and a server that
+    caches the prompt it saw last (llama.cpp does) only evaluates each turn's new tokens,
+    instead of the whole window again on every turn.
+    """
     if context_window is None:  # nothing to fit to: no need to weigh anything
         return FittedPrompt(list(items), 0, 0)
     fixed = estimate_tokens(instructions) + sum(
@@ -98,12 +108,18 @@ def fit_prompt(
     if len(starts) < 2:  # nothing but the current turn: send it whole, the server decides
         return FittedPrompt(list(items), 0, total)
     prefix_end = starts[0]
-    dropped = 0
-    cut_end = prefix_end
-    while dropped < len(starts) - 1 and total > budget:
-        next_start = starts[dropped + 1]
-        total -= sum(costs[cut_end:next_start])
-        cut_end = next_start
-        dropped += 1
-    kept = [*items[:prefix_end], *items[cut_end:]]
-    return FittedPrompt(kept, dropped, total)
+    most = len(starts) - 1  # the current turn always stays
+
+    def cut_end(dropped: int) -> int:
+        return starts[dropped] if dropped else prefix_end
+
+    def size_after(dropped: int) -> int:
+        return total - sum(costs[prefix_end : cut_end(dropped)])
+
+    dropped = min(previous_cut, most)
+    if size_after(dropped) > budget:
+        target = int(budget * REFILL_FRACTION)
+        while dropped < most and size_after(dropped) > target:
+            dropped += 1
+    kept = [*items[:prefix_end], *items[cut_end(dropped) :]]
+    return FittedPrompt(kept, dropped, size_after(dropped))

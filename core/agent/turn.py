@@ -137,7 +137,11 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
     context = session.turn_context
     tools = tool_specs(session)
     fitted = fit_prompt(
-        session.history, session.base_instructions, tools, context.model_context_window
+        session.history,
+        session.base_instructions,
+        tools,
+        context.model_context_window,
+        previous_cut=session.turns_left_out,
     )
     _warn_when_turns_start_being_left_out(session, sub_id, fitted.turns_left_out)
     request = ModelRequest(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.agent.prompt_fit import fit_prompt, output_reserve, turn_starts
+from core.agent.prompt_fit import REFILL_FRACTION, fit_prompt, output_reserve, turn_starts
 from core.llm.tool_payload import JsonArguments
 from core.protocol.items import (
     ToolCallItem,
@@ -52,9 +52,32 @@ def test_everything_is_sent_when_it_fits_or_the_window_is_unknown() -> None:
 def test_oldest_whole_turns_go_first_keeping_prefix_and_current_turn() -> None:
     items = [*PREFIX, *_turn(0), *_turn(1), *_turn(2), *_turn(3)]
     fitted = fit_prompt(items, "instructions", [], 1500)
-    assert fitted.turns_left_out == 2
-    assert _texts(fitted.items) == ["be ", "<en", "q2 ", "c2", "c2", "a2", "q3 ", "c3", "c3", "a3"]
-    assert fitted.estimated_tokens <= 1500 - output_reserve(1500)
+    budget = 1500 - output_reserve(1500)
+    assert fitted.turns_left_out == 3, "down to REFILL_FRACTION of the budget, not just under"
+    assert _texts(fitted.items) == ["be ", "<en", "q3 ", "c3", "c3", "a3"]
+    assert fitted.estimated_tokens <= budget * REFILL_FRACTION
+
+
+def test_the_cut_stays_put_while_the_rest_fits() -> None:
+    """Turn after turn the request starts the same way (a prompt cache keeps working) until
+    the window is full again; then the cut jumps ahead in one go."""
+    items = [*PREFIX, *(item for n in range(12) for item in _turn(n, size=100))]
+    cut = fit_prompt(items, "", [], 1500).turns_left_out
+    assert cut > 0
+    firsts = []
+    for n in range(12, 24):
+        items = [*items, *_turn(n, size=100)]
+        fitted = fit_prompt(items, "", [], 1500, previous_cut=cut)
+        assert fitted.estimated_tokens <= 1500 - output_reserve(1500)
+        firsts.append(_texts(fitted.items)[2])
+        cut = fitted.turns_left_out
+    assert len(set(firsts)) < len(firsts) / 2, f"the start moved on most turns: {firsts}"
+
+
+def test_a_bigger_window_brings_every_turn_back() -> None:
+    items = [*PREFIX, *_turn(0), *_turn(1), *_turn(2)]
+    fitted = fit_prompt(items, "", [], 400_000, previous_cut=2)
+    assert fitted.items == items and fitted.turns_left_out == 0
 
 
 def test_a_call_is_never_sent_without_its_output() -> None:
