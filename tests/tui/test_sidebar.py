@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from textual.widgets import Label
@@ -9,7 +10,7 @@ from textual.widgets import Label
 from tests.support.agent_harness import make_harness, past_session
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
-from tests.support.tui_harness import app_config, fixed_clock, make_app, wait_until
+from tests.support.tui_harness import FIXED_NOW, app_config, fixed_clock, make_app, wait_until
 from tui.app import LhaApp
 from tui.controller import PAST_PAGE_SIZE
 from tui.widgets.sidebar import ThreadListItem, ThreadSidebar
@@ -115,3 +116,20 @@ async def test_resume_without_any_past_session_says_so(
         await wait_until(
             pilot, lambda: any("no past sessions yet" in str(n.message) for n in app._notifications)
         )
+
+
+async def test_relative_times_move_on_while_lha_stays_open(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    now = [FIXED_NOW]
+    config = app_config(tmp_path / "home", scripted_server, tmp_path)
+    app = LhaApp(config, clock=lambda: now[0])
+    async with app.run_test(size=(110, 32)) as pilot:
+        await pilot.press(*"hello", "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        row = app.query_one(ThreadSidebar).find(app.current)  # type: ignore[arg-type]
+        assert row is not None and "just now" in str(row.query_one(Label).render())
+        now[0] = FIXED_NOW + timedelta(minutes=5)
+        app.query_one(ThreadSidebar).refresh_times()
+        await pilot.pause()
+        assert "5m ago" in str(row.query_one(Label).render())

@@ -107,6 +107,10 @@ class SectionHeader(ListItem):
         self.section = section
 
 
+TIME_REFRESH_S = 30.0
+"""How often the rows' relative times are redrawn."""
+
+
 class ThreadSidebar(Vertical):
     BINDINGS = [
         Binding("/", "focus_filter", "Filter", show=False, id="sidebar.filter"),
@@ -126,6 +130,14 @@ class ThreadSidebar(Vertical):
         self._started = False
         self._query = ""
         self._focus_past_when_loaded = False
+
+    def on_mount(self) -> None:
+        self.set_interval(TIME_REFRESH_S, self.refresh_times)
+
+    def refresh_times(self) -> None:
+        """Redraw the rows' relative times ("just now" becomes "5m ago" as lha stays open)."""
+        for item in self.rows():
+            item.update_row(item.row)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter threads", id="thread-filter")
