@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Label
+from textual.widgets import Input, Label
 
 from tests.support.agent_harness import make_harness, past_session
 from tests.support.rollout_factory import write_rollout
@@ -39,6 +39,14 @@ async def test_past_sessions_page_in_and_filter(
         await pilot.pause()
         shown = [r for r in sidebar.rows() if r.display]
         assert 0 < len(shown) == expected < len(sidebar.rows())
+
+        # Type to filter: letters typed in the list go to the filter.
+        app.query_one("#thread-filter", Input).value = ""
+        await pilot.press("enter")  # back to the list
+        assert app.focused is sidebar.list_view
+        await pilot.press(*word)
+        assert app.query_one("#thread-filter", Input).value == word
+        assert len([r for r in sidebar.rows() if r.display]) == expected
 
 
 async def test_a_past_fork_sits_under_its_parent_even_a_page_later(

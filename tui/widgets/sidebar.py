@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -140,7 +140,8 @@ class ThreadSidebar(Vertical):
             item.update_row(item.row)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter threads", id="thread-filter")
+        # No select-on-focus: typing in the list moves here with the key already typed.
+        yield Input(placeholder="filter threads", id="thread-filter", select_on_focus=False)
         yield ListView(
             SectionHeader("LIVE", "live"), SectionHeader("PAST SESSIONS", "past"), id="thread-list"
         )
@@ -279,6 +280,21 @@ class ThreadSidebar(Vertical):
 
     def action_focus_filter(self) -> None:
         self.query_one("#thread-filter", Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Type to filter: a printable key pressed in the list starts the filter with it."""
+        if (
+            self.list_view.has_focus
+            and event.is_printable
+            and event.character
+            and not event.character.isspace()
+            and event.character != "/"  # the filter binding itself
+        ):
+            event.stop()
+            event.prevent_default()
+            filter_input = self.query_one("#thread-filter", Input)
+            filter_input.insert_text_at_cursor(event.character)
+            filter_input.focus()
 
     def focus_past(self) -> None:
         """Put the user on the newest past session (once the first page is in, if need be)."""
