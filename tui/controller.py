@@ -218,6 +218,11 @@ class Controller:
         return True
 
     async def new_thread(self) -> None:
+        """A new thread, unless the one on screen is still empty: then that one is it (pressing
+        Ctrl+N twice must not leave empty threads behind)."""
+        view = self.current_view()
+        if view is not None and not view.has_user_message and not view.running:
+            return
         await self.open_new(self.manager.start_thread(self.app.config))
 
     async def pick_model(self) -> None:

@@ -162,6 +162,14 @@ async def test_slash_new_starts_a_thread(tmp_path: Path, scripted_server: Script
         await pilot.press("tab", "enter")
         await wait_until(pilot, lambda: len(app.views) == 1)
         assert app.query_one(Composer).text == ""
+        await pilot.press("ctrl+n", "ctrl+n")  # still empty: no second empty thread
+        await pilot.pause()
+        assert len(app.views) == 1
+        await pilot.press(*"hi", "enter")
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: answered(view, "echo: hi"))
+        await pilot.press("ctrl+n")
+        await wait_until(pilot, lambda: len(app.views) == 2 and app.current != view.thread_id)
 
 
 async def test_up_recalls_earlier_input(tmp_path: Path, scripted_server: ScriptedServer) -> None:
