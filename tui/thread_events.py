@@ -84,7 +84,10 @@ class ThreadEventRouter:
     async def _ask_approval(self, view: ThreadView, request: ExecApprovalRequest) -> None:
         from tui.screens.approval import ApprovalScreen
 
-        decision = await self.app.push_screen_wait(ApprovalScreen(request))
+        row = self.app.sidebar.find(view.thread_id)
+        preview = row.row.preview.strip().splitlines()[0][:40] if row and row.row.preview else ""
+        label = f"thread {view.thread_id.short}" + (f" · {preview}" if preview else "")
+        decision = await self.app.push_screen_wait(ApprovalScreen(request, thread_label=label))
         await view.thread.submit(ExecApproval(id=request.call_id, decision=decision or "abort"))
 
     async def _decline_dynamic_tool(

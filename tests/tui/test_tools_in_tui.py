@@ -47,6 +47,8 @@ async def test_read_runs_write_asks_and_lands_in_the_workspace(
         screen = app.screen
         assert isinstance(screen, ApprovalScreen)
         assert "notes.txt" in " ".join(screen.request.command)
+        assert screen.thread_label == f"thread {view.thread_id.short} · tidy up", "who asks"
+        assert "tidy up" in str(screen.query_one("#approval").border_subtitle)
         await pilot.press("y")
         await wait_until(pilot, lambda: not view.running, within_s=10)
         assert any(e.text == "All done." for e in view.transcript.entries)

@@ -101,14 +101,18 @@ class ApprovalScreen(ModalScreen[ReviewDecision | None]):
         Binding("escape", "decide('abort')", "Abort turn", id="approval.abort"),
     ]
 
-    def __init__(self, request: ExecApprovalRequest) -> None:
+    def __init__(self, request: ExecApprovalRequest, thread_label: str | None = None) -> None:
+        """``thread_label`` names the asking thread when several run at once."""
         super().__init__()
         self.request = request
+        self.thread_label = thread_label
 
     def compose(self) -> ComposeResult:
         request = self.request
         with Vertical(id="approval") as box:
             box.border_title = "Allow this command?"
+            if self.thread_label:
+                box.border_subtitle = safe_content(self.thread_label)
             with VerticalScroll(id="approval-command-box"):
                 yield Static(
                     Content.styled("$ ", "$text-success") + safe_content(command_text(request)),
