@@ -61,12 +61,12 @@ class ThreadEventRouter:
         msg = event.msg
         await view.transcript.apply(msg)
         if isinstance(msg, TaskStarted):
-            view.running = True
+            self._set_running(view, True)
             view.context_window = msg.model_context_window
         elif isinstance(msg, TaskComplete | TurnAbortedEvent):
-            view.running = False
+            self._set_running(view, False)
         elif isinstance(msg, ErrorEvent):
-            view.running = False
+            self._set_running(view, False)
             self.app.notify(msg.message, severity="error", title="model error", markup=False)
         elif isinstance(msg, TokenCount) and msg.info is not None:
             view.tokens = msg.info
@@ -80,6 +80,10 @@ class ThreadEventRouter:
             await self._decline_dynamic_tool(view, msg)
         if view.thread_id == self.app.current and isinstance(msg, STATUS_EVENTS):
             self.app.show_status()
+
+    def _set_running(self, view: ThreadView, running: bool) -> None:
+        view.running = running
+        self.app.sidebar.update_live(view.thread_id, running=running)
 
     async def _ask_approval(self, view: ThreadView, request: ExecApprovalRequest) -> None:
         from tui.screens.approval import ApprovalScreen

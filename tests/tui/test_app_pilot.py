@@ -84,8 +84,12 @@ async def test_escape_interrupts_a_running_turn(
         await wait_until(pilot, lambda: app.current is not None)
         view = app.views[app.current]  # type: ignore[index]
         await wait_until(pilot, lambda: view.running)
+        row = app.query_one(ThreadSidebar).find(view.thread_id)
+        assert row is not None
+        await wait_until(pilot, lambda: "working" in str(row.query_one(Label).render()))
         await pilot.press("escape")
         await wait_until(pilot, lambda: not view.running)
+        await wait_until(pilot, lambda: "working" not in str(row.query_one(Label).render()))
         notices = [n.entry.text for n in view.transcript.query(NoticeView)]
         assert any("turn aborted" in text for text in notices)
         assert not any(e.kind == "assistant" for e in view.transcript.entries)

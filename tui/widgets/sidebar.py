@@ -43,6 +43,8 @@ class ThreadRow:
     forked_from_id: ThreadId | None = None
     fork_note: str | None = None
     path: Path | None = None
+    running: bool = False
+    """A turn is under way (the row says so, for threads not on screen)."""
 
     @classmethod
     def from_item(cls, item: ThreadItem) -> ThreadRow:
@@ -80,13 +82,18 @@ class ThreadListItem(ListItem):
         text = Text()
         if row.forked_from_id is not None:
             text.append("↳ ", style="bold cyan")
-        text.append("● " if row.live else "  ", style="green")
+        if row.running:
+            text.append("◐ ", style="yellow")
+        else:
+            text.append("● " if row.live else "  ", style="green")
         text.append(neutralize_terminal_escapes(first_line)[:80])
         details: list[str] = []
         if row.fork_note:  # lineage first: a narrow sidebar cuts the end of the line
             details.append(row.fork_note)
         elif row.forked_from_id is not None:
             details.append(f"fork of {row.forked_from_id.short}")
+        if row.running:
+            details.append("working")
         details.append(relative_time(row.created_at, self._clock()))
         if row.model:
             details.append(row.model)
