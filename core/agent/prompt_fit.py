@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from core.llm.request import ToolSpec
 from core.protocol.items import (
@@ -110,11 +111,13 @@ def fit_prompt(
     prefix_end = starts[0]
     most = len(starts) - 1  # the current turn always stays
 
+    running = list(accumulate(costs, initial=0))  # running[i]: the cost of items[:i]
+
     def cut_end(dropped: int) -> int:
         return starts[dropped] if dropped else prefix_end
 
     def size_after(dropped: int) -> int:
-        return total - sum(costs[prefix_end : cut_end(dropped)])
+        return total - (running[cut_end(dropped)] - running[prefix_end])
 
     dropped = min(previous_cut, most)
     if size_after(dropped) > budget:
