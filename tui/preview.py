@@ -49,7 +49,7 @@ def read_tail_entries(path: Path, tail_bytes: int = TAIL_BYTES) -> list[Entry]:
             continue
         try:
             line = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly deep nesting
             continue
         if not isinstance(line, dict) or line.get("type") != "event_msg":
             continue

@@ -77,6 +77,9 @@ def test_odd_json_is_shown_as_text_not_a_crash(tmp_path: Path) -> None:
         '{"type":"event_msg","payload":["not", "an", "object"]}\n'
         '["event_msg"]\n'
         '{"type":"event_msg","payload":{"type":"agent_message"}}\n'
+        + '{"type":"event_msg","payload":'
+        + "[" * 100_000
+        + "\n"
     )
     entries = read_tail_entries(path)
     assert [(e.kind, e.text) for e in entries] == [("user", "42"), ("assistant", "")]
