@@ -33,6 +33,7 @@ from tui.widgets.sidebar import ThreadRow
 from tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
+    from core.llm.request import ModelRequest
     from core.rollout.listing import ThreadsPage
     from tui.app import LhaApp
 
@@ -82,9 +83,16 @@ class Controller:
         from core.llm.local.client import warm_up
 
         config = self.app.config
-        prefix = await new_thread_prompt_prefix(
-            config, config.model or MODEL_ALIAS, self.manager.skills_manager(), SessionSource.CLI
-        )
+        prefix: ModelRequest | None = None
+        try:
+            prefix = await new_thread_prompt_prefix(
+                config,
+                config.model or MODEL_ALIAS,
+                self.manager.skills_manager(),
+                SessionSource.CLI,
+            )
+        except (LhaError, OSError):  # no prefix to prime: the server still starts
+            prefix = None
         await warm_up(config.model_provider, prime=prefix)
 
     async def load_past_page(self, cursor: str | None) -> ThreadsPage:
