@@ -8,8 +8,10 @@ from textual.widgets import Label
 
 from core.protocol.ops import UserInput
 from tests.support.agent_harness import past_session
+from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import answered, make_app, pick_model_with_keys, wait_until
+from tui.start_request import StartRequest
 from tui.widgets.composer import Composer
 from tui.widgets.entries import AssistantMessageView, NoticeView
 from tui.widgets.sidebar import ThreadSidebar
@@ -292,6 +294,13 @@ async def test_a_bad_config_found_after_the_first_frame_exits_with_one_line(
     async with app.run_test(size=(110, 32)) as pilot:
         await wait_until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 2
+
+    # `lha resume`: the thread's tail is drawn first, then the same one-line exit.
+    path = write_rollout(home, tmp_path, 3)
+    resume = LhaApp(load_config=load, settings=settings, start=StartRequest("resume", path))
+    async with resume.run_test(size=(110, 32)) as pilot:
+        await wait_until(pilot, lambda: resume.return_code is not None)
+    assert resume.return_code == 2
     try:
         load()
     except ConfigError as err:
