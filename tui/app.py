@@ -90,6 +90,7 @@ class LhaApp(App[None]):
         self._pick_session = pick_session
         self._controller: Controller | None = None
         self._tail: Transcript | None = None
+        self._inputs_recalled = False
         self._last_escape = 0.0
 
     # -- layout --------------------------------------------------------------------------------
@@ -146,6 +147,10 @@ class LhaApp(App[None]):
 
     def _start_engine(self) -> None:
         from core.errors import LhaError
+
+        if not self._inputs_recalled:  # once: _start_engine runs again after a resume's read
+            self._inputs_recalled = True
+            self._recall_earlier_inputs()
 
         if self._start is not None and self._start.kind == "resume" and self._start.history is None:
             # The transcript first, from the rollout; the config and the engine right after.
@@ -272,7 +277,26 @@ class LhaApp(App[None]):
             self.query_one("#slash-hints", Static).display = False
             await self.run_action(command.action)
             return
+        self._remember_input(event.text)
         self.run_worker(self.controller.send_message(event.text), group="send")
+
+    @work(group="input-history", exit_on_error=False)
+    async def _remember_input(self, text: str) -> None:
+        from tui.input_history import append_entry
+
+        try:
+            await asyncio.to_thread(append_entry, self.settings.lha_home, text)
+        except OSError as err:  # the message is sent all the same
+            self.notify(f"could not save input history: {err}", severity="warning")
+
+    @work(group="input-history", exit_on_error=False)
+    async def _recall_earlier_inputs(self) -> None:
+        """Up reaches messages sent in earlier runs (read after the first frame)."""
+        from tui.input_history import load_recent
+
+        texts = await asyncio.to_thread(load_recent, self.settings.lha_home)
+        if texts:
+            self.query_one(Composer).remember_earlier(texts)
 
     @on(Composer.Changed)
     def _show_slash_hints(self, event: Composer.Changed) -> None:

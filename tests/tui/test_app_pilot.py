@@ -305,3 +305,29 @@ async def test_a_bad_config_found_after_the_first_frame_exits_with_one_line(
         load()
     except ConfigError as err:
         assert "approval_policy" in str(err) and "\n" not in str(err)
+
+
+async def test_up_recalls_input_from_an_earlier_run(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    home = tmp_path / "home"
+    first = make_app(home, scripted_server, tmp_path)
+    async with first.run_test(size=(110, 32)) as pilot:
+        for text in ("older question", "newer question"):
+            await pilot.press(*text, "enter")
+            await wait_until(pilot, lambda: first.current is not None)
+            view = first.views[first.current]  # type: ignore[index]
+            await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
+        await pilot.press(*"/new", "enter")  # a command: not kept in the history
+    history = home / "history.jsonl"
+    assert history.stat().st_mode & 0o777 == 0o600
+    history.write_text(history.read_text() + "{torn line\n")
+
+    second = make_app(home, scripted_server, tmp_path)
+    async with second.run_test(size=(110, 32)) as pilot:
+        composer = second.query_one(Composer)
+        await wait_until(pilot, lambda: len(composer.sent_history) == 2)
+        await pilot.press("up")
+        assert composer.text == "newer question"
+        await pilot.press("up")
+        assert composer.text == "older question"

@@ -65,6 +65,11 @@ class Composer(TextArea):
     def action_complete(self) -> None:
         self.call_later(self._complete)
 
+    def remember_earlier(self, texts: list[str]) -> None:
+        """Put messages sent in earlier runs before this run's, for Up to reach."""
+        merged = [*texts, *self.sent_history]
+        self.sent_history = [t for i, t in enumerate(merged) if i == 0 or merged[i - 1] != t]
+
     def _submit(self) -> None:
         text = self.text
         if not text.strip():

@@ -1,0 +1,60 @@
+"""What the user typed in the composer, kept across runs so Up recalls it after a restart.
+
+``LHA_HOME/history.jsonl``: one ``{"ts": ..., "text": ...}`` line per sent message, appended
+(mode 0600, like every file under LHA_HOME). Only the end of the file is read at start-up, so
+a long history costs nothing; a torn or foreign line is skipped. The Codex CLI keeps the same
+kind of file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from core.config.home import ensure_private_dir
+
+HISTORY_FILE = "history.jsonl"
+RECALL_LIMIT = 500
+"""Messages Up can reach back to."""
+_TAIL_BYTES = 512 * 1024
+
+
+def history_path(lha_home: Path) -> Path:
+    return lha_home / HISTORY_FILE
+
+
+def append_entry(lha_home: Path, text: str) -> None:
+    """Add one sent message (blocking: call it off the event loop)."""
+    ensure_private_dir(lha_home)
+    line = json.dumps({"ts": int(time.time()), "text": text}, ensure_ascii=False) + "\n"
+    fd = os.open(history_path(lha_home), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        os.write(fd, line.encode("utf-8"))
+    finally:
+        os.close(fd)
+
+
+def load_recent(lha_home: Path, limit: int = RECALL_LIMIT) -> list[str]:
+    """The last ``limit`` sent messages, oldest first; [] when there is no readable history."""
+    try:
+        with history_path(lha_home).open("rb") as file:
+            size = file.seek(0, 2)
+            file.seek(max(0, size - _TAIL_BYTES))
+            data = file.read()
+    except OSError:
+        return []
+    lines = data.split(b"\n")
+    if size > _TAIL_BYTES:
+        lines = lines[1:]  # cut in the middle
+    texts: list[str] = []
+    for raw in lines:
+        try:
+            entry = json.loads(raw)
+        except (ValueError, RecursionError):
+            continue
+        text = entry.get("text") if isinstance(entry, dict) else None
+        if isinstance(text, str) and text.strip():
+            texts.append(text)
+    return texts[-limit:]
