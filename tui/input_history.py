@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from core.config.home import ensure_private_dir
+from tui.file_tail import tail_lines
 
 HISTORY_FILE = "history.jsonl"
 RECALL_LIMIT = 500
@@ -38,16 +39,7 @@ def append_entry(lha_home: Path, text: str) -> None:
 
 def load_recent(lha_home: Path, limit: int = RECALL_LIMIT) -> list[str]:
     """The last ``limit`` sent messages, oldest first; [] when there is no readable history."""
-    try:
-        with history_path(lha_home).open("rb") as file:
-            size = file.seek(0, 2)
-            file.seek(max(0, size - _TAIL_BYTES))
-            data = file.read()
-    except OSError:
-        return []
-    lines = data.split(b"\n")
-    if size > _TAIL_BYTES:
-        lines = lines[1:]  # cut in the middle
+    lines = tail_lines(history_path(lha_home), _TAIL_BYTES)
     texts: list[str] = []
     for raw in lines:
         try:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.rollout.paths import parse_rollout_file_name
+from tui.file_tail import tail_lines
 from tui.transcript_model import Entry, entries_from_replay, entry_for_payload
 from tui.widgets.transcript import Transcript
 
@@ -33,16 +34,7 @@ def read_tail_entries(path: Path, tail_bytes: int = TAIL_BYTES) -> list[Entry]:
     """The transcript entries of the rollout's last lines, read with ``json`` alone: drawing
     them must not wait for the protocol models to load. A best effort, for display only: bad
     lines are skipped here, and the full read that follows reports them."""
-    try:
-        with path.open("rb") as file:
-            size = file.seek(0, 2)
-            file.seek(max(0, size - tail_bytes))
-            data = file.read()
-    except OSError:
-        return []
-    lines = data.split(b"\n")
-    if size > tail_bytes:
-        lines = lines[1:]  # the first line is cut
+    lines = tail_lines(path, tail_bytes)
     entries: list[Entry] = []
     for raw in lines:
         if b'"event_msg"' not in raw:

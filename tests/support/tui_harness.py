@@ -93,3 +93,18 @@ async def pick_model_with_keys(pilot: Pilot[None], query: str) -> None:
     await wait_until(pilot, lambda: isinstance(app.screen, ModelPickerScreen))
     await pilot.press(*query, "enter")
     await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
+
+
+async def chat(pilot: Pilot[None], *texts: str) -> ThreadView:
+    """Type and send each text in turn, waiting for the scripted server's echo to each; returns
+    the thread they went to."""
+    app = pilot.app
+    assert isinstance(app, LhaApp)
+    view: ThreadView | None = None
+    for text in texts:
+        await pilot.press(*text, "enter")
+        await wait_until(pilot, lambda: app.current is not None)
+        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
+    assert view is not None
+    return view

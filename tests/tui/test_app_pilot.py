@@ -10,7 +10,13 @@ from core.protocol.ops import UserInput
 from tests.support.agent_harness import past_session
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import Reply, ScriptedServer
-from tests.support.tui_harness import answered, make_app, pick_model_with_keys, wait_until
+from tests.support.tui_harness import (
+    answered,
+    chat,
+    make_app,
+    pick_model_with_keys,
+    wait_until,
+)
 from tui.start_request import StartRequest
 from tui.widgets.composer import Composer
 from tui.widgets.entries import AssistantMessageView, NoticeView
@@ -138,11 +144,7 @@ async def test_fork_before_a_message_selects_the_new_thread_and_prefills(
 ) -> None:
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
-        for text in ("one", "two"):
-            await pilot.press(*text, "enter")
-            await wait_until(pilot, lambda: app.current is not None)
-            view = app.views[app.current]  # type: ignore[index]
-            await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
+        await chat(pilot, *("one", "two"))
         source = app.current
         new = await app.fork_current(1, "two")
         assert new is not None
@@ -218,11 +220,7 @@ async def test_fork_dialog_forks_before_the_chosen_message(
 
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
-        for text in ("alpha", "beta", "gamma"):
-            await pilot.press(*text, "enter")
-            await wait_until(pilot, lambda: app.current is not None)
-            view = app.views[app.current]  # type: ignore[index]
-            await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
+        await chat(pilot, *("alpha", "beta", "gamma"))
         source = app.current
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ForkDialogScreen))
@@ -313,11 +311,7 @@ async def test_up_recalls_input_from_an_earlier_run(
     home = tmp_path / "home"
     first = make_app(home, scripted_server, tmp_path)
     async with first.run_test(size=(110, 32)) as pilot:
-        for text in ("older question", "newer question"):
-            await pilot.press(*text, "enter")
-            await wait_until(pilot, lambda: first.current is not None)
-            view = first.views[first.current]  # type: ignore[index]
-            await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
+        await chat(pilot, *("older question", "newer question"))
         await pilot.press(*"/new", "enter")  # a command: not kept in the history
     history = home / "history.jsonl"
     assert history.stat().st_mode & 0o777 == 0o600

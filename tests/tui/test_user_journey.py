@@ -11,7 +11,13 @@ from pathlib import Path
 
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
-from tests.support.tui_harness import answered, make_app, pick_model_with_keys, wait_until
+from tests.support.tui_harness import (
+    answered,
+    chat,
+    make_app,
+    pick_model_with_keys,
+    wait_until,
+)
 from tui.app import LhaApp
 from tui.screens.fork_dialog import ForkDialogScreen
 from tui.thread_view import ThreadView
@@ -39,11 +45,7 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         await wait_until(pilot, lambda: len(sidebar.rows()) == 1)  # the old session
 
         # Chat: two messages in a new thread.
-        for text in ("alpha", "beta"):
-            await pilot.press(*text, "enter")
-            await wait_until(pilot, lambda: app.current is not None)
-            original = app.views[app.current]  # type: ignore[index]
-            await wait_until(pilot, lambda v=original, t=text: answered(v, f"echo: {t}"))
+        original = await chat(pilot, "alpha", "beta")
 
         # Switch model: Ctrl+O, type to filter, Enter; the next request uses it.
         await pick_model_with_keys(pilot, "mini")
