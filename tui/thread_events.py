@@ -89,7 +89,7 @@ class ThreadEventRouter:
         from tui.screens.approval import ApprovalScreen
 
         row = self.app.sidebar.find(view.thread_id)
-        preview = (row.row.preview.strip().splitlines() or [""])[0][:40] if row else ""
+        preview = row.row.first_line[:40] if row else ""
         label = f"thread {view.thread_id.short}" + (f" · {preview}" if preview else "")
         decision = await self.app.push_screen_wait(ApprovalScreen(request, thread_label=label))
         await view.thread.submit(ExecApproval(id=request.call_id, decision=decision or "abort"))

@@ -107,7 +107,7 @@ async def build_session(
     base_instructions = (
         config.base_instructions
         or _history_base_instructions(history)
-        or read_asset_text("base_instructions.md")
+        or new_thread_base_instructions(config)
     )
     thread_id = history.thread_id if history.kind == "resumed" else ThreadId.new()
     assert thread_id is not None

@@ -46,6 +46,11 @@ class ThreadRow:
     running: bool = False
     """A turn is under way (the row says so, for threads not on screen)."""
 
+    @property
+    def first_line(self) -> str:
+        """The preview's first line, as rows and dialogs show it ("" for a blank preview)."""
+        return (self.preview.strip().splitlines() or [""])[0]
+
     @classmethod
     def from_item(cls, item: ThreadItem) -> ThreadRow:
         return cls(
@@ -78,7 +83,7 @@ class ThreadListItem(ListItem):
 
     def _render_row(self) -> Text:
         row = self.row
-        first_line = (row.preview.strip().splitlines() or ["(new thread)"])[0]
+        first_line = row.first_line or "(new thread)"
         text = Text()
         if row.forked_from_id is not None:
             text.append("↳ ", style="bold cyan")
