@@ -54,6 +54,36 @@ class RolloutError(LhaError):
         self.problem = problem
 
 
+class SessionLocked(LhaError):
+    """The session's rollout is being written by another open thread (one writer per file).
+
+    ``pid`` and ``command`` name the holder when it left its note; ``same_process`` says the
+    holder is this very process (another ThreadManager, or the same thread opened twice)."""
+
+    def __init__(
+        self,
+        thread_id: str,
+        *,
+        pid: int | None = None,
+        command: str | None = None,
+        same_process: bool = False,
+    ) -> None:
+        if same_process:
+            where = "already open in this lha"
+        elif pid is not None:
+            where = f"open in another lha (pid {pid}{f', `{command}`' if command else ''})"
+        else:
+            where = "open in another lha process"
+        super().__init__(
+            f"session {thread_id} is {where}; one process writes a session at a time: close it "
+            f"there, or fork it: `lha fork {thread_id}` (`lha exec fork {thread_id} PROMPT`)"
+        )
+        self.thread_id = thread_id
+        self.pid = pid
+        self.command = command
+        self.same_process = same_process
+
+
 class InvalidRequest(LhaError):
     """The caller asked for something impossible (a negative fork index, a bad argument)."""
 

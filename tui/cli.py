@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "args",
         nargs=argparse.REMAINDER,
         metavar="PROMPT",
-        help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) --at N PROMPT "
+        help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) [--at N] PROMPT "
         "(PROMPT '-' reads it from stdin)",
     )
 
@@ -66,7 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     fork_p = sub.add_parser("fork", help="open the UI on a fork of a past session")
     fork_p.add_argument("target", help="thread id or rollout path")
     fork_p.add_argument(
-        "--at", type=int, required=True, help="fork before user message N (0-based)"
+        "--at",
+        type=int,
+        default=None,
+        help="fork before user message N (0-based); without it, a copy of the whole thread",
     )
     add_run_options(fork_p)
 
@@ -182,9 +185,16 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
 
 def exit_code_for(err: BaseException) -> int:
     """2 for what the user can fix in the command line or files, 1 for model/provider trouble."""
-    from core.errors import ConfigError, InvalidRequest, RolloutError, ThreadNotFound
+    from core.errors import (
+        ConfigError,
+        InvalidRequest,
+        RolloutError,
+        SessionLocked,
+        ThreadNotFound,
+    )
 
-    if isinstance(err, ConfigError | InvalidRequest | RolloutError | ThreadNotFound):
+    bad_input = ConfigError | InvalidRequest | RolloutError | SessionLocked | ThreadNotFound
+    if isinstance(err, bad_input):
         return EXIT_BAD_INPUT
     return EXIT_FAILED
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 class StartRequest:
     kind: Literal["resume", "fork"]
     path: Path
-    fork_at: int = 0
+    fork_at: int | None = None
+    """Fork before this user message (0-based); None: a copy of the whole thread."""
     history: InitialHistory | None = None
     """A resume's rollout, when the app already read it (to show it before the spawn)."""

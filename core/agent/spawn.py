@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -15,6 +16,7 @@ from core.agent.session import Session
 from core.agent.skill_injection import make_skill_injector, skills_section_for
 from core.agent.turn_context import TurnContext
 from core.assets import read_asset_text
+from core.errors import LhaError
 from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.protocol.events import Event, EventMsg, SessionConfigured, Warning
 from core.protocol.history import InitialHistory
@@ -111,11 +113,13 @@ async def build_session(
     )
     thread_id = history.thread_id if history.kind == "resumed" else ThreadId.new()
     assert thread_id is not None
+    skills = await asyncio.to_thread(skills_manager.skills_for_cwd, cwd)
+    memory_section = await _memory_section(config, history, source)
+    # The last await: nothing after it can fail and leave the rollout locked.
     recorder = await _open_recorder(
         config, history, thread_id, source, base_instructions, dynamic_tools
     )
     events: asyncio.Queue[Event] = asyncio.Queue()
-    skills = await asyncio.to_thread(skills_manager.skills_for_cwd, cwd)
     session = Session(
         thread_id=thread_id,
         turn_context=turn_context,
@@ -129,7 +133,7 @@ async def build_session(
         initial_context_recorded=history.kind != "new",
         skills_section=skills_section_for(skills.skills),
         skill_injector=make_skill_injector(skills.skills),
-        memory_section=await _memory_section(config, history, source),
+        memory_section=memory_section,
         context_window_of=_context_window_lookup(models_manager, config),
     )
     session.seed_token_usage(last_token_info(items))
@@ -181,11 +185,13 @@ async def _open_recorder(
     base_instructions: str,
     dynamic_tools: list[DynamicToolSpec],
 ) -> RolloutRecorder:
+    from core.rollout.lock import RolloutLock, writer_command
     from core.rollout.recorder import RolloutRecorder
 
+    lock = RolloutLock(Path(config.lha_home), thread_id, writer_command(source, history.kind))
     if history.kind == "resumed":
         assert history.rollout_path is not None
-        return RolloutRecorder.resume(history.rollout_path)
+        return await asyncio.to_thread(RolloutRecorder.resume, history.rollout_path, lock)
     cwd = Path(config.cwd)
     meta = SessionMeta(
         id=thread_id,
@@ -201,10 +207,17 @@ async def _open_recorder(
         git=await asyncio.to_thread(collect_git_info, cwd),
     )
     forked = history.kind == "forked"
-    recorder = RolloutRecorder.create(Path(config.lha_home), thread_id, meta, materialize=forked)
+    recorder = RolloutRecorder.create(
+        Path(config.lha_home), thread_id, meta, materialize=forked, lock=lock
+    )
     if forked:
         recorder.record_items(history.get_rollout_items())
-        await recorder.flush()
+        try:
+            await recorder.flush()
+        except LhaError:
+            with contextlib.suppress(LhaError):
+                await recorder.shutdown()  # releases the new file's lock
+            raise
     return recorder
 
 

@@ -7,6 +7,7 @@ thread-created broadcast, so a UI learns of threads it did not start itself.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import tempfile
 from dataclasses import dataclass
@@ -17,7 +18,12 @@ from core.agent.agent import INITIAL_SUBMIT_ID, Agent
 from core.agent.agent_thread import AgentThread
 from core.agent.broadcast import Broadcast, BroadcastReceiver
 from core.agent.memories import start_memories_startup_task
-from core.errors import LhaError, SessionConfiguredNotFirstEvent, ThreadNotFound
+from core.errors import (
+    InternalAgentDied,
+    LhaError,
+    SessionConfiguredNotFirstEvent,
+    ThreadNotFound,
+)
 from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.llm.endpoint import RuntimeEndpoint
 from core.protocol.events import SessionConfigured
@@ -25,7 +31,7 @@ from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.ops import McpServerRefreshConfig, Op, RefreshMcpServers, Shutdown
 from core.protocol.session import DynamicToolSpec, SessionSource
-from core.rollout.truncation import truncate_before_nth_user_message
+from core.rollout.truncation import fork_history
 
 if TYPE_CHECKING:
     from core.auth import AuthManager, LhaAuth
@@ -221,7 +227,14 @@ class ThreadManager:
         )
 
     async def remove_thread(self, thread_id: ThreadId | str) -> AgentThread | None:
-        return self._threads.pop(_as_thread_id(thread_id), None)
+        """Forget a thread and shut it down if it still runs: nobody can reach it any more, and
+        its writer must close (releasing the rollout's lock) before the session can be reopened."""
+        thread = self._threads.pop(_as_thread_id(thread_id), None)
+        if thread is not None and thread.is_running:
+            with contextlib.suppress(InternalAgentDied):
+                await thread.submit(Shutdown())
+            await thread.wait_closed()
+        return thread
 
     async def remove_and_close_all_threads(self) -> None:
         """Shut every thread down, wait for them to finish, and clear the map."""
@@ -233,7 +246,7 @@ class ThreadManager:
 
     async def fork_thread(
         self,
-        nth_user_message: int,
+        nth_user_message: int | None,
         config: Config,
         path: Path,
         dynamic_tools: list[DynamicToolSpec] | None = None,
@@ -244,18 +257,19 @@ class ThreadManager:
 
     async def fork_thread_with_source(
         self,
-        nth_user_message: int,
+        nth_user_message: int | None,
         config: Config,
         path: Path,
         session_source: SessionSource,
         dynamic_tools: list[DynamicToolSpec] | None = None,
     ) -> NewThread:
-        """A new thread with every rollout line before the n-th real user message of ``path``;
-        it keeps the source's dynamic tools unless given others."""
+        """A new thread with every rollout line before the n-th real user message of ``path``
+        (all of them when n is None); it keeps the source's dynamic tools unless given others.
+        The source is only read: a fork of a session open elsewhere is allowed."""
         from core.rollout.recorder import RolloutRecorder
 
         history = await RolloutRecorder.get_rollout_history(Path(path))
-        history = truncate_before_nth_user_message(history, nth_user_message)
+        history = fork_history(history, nth_user_message)
         return await self._spawn_thread(
             config, history, self._auth_manager, session_source, dynamic_tools or []
         )

@@ -4,8 +4,11 @@ One writer task per file owns the descriptor; callers never wait on the disk exc
 ``flush()``/``shutdown()``. A new thread's file is created lazily at the first ``persist()`` (its
 first user turn), so threads that are opened and closed without a word leave nothing behind; until
 then lines are buffered in memory. A fork's file is created at once; a resumed thread appends to its
-existing file. A write error never reaches the agent's turn: it is logged and raised, once, as a
-``RolloutError`` by the next ``flush()``/``shutdown()``.
+existing file. Given a ``RolloutLock``, the recorder is the file's only writer while it is open
+(``core.rollout.lock``): the lock is taken on the descriptor it writes with (at once for a resumed
+thread, else when the file is made) and released by ``shutdown()``. A write error never reaches
+the agent's turn: it is logged and raised, once, as a ``RolloutError`` by the next
+``flush()``/``shutdown()``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
-from core.errors import RolloutError
+from core.errors import LhaError, RolloutError
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.rollout import (
@@ -29,6 +32,7 @@ from core.protocol.rollout import (
 )
 from core.protocol.session import CompactedItem, SessionMeta, SessionSource
 from core.rollout import listing, reader
+from core.rollout.lock import RolloutLock
 from core.rollout.paths import ensure_private_dir, open_private_append, rollout_path_for, write_all
 from core.rollout.policy import is_persisted_item
 
@@ -52,12 +56,15 @@ _PROBE = CompactedRecord(payload=CompactedItem(message=""))
 _PROBE_BODY = _PROBE.model_dump_json(exclude_none=True)[1:]
 
 
-def _open_for_append(path: Path, create_parents: bool) -> int:
-    """Open the rollout for appending; start on a fresh line if the file ends in a torn one."""
+def _open_for_append(path: Path, create_parents: bool, lock: RolloutLock | None) -> int:
+    """Open the rollout for appending, locked by ``lock`` before anything is written; start on
+    a fresh line if the file ends in a torn one."""
     if create_parents:
         ensure_private_dir(path.parent)
     fd = open_private_append(path)
     try:
+        if lock is not None:
+            lock.acquire(fd)
         size = os.fstat(fd).st_size
         if size:
             with open(path, "rb") as existing:
@@ -73,8 +80,11 @@ def _open_for_append(path: Path, create_parents: bool) -> int:
 class RolloutRecorder:
     """Writes one thread's rollout. Make one with ``create`` (new thread or fork) or ``resume``."""
 
-    def __init__(self, path: Path, *, materialized: bool, persist: bool) -> None:
+    def __init__(
+        self, path: Path, *, materialized: bool, persist: bool, lock: RolloutLock | None = None
+    ) -> None:
         self._path = path
+        self._lock = lock
         self._materialized = materialized
         """True once the file exists (resume) or has been created by the writer."""
         self._persist_requested = persist
@@ -85,7 +95,7 @@ class RolloutRecorder:
         self._written = 0
         """Lines the writer has finished (written or lost to an error)."""
         self._fd: int | None = None
-        self._error: RolloutError | None = None
+        self._error: LhaError | None = None
         self._wake = asyncio.Event()
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         self._task: asyncio.Task[None] | None = None
@@ -100,13 +110,14 @@ class RolloutRecorder:
         thread_id: ThreadId,
         session_meta: SessionMeta,
         materialize: bool = False,
+        lock: RolloutLock | None = None,
     ) -> RolloutRecorder:
         """A recorder for a new thread (``materialize=False``: file made at the first ``persist``)
         or a fork (``materialize=True``: file made at once). ``session_meta`` is its first line."""
         if session_meta.id != thread_id:
             session_meta = session_meta.model_copy(update={"id": thread_id})
         path = rollout_path_for(Path(lha_home), thread_id)
-        recorder = cls(path, materialized=False, persist=False)
+        recorder = cls(path, materialized=False, persist=False, lock=lock)
         recorder._pending.extend(
             _encode([SessionMetaRecord(payload=session_meta)], utc_timestamp())
         )
@@ -115,9 +126,18 @@ class RolloutRecorder:
         return recorder
 
     @classmethod
-    def resume(cls, path: Path | str) -> RolloutRecorder:
-        """A recorder that appends to an existing rollout (a resumed thread keeps its file)."""
-        return cls(Path(path), materialized=True, persist=True)
+    def resume(cls, path: Path | str, lock: RolloutLock | None = None) -> RolloutRecorder:
+        """A recorder that appends to an existing rollout (a resumed thread keeps its file).
+
+        With a ``lock`` the file is opened and locked now (blocking I/O: call it in a worker
+        thread), so a session open elsewhere fails here with ``SessionLocked``."""
+        recorder = cls(Path(path), materialized=True, persist=True, lock=lock)
+        if lock is not None:
+            try:
+                recorder._fd = _open_for_append(recorder._path, False, lock)
+            except OSError as error:
+                raise RolloutError(path, f"cannot open for writing ({error.strerror})") from None
+        return recorder
 
     # ----- reading and listing (static: they need no recorder)
 
@@ -209,6 +229,8 @@ class RolloutRecorder:
             if task is not None:
                 self._wake.set()
                 await task
+            if self._lock is not None:
+                self._lock.forget()
             self._close_fd()
         self._raise_pending_error()
 
@@ -254,10 +276,13 @@ class RolloutRecorder:
         try:
             if self._fd is None:
                 self._fd = await asyncio.to_thread(
-                    _open_for_append, self._path, not self._materialized
+                    _open_for_append, self._path, not self._materialized, self._lock
                 )
                 self._materialized = True
             await asyncio.to_thread(write_all, self._fd, data)
+        except LhaError as error:  # the new file was locked by someone else: not ours to write
+            log.error("rollout %s: %s", self._path, error)
+            self._error = error
         except OSError as error:
             problem = f"could not write {len(batch)} line(s) ({error.strerror or error})"
             log.error("rollout %s: %s", self._path, problem)

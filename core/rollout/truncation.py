@@ -45,3 +45,12 @@ def truncate_before_nth_user_message(history: InitialHistory, n: int) -> Initial
     if not kept:
         return InitialHistory.new()
     return InitialHistory.forked(kept)
+
+
+def fork_history(history: InitialHistory, n: int | None) -> InitialHistory:
+    """What a fork starts from: every line before the n-th real user message, or with ``n``
+    None every line (a copy of the whole thread, e.g. of one that another process has open)."""
+    if n is None:
+        items = history.get_rollout_items()
+        return InitialHistory.forked(items) if items else InitialHistory.new()
+    return truncate_before_nth_user_message(history, n)

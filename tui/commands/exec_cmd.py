@@ -46,7 +46,7 @@ def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
         parser = _sub_parser("lha exec fork")
         parser.add_argument("target", help="thread id or rollout path")
         parser.add_argument(
-            "--at", type=int, required=True, help="fork before the N-th user message (0-based)"
+            "--at", type=int, help="fork before the N-th user message (0-based; default: all)"
         )
         parser.add_argument("prompt", nargs="?")
         ns = parser.parse_intermixed_args(rest)
@@ -90,7 +90,7 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             "--dynamic-tools answers tool calls from stdin; give the prompt as an argument"
         )
     prompt = read_prompt(ns.prompt)
-    if ns.mode == "fork" and ns.at < 0:
+    if ns.mode == "fork" and ns.at is not None and ns.at < 0:
         raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
     config = Config.load(
         cwd=Path(ns.cwd) if ns.cwd else None, overrides=ns.overrides, model=ns.model

@@ -34,7 +34,7 @@ async def run_tui(args: argparse.Namespace) -> int:
     if args.command == "fork":
         from tui.commands.targets import resolve_rollout
 
-        if args.at < 0:
+        if args.at is not None and args.at < 0:
             raise InvalidRequest(
                 f"--at must be 0 or more (got {args.at}); 0 forks before the first"
             )
