@@ -58,7 +58,8 @@ class SessionLocked(LhaError):
     """The session's rollout is being written by another open thread (one writer per file).
 
     ``pid`` and ``command`` name the holder when it left its note; ``same_process`` says the
-    holder is this very process (another ThreadManager, or the same thread opened twice)."""
+    holder is this very process (another ThreadManager, or the same thread opened twice);
+    ``path`` is the rollout, which may still be read (and forked)."""
 
     def __init__(
         self,
@@ -67,6 +68,7 @@ class SessionLocked(LhaError):
         pid: int | None = None,
         command: str | None = None,
         same_process: bool = False,
+        path: Path | None = None,
     ) -> None:
         if same_process:
             where = "already open in this lha"
@@ -82,6 +84,7 @@ class SessionLocked(LhaError):
         self.pid = pid
         self.command = command
         self.same_process = same_process
+        self.path = path
 
 
 class InvalidRequest(LhaError):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from core.agent.agent_thread import AgentThread
 from core.agent.broadcast import BroadcastLagged, BroadcastReceiver
 from core.agent.thread_manager import NewThread, ThreadManager
-from core.errors import LhaError, TryLockError
+from core.errors import LhaError, SessionLocked, TryLockError
 from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.protocol.events import SessionConfigured
 from core.protocol.ids import ThreadId
@@ -199,6 +199,9 @@ class Controller:
         """
         try:
             new = await spawn
+        except SessionLocked as err:
+            self.app.run_worker(self._offer_fork(err), group="fork-offer", exit_on_error=False)
+            return None
         except LhaError as err:
             self.report(err)
             return None
@@ -206,6 +209,28 @@ class Controller:
         view = await self.attach(new.thread)
         self.select_thread(new.thread_id)
         return view
+
+    async def _offer_fork(self, locked: SessionLocked) -> None:
+        """The session is open in another lha, which alone may write it: offer a fork instead."""
+        from tui.screens.fork_offer import ForkOfferScreen
+
+        if locked.same_process or locked.path is None:
+            self.report(locked)
+            return
+        fork = await self.app.push_screen_wait(ForkOfferScreen(locked))
+        await self._drop_preview(locked.thread_id)
+        if fork:
+            await self.open_new(self.manager.fork_thread(None, self.app.config, locked.path))
+        else:
+            self.report(locked)
+
+    async def _drop_preview(self, thread_id: str) -> None:
+        """Remove the tail ``lha resume`` drew for a thread that did not open: it would go stale,
+        and ``attach`` adopts a transcript already on screen."""
+        switcher = self.app.transcripts
+        if switcher.current == transcript_id(thread_id):
+            switcher.current = None
+        await switcher.query(f"#{transcript_id(thread_id)}").remove()
 
     async def send_message(self, text: str) -> None:
         view = self.current_view()

@@ -73,15 +73,15 @@ class RolloutLock:
     def held(self) -> bool:
         return self._held
 
-    def acquire(self, fd: int) -> None:
-        """Lock the rollout open as ``fd`` (never waits), then leave the note.
+    def acquire(self, fd: int, path: Path) -> None:
+        """Lock the rollout ``path`` open as ``fd`` (never waits), then leave the note.
 
         Raises ``SessionLocked`` naming the holder. A filesystem without ``flock`` (some network
         mounts) is logged and let through: refusing every session there would be worse."""
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise self._locked_error() from None
+            raise self._locked_error(path) from None
         except OSError as error:
             log.warning("rollout lock unavailable for %s: %s", self.thread_id, error)
             return
@@ -100,15 +100,16 @@ class RolloutLock:
             with contextlib.suppress(OSError):
                 self._note.unlink()
 
-    def _locked_error(self) -> SessionLocked:
+    def _locked_error(self, path: Path) -> SessionLocked:
         holder = read_holder(self._note)
         if holder is None:
-            return SessionLocked(str(self.thread_id))
+            return SessionLocked(str(self.thread_id), path=path)
         return SessionLocked(
             str(self.thread_id),
             pid=holder.pid,
             command=holder.command,
             same_process=holder.pid == os.getpid(),
+            path=path,
         )
 
 

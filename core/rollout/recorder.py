@@ -64,7 +64,7 @@ def _open_for_append(path: Path, create_parents: bool, lock: RolloutLock | None)
     fd = open_private_append(path)
     try:
         if lock is not None:
-            lock.acquire(fd)
+            lock.acquire(fd, path)
         size = os.fstat(fd).st_size
         if size:
             with open(path, "rb") as existing:
