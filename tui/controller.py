@@ -229,7 +229,7 @@ class Controller:
         and ``attach`` adopts a transcript already on screen."""
         switcher = self.app.transcripts
         if switcher.current == transcript_id(thread_id):
-            switcher.current = None
+            switcher.current = "empty"
         await switcher.query(f"#{transcript_id(thread_id)}").remove()
 
     async def send_message(self, text: str) -> None:
