@@ -136,7 +136,8 @@ class RolloutRecorder:
             try:
                 recorder._fd = _open_for_append(recorder._path, False, lock)
             except OSError as error:
-                raise RolloutError(path, f"cannot open for writing ({error.strerror})") from None
+                problem = f"cannot open it for writing ({error.strerror or error})"
+                raise RolloutError(path, f"{problem}; check its permissions") from None
         return recorder
 
     # ----- reading and listing (static: they need no recorder)

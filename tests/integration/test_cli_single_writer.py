@@ -78,6 +78,8 @@ def test_a_second_resume_exits_2_naming_the_first_and_kill_9_frees_the_session(
         assert forked.returncode == 0, forked.stderr
         fork_msg = json.loads(forked.stdout.splitlines()[0])["msg"]
         assert fork_msg["forked_from_id"] == thread_id
+        sent = json.dumps(server.last_body())
+        assert "first question" in sent and "a fork goes on" in sent, "without --at: all of it"
     finally:
         os.kill(holder.pid, signal.SIGKILL)
         holder.communicate(timeout=30)
