@@ -181,7 +181,7 @@ def bwrap_command(
                 args += [bind, str(root), str(root)]
     if spec.writes:
         args += _protected_args(roots, home)
-    args += _socket_mask_args(roots)
+    args += _socket_mask_args(roots, home)
     for hidden in spec.hidden_files:
         if hidden.is_file():
             args += ["--ro-bind", "/dev/null", str(hidden)]
@@ -218,12 +218,17 @@ def _protected_args(roots: Sequence[Path], home: Path | None) -> list[str]:
     return args
 
 
-def _socket_mask_args(roots: Sequence[Path]) -> list[str]:
+def _socket_mask_args(roots: Sequence[Path], home: Path | None) -> list[str]:
+    """``/dev/null`` over each host socket the command would see outside its roots."""
+    gone = [*PRIVATE_FOLDERS, Path("/dev"), *([home] if home is not None else [])]
+    visible = [
+        path
+        for path in listening_socket_paths()
+        if not _under_any(path, gone) and not _under_any(path, roots)
+    ]
     args: list[str] = []
-    visible = [p for p in listening_socket_paths() if not _under_any(p, PRIVATE_FOLDERS)]
     for path in visible[:MAX_SOCKETS]:
-        if not _under_any(path, roots):
-            args += ["--ro-bind", "/dev/null", str(path)]
+        args += ["--ro-bind", "/dev/null", str(path)]
     return args
 
 
@@ -235,7 +240,7 @@ def _seccomp_fd() -> int | None:
     program = no_unix_sockets_filter()
     if program is None:
         return None
-    fd = os.memfd_create("lha-seccomp", 0)
+    fd = os.memfd_create("lha-seccomp", os.MFD_CLOEXEC)
     os.write(fd, program)
     os.lseek(fd, 0, os.SEEK_SET)
     return fd

@@ -42,6 +42,10 @@ def extra_root() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
+def _names(folder: Path) -> set[str]:
+    return {entry.name for entry in folder.iterdir()}
+
+
 async def test_commands_cannot_create_or_change_protected_folders(
     tmp_path: Path, scripted_server: ScriptedServer, extra_root: Path
 ) -> None:
@@ -71,7 +75,7 @@ async def test_commands_cannot_create_or_change_protected_folders(
     assert tool_end(events, "plain").success and (extra_root / "ok.txt").exists()
     assert (ws / ".git" / "config").read_text() == "[core]\n"
     assert not (ws / "sub" / ".git" / "config").exists()
-    leftovers = {p.name for p in ws.iterdir()} | {p.name for p in extra_root.iterdir()}
+    leftovers = _names(ws) | _names(extra_root)
     assert leftovers == {".git", "sub", "ok", "ok.txt"}, "no mount point is left behind"
     await h.manager.remove_and_close_all_threads()
 
