@@ -129,12 +129,15 @@ def _git_function() -> str:
     )
 
 
-def _repo_defines_filters(cwd: Path) -> bool:
+def _repo_defines_filters(cwd: Path, search: str) -> bool:
     """Whether the repository's own config (not the user's) names a filter driver; True when
     that cannot be told, so that such a repository is never taken as safe."""
+    git = shutil.which("git", path=search)
+    if git is None:
+        return True
     try:
         result = subprocess.run(
-            ["git", "config", "--show-scope", "--includes", "--get-regexp", r"^filter\."],
+            [git, "config", "--show-scope", "--includes", "--get-regexp", r"^filter\."],
             cwd=cwd,
             capture_output=True,
             text=True,
@@ -187,7 +190,7 @@ def _is_safe_command(argv: list[str], cwd: Path, roots: Sequence[Path], search: 
             return False
         if any(arg.startswith(_GIT_UNSAFE_OPTIONS) for arg in args[1:]):
             return False
-        return not _repo_defines_filters(cwd)
+        return not _repo_defines_filters(cwd, search)
     if program == "sed":
         return _is_sed_print(args)
     return False

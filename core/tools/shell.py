@@ -24,6 +24,7 @@ from core.tools.approval import is_approved, refusal_text, request_approval
 from core.tools.exec_runner import ExecResult, run_process
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.live_output import LiveOutput
+from core.tools.protected_paths import PROTECTED_NAMES
 from core.tools.safe_commands import known_safe_argv
 from core.tools.sandbox import SandboxSpec, bwrap_problem, needs_sandbox, sandbox_launch
 from core.tools.shell_env import command_env, held_secrets
@@ -144,7 +145,24 @@ async def _run(
         hidden_files=[home / "auth.json"] if home else [],
     )
     with sandbox_launch(argv, spec) as launch:
-        return await _execute(inv, launch.command, cwd, timeout_ms, launch.pass_fds)
+        result = await _execute(inv, launch.command, cwd, timeout_ms, launch.pass_fds)
+    if not result.success and _hit_protected_folder(result.output):
+        result = ToolResult(output=result.output + _protected_note(inv), success=False)
+    return result
+
+
+def _hit_protected_folder(output: str) -> bool:
+    return "Read-only file system" in output and any(name in output for name in PROTECTED_NAMES)
+
+
+def _protected_note(inv: ToolInvocation) -> str:
+    """Why a write to ``.git``/``.lha``/``.codex`` failed, and the one way to make it."""
+    names = ", ".join(PROTECTED_NAMES)
+    if inv.turn.approval_policy == "never":
+        how = "only the user can change them (approval policy is `never`)"
+    else:
+        how = "to change them, run the command again with `with_escalated_permissions`"
+    return f"\nNote: {names} folders are read-only in the sandbox; {how}."
 
 
 async def _execute(

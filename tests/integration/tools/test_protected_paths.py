@@ -72,6 +72,7 @@ async def test_commands_cannot_create_or_change_protected_folders(
     for call_id in ("skills", "codex", "config", "nested", "root"):
         end = tool_end(events, call_id)
         assert not end.success and "Read-only file system" in end.output, call_id
+    assert "with_escalated_permissions" in tool_end(events, "config").output
     assert tool_end(events, "plain").success and (extra_root / "ok.txt").exists()
     assert (ws / ".git" / "config").read_text() == "[core]\n"
     assert not (ws / "sub" / ".git" / "config").exists()
