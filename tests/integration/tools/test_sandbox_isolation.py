@@ -168,3 +168,41 @@ async def test_provider_keys_never_reach_a_command(
     for leaked in ("LLM_AUTH", "PROVIDER_COPY", "SAVED_COPY", provider_key, TEST_KEY):
         assert leaked not in output
     await h.manager.remove_and_close_all_threads()
+
+
+@pytest.fixture
+def host_scratch_files() -> Iterator[list[Path]]:
+    """A file of the host's in each scratch folder the sandbox replaces (where writable)."""
+    name = f"lha-host-{uuid.uuid4().hex[:8]}"
+    made: list[Path] = []
+    for folder in ("/tmp", "/var/tmp", "/run", "/dev/shm"):
+        path = Path(folder) / name
+        try:
+            path.write_text("host\n")
+        except OSError:
+            continue
+        made.append(path)
+    yield made
+    for path in made:
+        path.unlink(missing_ok=True)
+
+
+@pytest.mark.usefixtures("bwrap_ok")
+@pytest.mark.parametrize("mode", ["workspace-write", "read-only"])
+async def test_scratch_folders_are_private(
+    tmp_path: Path,
+    scripted_server: ScriptedServer,
+    host_scratch_files: list[Path],
+    mode: SandboxMode,
+) -> None:
+    assert host_scratch_files, "no scratch folder is writable here"
+    h, thread = await start_tool_thread(tmp_path, scripted_server, sandbox_mode=mode)
+    folders = [str(path.parent) for path in host_scratch_files]
+    scripted_server.enqueue(
+        Reply.tool_calls([shell("ls", ["ls", "-A", *folders])]), Reply.text("done")
+    )
+    events = await run_turn(thread, "look around", within_s=20)
+    listing = tool_end(events, "ls")
+    assert listing.success
+    assert host_scratch_files[0].name not in listing.output
+    await h.manager.remove_and_close_all_threads()
