@@ -137,7 +137,7 @@ async def build_session(
         context_window_of=_context_window_lookup(models_manager, config),
     )
     session.seed_token_usage(last_token_info(items))
-    start_tools(session, Path(config.lha_home), config.mcp_servers)
+    start_tools(session, Path(config.lha_home), config.mcp_servers, config.model_providers.values())
     configured = SessionConfigured(
         thread_id=thread_id,
         forked_from_id=history.forked_from_id(),

@@ -2,18 +2,24 @@
 
 Approval follows the shell's rules for a write: under ``untrusted`` every patch is asked; under
 ``on-request`` and ``never`` patches inside the workspace are allowed, unless ``sandbox_mode`` is
-``read-only`` (then ``on-request`` asks and ``never`` refuses). Paths outside the workspace (and,
-in ``workspace-write``, the writable roots of ``[sandbox_workspace_write]``) are refused whatever
-the user would say.
+``read-only`` (then ``on-request`` asks and ``never`` refuses). A patch that writes inside a
+protected folder (``.git``, ``.lha``, ``.codex``, see ``protected_paths``) is always asked, and
+refused under ``never``, as the sandbox keeps those folders read-only for commands. Paths outside
+the workspace (and, in ``workspace-write``, the writable roots of ``[sandbox_workspace_write]``)
+are refused whatever the user would say.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from core.tools.approval import is_approved, refusal_text, request_approval
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.patch_apply import commit, plan_patch, target_paths
-from core.tools.patch_parser import PatchError, parse_patch
+from core.tools.patch_parser import PatchError, PatchOp, UpdateFile, parse_patch
 from core.tools.patch_paths import display_path
+from core.tools.protected_paths import protected_folder
 
 
 async def handle_apply_patch(inv: ToolInvocation) -> ToolResult:
@@ -40,10 +46,20 @@ async def handle_apply_patch(inv: ToolInvocation) -> ToolResult:
         return ToolResult.error(
             "files cannot be changed: sandbox_mode is read-only and approval policy is `never`"
         )
-    if policy == "untrusted" or read_only:
+    protected = _protected_folders(ops, paths, [workspace, *roots])
+    shown_protected = ", ".join(display_path(p, workspace) for p in protected)
+    if protected and policy == "never":
+        return ToolResult.error(
+            f"the patch was not applied: it writes in {shown_protected}, which only the user "
+            "may change (.git, .lha and .codex folders are protected and approval policy is "
+            "`never`); change other files, or tell the user what to change there"
+        )
+    if policy == "untrusted" or read_only or protected:
         shown = [display_path(p, workspace) for p in paths]
         key = ("apply_patch", *sorted(str(p) for p in paths))
         reason = "the model wants to change files:\n" + "\n".join(plan.summary)
+        if protected:
+            reason = f"the patch writes in protected folders ({shown_protected}); " + reason
         decision = await request_approval(inv, ["apply_patch", *shown], workspace, reason, key)
         if not is_approved(decision):
             return ToolResult.error(refusal_text(decision, "this patch"))
@@ -58,3 +74,16 @@ async def handle_apply_patch(inv: ToolInvocation) -> ToolResult:
     return ToolResult(
         output="Success. Updated the following files:\n" + "\n".join(plan.summary), success=True
     )
+
+
+def _protected_folders(
+    ops: Sequence[PatchOp], resolved: Sequence[Path], roots: Sequence[Path]
+) -> list[Path]:
+    """The protected folders the patch writes in, judged on each path as written in the patch
+    and as resolved (a symlink to ``.git`` counts, and so does ``sub/.git`` linking elsewhere)."""
+    written = [op.path for op in ops]
+    written += [op.move_to for op in ops if isinstance(op, UpdateFile) and op.move_to]
+    workspace = roots[0]
+    candidates = [workspace / Path(raw).expanduser() for raw in written] + list(resolved)
+    found = {folder for path in candidates if (folder := protected_folder(path, roots))}
+    return sorted(found)

@@ -43,9 +43,11 @@ async def run_process(
     timeout_s: float,
     on_output: Callable[[str], None],
     buffer: HeadTailBuffer | None = None,
+    pass_fds: Sequence[int] = (),
 ) -> ExecResult:
     """Run ``argv``; ``on_output`` gets decoded text as it arrives. Raises OSError if it can't
-    start (missing program, bad cwd). Cancelling the caller kills the process group."""
+    start (missing program, bad cwd). Cancelling the caller kills the process group.
+    ``pass_fds`` stay open in the process (bwrap's seccomp program)."""
     started = time.monotonic()
     kept = buffer or HeadTailBuffer()
     proc = await asyncio.create_subprocess_exec(
@@ -56,6 +58,7 @@ async def run_process(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,
+        pass_fds=tuple(pass_fds),
     )
     assert proc.stdout is not None
     pump = asyncio.create_task(_pump(proc.stdout, kept, on_output))

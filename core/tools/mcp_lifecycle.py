@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from core.config.model import McpServerConfig
+from core.llm.endpoint import RuntimeEndpoint
 from core.protocol.events import Warning
 
 if TYPE_CHECKING:
@@ -17,9 +18,16 @@ if TYPE_CHECKING:
 SETUP_SUB_ID = ""
 
 
-def start_tools(session: Session, lha_home: Path, servers: Mapping[str, McpServerConfig]) -> None:
-    """Remember where secrets live and start the MCP servers in the background (no waiting)."""
+def start_tools(
+    session: Session,
+    lha_home: Path,
+    servers: Mapping[str, McpServerConfig],
+    providers: Iterable[RuntimeEndpoint] = (),
+) -> None:
+    """Remember where secrets live (LHA_HOME, the ``env_key`` of each provider) and start the
+    MCP servers in the background (no waiting)."""
     session.tools.lha_home = lha_home
+    session.tools.secret_env_names = frozenset(p.env_key for p in providers if p.env_key)
     _start_mcp(session, servers)
 
 

@@ -1,34 +1,51 @@
 """Running a command inside bubblewrap (``bwrap``) according to the thread's ``sandbox_mode``.
 
 - ``workspace-write``: the whole file system is visible read-only; the workspace (the thread's cwd)
-  and /tmp are writable, except the workspace's ``.git`` and ``.lha`` folders (a command must not
-  plant git hooks or rewrite lha's settings behind the user's back); no network.
-  ``[sandbox_workspace_write]`` adds ``writable_roots`` and can allow ``network_access``.
-- ``read-only``: nothing is writable; /tmp is a private scratch tmpfs discarded at exit; no network.
+  and the ``writable_roots`` of ``[sandbox_workspace_write]`` are writable, except the protected
+  folders in them (``.git``, ``.lha``, ``.codex``, see ``protected_paths``): existing ones are
+  read-only and missing ones at the top of a root are covered by an empty read-only folder, so a
+  command can neither plant git hooks nor write instructions for later sessions. lha creates
+  that empty folder on the host just before the command and removes it afterwards (when still
+  empty and no other command of this lha uses it). No network unless ``network_access``.
+- ``read-only``: nothing outside the private folders below is writable; no network.
 - ``danger-full-access``: no sandbox at all.
 
-In every sandbox lha's ``auth.json`` is hidden, the command gets its own pid namespace and session
-(no terminal injection), and it dies with lha. When bwrap is missing or cannot run (no user
-namespaces), a sandboxed command is refused with the reason and the fix; it never silently runs
-unsandboxed.
+In both sandboxes a command gets its own empty /tmp, /var/tmp, /run and /dev/shm (discarded at
+exit; the workspace and writable roots stay visible even when they are under /tmp), and
+``LHA_HOME`` is hidden behind an empty folder (other sessions' rollouts, auth.json, config),
+except a workspace or writable root inside it. No host Unix socket outside the workspace and
+writable roots can be reached: those in the private folders are gone, the other listening ones
+are covered (``host_sockets``), and without the network the command is in its own network
+namespace, which holds the abstract ones. With ``network_access`` it shares the host's network
+namespace, so a seccomp filter (``seccomp_filter``) refuses to create Unix sockets at all there.
+The command also gets its own pid namespace and session (no terminal injection), and dies with
+lha. When bwrap is missing or cannot run (no user namespaces), a sandboxed command is refused with
+the reason and the fix; it never silently runs unsandboxed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.protocol.session import SandboxMode
+from core.tools.host_sockets import MAX_SOCKETS, listening_socket_paths
+from core.tools.protected_paths import nested_protected, top_protected
+from core.tools.seccomp_filter import no_unix_sockets_filter
 
 BWRAP = "bwrap"
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`)"
 NO_SANDBOX_HINT = (
     'or set sandbox_mode = "danger-full-access" in config.toml to run commands unsandboxed'
 )
-_PROTECTED_IN_WORKSPACE = (".git", ".lha")
-
+PRIVATE_FOLDERS = (Path("/tmp"), Path("/var/tmp"), Path("/run"))
+"""Replaced by empty ones in the sandbox (/dev/shm is private through ``--dev``)."""
+_FILES_NEEDED_FROM_PRIVATE = (Path("/etc/resolv.conf"),)
 _probe_result: str | bool | None = False
 """``False`` before the first probe; then ``None`` (bwrap works) or why it does not."""
 
@@ -88,37 +105,171 @@ def _namespace_flags(*, network: bool) -> list[str]:
     return flags if network else ["--unshare-net", *flags]
 
 
-def bwrap_command(
-    argv: Sequence[str],
-    *,
-    mode: SandboxMode,
-    workspace: Path,
-    cwd: Path,
-    hidden_files: Sequence[Path] = (),
-    writable_roots: Sequence[Path] = (),
-    network_access: bool = False,
-) -> list[str]:
-    """The ``bwrap ... -- argv`` command line for ``mode`` (not for danger-full-access).
+@dataclass(frozen=True)
+class SandboxSpec:
+    """Where a command runs and what it may touch (see the module docstring)."""
 
-    ``writable_roots`` and ``network_access`` apply to ``workspace-write`` only; a root that
-    does not exist is skipped (bwrap cannot bind it, and nothing there could be written)."""
+    mode: SandboxMode
+    workspace: Path
+    cwd: Path
+    writable_roots: Sequence[Path] = ()
+    """``workspace-write`` only; a root that is not an existing folder is skipped."""
+    network_access: bool = False
+    """``workspace-write`` only."""
+    lha_home: Path | None = None
+    hidden_files: Sequence[Path] = ()
+
+    @property
+    def writes(self) -> bool:
+        return self.mode == "workspace-write"
+
+    @property
+    def network(self) -> bool:
+        return self.writes and self.network_access
+
+    def roots(self) -> list[Path]:
+        """The workspace, then (``workspace-write``) the writable roots: real paths, folders."""
+        extra = self.writable_roots if self.writes else ()
+        found: dict[Path, None] = {}
+        for root in (self.workspace, *extra):
+            real = Path(os.path.realpath(root))
+            if real.is_dir():
+                found[real] = None
+        return list(found)
+
+
+@dataclass(frozen=True)
+class SandboxLaunch:
+    command: list[str]
+    pass_fds: tuple[int, ...]
+
+
+_placeholder_users: dict[Path, int] = {}
+"""Empty protected folders lha created for running commands, and how many use each now."""
+
+
+@contextlib.contextmanager
+def sandbox_launch(argv: Sequence[str], spec: SandboxSpec) -> Iterator[SandboxLaunch]:
+    """The bwrap command line for ``argv`` and the descriptors it needs, valid inside the block;
+    afterwards the empty protected folders made for it are removed from the host."""
+    placeholders = _make_placeholders(spec) if spec.writes else []
+    seccomp_fd = _seccomp_fd() if spec.network else None
+    try:
+        command = bwrap_command(argv, spec, seccomp_fd=seccomp_fd)
+        yield SandboxLaunch(command, () if seccomp_fd is None else (seccomp_fd,))
+    finally:
+        if seccomp_fd is not None:
+            os.close(seccomp_fd)
+        _release_placeholders(placeholders)
+
+
+def bwrap_command(
+    argv: Sequence[str], spec: SandboxSpec, *, seccomp_fd: int | None = None
+) -> list[str]:
+    """The ``bwrap ... -- argv`` command line for ``spec`` (not for danger-full-access)."""
+    roots = spec.roots()
     args = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    ws = str(workspace)
-    write = mode == "workspace-write"
-    if write:
-        args += ["--bind", "/tmp", "/tmp", "--bind", ws, ws]
-        for root in writable_roots:
-            if root.is_dir():
-                args += ["--bind", str(root), str(root)]
-        for name in _PROTECTED_IN_WORKSPACE:
-            protected = workspace / name
-            if protected.exists():
-                args += ["--ro-bind", str(protected), str(protected)]
-    else:
-        args += ["--tmpfs", "/tmp", "--ro-bind", ws, ws]
-    for hidden in hidden_files:
+    args += _private_folder_args()
+    bind = "--bind" if spec.writes else "--ro-bind"
+    for root in sorted(roots, key=lambda r: len(r.parts)):
+        args += [bind, str(root), str(root)]
+    home = Path(os.path.realpath(spec.lha_home)) if spec.lha_home is not None else None
+    if home is not None and home.is_dir():
+        args += ["--tmpfs", str(home)]
+        for root in roots:
+            if root == home or home in root.parents:
+                args += [bind, str(root), str(root)]
+    if spec.writes:
+        args += _protected_args(roots, home)
+    args += _socket_mask_args(roots, home)
+    for hidden in spec.hidden_files:
         if hidden.is_file():
             args += ["--ro-bind", "/dev/null", str(hidden)]
-    args += _namespace_flags(network=write and network_access)
-    args += ["--setenv", "LHA_SANDBOX", mode, "--chdir", str(cwd), "--", *argv]
+    args += _namespace_flags(network=spec.network)
+    if seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
+    cwd = os.path.realpath(spec.cwd)
+    args += ["--setenv", "LHA_SANDBOX", spec.mode, "--chdir", cwd, "--", *argv]
     return args
+
+
+def _private_folder_args() -> list[str]:
+    args: list[str] = []
+    for folder in PRIVATE_FOLDERS:
+        if folder.is_dir() and not folder.is_symlink():
+            args += ["--tmpfs", str(folder)]
+    for needed in _FILES_NEEDED_FROM_PRIVATE:
+        real = Path(os.path.realpath(needed))
+        if real != needed and _under_any(real, PRIVATE_FOLDERS) and real.is_file():
+            args += ["--ro-bind", str(real), str(real)]
+    return args
+
+
+def _protected_args(roots: Sequence[Path], home: Path | None) -> list[str]:
+    """Each protected folder in a root, read-only (the missing top ones exist by now, empty)."""
+    args: list[str] = []
+    for root in roots:
+        for path in (*top_protected(root), *nested_protected(root)):
+            real = Path(os.path.realpath(path))
+            if home is not None and _under_any(real, [home]):
+                continue
+            if real.exists() and _under_any(real, roots):
+                args += ["--ro-bind", str(real), str(real)]
+    return args
+
+
+def _socket_mask_args(roots: Sequence[Path], home: Path | None) -> list[str]:
+    """``/dev/null`` over each host socket the command would see outside its roots."""
+    gone = [*PRIVATE_FOLDERS, Path("/dev"), *([home] if home is not None else [])]
+    visible = [
+        path
+        for path in listening_socket_paths()
+        if not _under_any(path, gone) and not _under_any(path, roots)
+    ]
+    args: list[str] = []
+    for path in visible[:MAX_SOCKETS]:
+        args += ["--ro-bind", "/dev/null", str(path)]
+    return args
+
+
+def _under_any(path: Path, folders: Sequence[Path]) -> bool:
+    return any(path == folder or folder in path.parents for folder in folders)
+
+
+def _seccomp_fd() -> int | None:
+    program = no_unix_sockets_filter()
+    if program is None:
+        return None
+    fd = os.memfd_create("lha-seccomp", os.MFD_CLOEXEC)
+    os.write(fd, program)
+    os.lseek(fd, 0, os.SEEK_SET)
+    return fd
+
+
+def _make_placeholders(spec: SandboxSpec) -> list[Path]:
+    """Create each missing top protected folder (empty) so that it can be mounted read-only;
+    a dangling symlink in its place gets the folder at its target, if that is in a root."""
+    made: list[Path] = []
+    roots = spec.roots()
+    for root in roots:
+        for path in top_protected(root):
+            target = Path(os.path.realpath(path))
+            if target in _placeholder_users:
+                _placeholder_users[target] += 1
+                made.append(target)
+            elif not os.path.lexists(target) and _under_any(target, roots):
+                with contextlib.suppress(OSError):
+                    target.mkdir()
+                    _placeholder_users[target] = 1
+                    made.append(target)
+    return made
+
+
+def _release_placeholders(paths: Sequence[Path]) -> None:
+    for path in paths:
+        _placeholder_users[path] -= 1
+        if _placeholder_users[path] > 0:
+            continue
+        del _placeholder_users[path]
+        with contextlib.suppress(OSError):
+            path.rmdir()

@@ -2,8 +2,10 @@
 
 Who decides what (policy x request):
 
-- ``untrusted``: known read-only commands run in the sandbox; anything else is asked first and,
-  once approved, also runs in the sandbox. An escalation request is asked and runs unsandboxed.
+- ``untrusted``: known read-only commands (see ``safe_commands``: programs found on PATH outside
+  the workspace, git with the repository's program-running settings off) run in the sandbox;
+  anything else is asked first and, once approved, also runs in the sandbox. An escalation
+  request is asked and runs unsandboxed.
 - ``on-request``: commands run in the sandbox without asking; a call with
   ``with_escalated_permissions`` is asked (its ``justification`` shown) and runs unsandboxed.
 - ``never``: nothing is asked; escalation requests are refused.
@@ -22,9 +24,10 @@ from core.tools.approval import is_approved, refusal_text, request_approval
 from core.tools.exec_runner import ExecResult, run_process
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.live_output import LiveOutput
-from core.tools.safe_commands import is_known_safe
-from core.tools.sandbox import bwrap_command, bwrap_problem, needs_sandbox
-from core.tools.shell_env import command_env
+from core.tools.protected_paths import PROTECTED_NAMES
+from core.tools.safe_commands import known_safe_argv
+from core.tools.sandbox import SandboxSpec, bwrap_problem, needs_sandbox, sandbox_launch
+from core.tools.shell_env import command_env, held_secrets
 
 DEFAULT_TIMEOUT_MS = 60_000
 MAX_TIMEOUT_MS = 600_000
@@ -65,7 +68,24 @@ def is_parallel_safe(inv: ToolInvocation) -> bool:
         args = parse_shell_args(inv)
     except ValueError:
         return True
-    return not args.with_escalated_permissions and is_known_safe(args.argv())
+    return not args.with_escalated_permissions and _safe_argv(inv, args.argv()) is not None
+
+
+def _safe_argv(inv: ToolInvocation, argv: list[str], cwd: Path | None = None) -> list[str] | None:
+    """``argv`` as run when it is known-safe (git hardened), else None."""
+    turn = inv.turn
+    roots = [turn.cwd, *turn.writable_roots]
+    return known_safe_argv(argv, cwd=cwd or turn.cwd, roots=roots, path=_env(inv).get("PATH"))
+
+
+def _env(inv: ToolInvocation) -> dict[str, str]:
+    """The command's environment: no key lha knows of, by name or by value."""
+    names = set(inv.session.tools.secret_env_names)
+    if inv.turn.provider.env_key:
+        names.add(inv.turn.provider.env_key)
+    saved = inv.session.auth_manager.auth()
+    secrets = held_secrets(names, saved.api_key if saved is not None else None)
+    return command_env(secret_names=names, secrets=secrets)
 
 
 async def handle_shell(inv: ToolInvocation) -> ToolResult:
@@ -84,7 +104,8 @@ async def handle_shell(inv: ToolInvocation) -> ToolResult:
             "escalated permissions are not available (approval policy is `never`); "
             "run the command inside the sandbox or do without it"
         )
-    if escalate or (policy == "untrusted" and not is_known_safe(argv)):
+    safe = _safe_argv(inv, argv, cwd) if policy == "untrusted" and not escalate else None
+    if escalate or (policy == "untrusted" and safe is None):
         kind = "escalated" if escalate else "sandboxed"
         reason = args.justification if escalate else None
         if escalate and not reason:
@@ -93,7 +114,7 @@ async def handle_shell(inv: ToolInvocation) -> ToolResult:
         if not is_approved(decision):
             return ToolResult.error(refusal_text(decision, "running this command"))
     sandboxed = needs_sandbox(mode) and not escalate
-    return await _run(inv, argv, cwd, args.timeout_ms, sandboxed)
+    return await _run(inv, safe or argv, cwd, args.timeout_ms, sandboxed)
 
 
 def _resolve_workdir(cwd: Path, workdir: str | None) -> Path:
@@ -106,28 +127,61 @@ def _resolve_workdir(cwd: Path, workdir: str | None) -> Path:
 async def _run(
     inv: ToolInvocation, argv: list[str], cwd: Path, timeout_ms: int | None, sandboxed: bool
 ) -> ToolResult:
-    command = argv
-    if sandboxed:
-        problem = await bwrap_problem()
-        if problem is not None:
-            if inv.session.tools.first_time("bwrap"):
-                inv.emit(Warning(message=problem))
-            return ToolResult.error(f"the command was not run: {problem}")
-        hidden = [inv.session.tools.lha_home / "auth.json"] if inv.session.tools.lha_home else []
-        command = bwrap_command(
-            argv,
-            mode=inv.turn.sandbox_mode,
-            workspace=inv.turn.cwd,
-            cwd=cwd,
-            hidden_files=hidden,
-            writable_roots=inv.turn.writable_roots,
-            network_access=inv.turn.network_access,
-        )
+    if not sandboxed:
+        return await _execute(inv, argv, cwd, timeout_ms)
+    problem = await bwrap_problem()
+    if problem is not None:
+        if inv.session.tools.first_time("bwrap"):
+            inv.emit(Warning(message=problem))
+        return ToolResult.error(f"the command was not run: {problem}")
+    home = inv.session.tools.lha_home
+    spec = SandboxSpec(
+        mode=inv.turn.sandbox_mode,
+        workspace=inv.turn.cwd,
+        cwd=cwd,
+        writable_roots=inv.turn.writable_roots,
+        network_access=inv.turn.network_access,
+        lha_home=home,
+        hidden_files=[home / "auth.json"] if home else [],
+    )
+    with sandbox_launch(argv, spec) as launch:
+        result = await _execute(inv, launch.command, cwd, timeout_ms, launch.pass_fds)
+    if not result.success and _hit_protected_folder(result.output):
+        result = ToolResult(output=result.output + _protected_note(inv), success=False)
+    return result
+
+
+def _hit_protected_folder(output: str) -> bool:
+    return "Read-only file system" in output and any(name in output for name in PROTECTED_NAMES)
+
+
+def _protected_note(inv: ToolInvocation) -> str:
+    """Why a write to ``.git``/``.lha``/``.codex`` failed, and the one way to make it."""
+    names = ", ".join(PROTECTED_NAMES)
+    if inv.turn.approval_policy == "never":
+        how = "only the user can change them (approval policy is `never`)"
+    else:
+        how = "to change them, run the command again with `with_escalated_permissions`"
+    return f"\nNote: {names} folders are read-only in the sandbox; {how}."
+
+
+async def _execute(
+    inv: ToolInvocation,
+    command: list[str],
+    cwd: Path,
+    timeout_ms: int | None,
+    pass_fds: tuple[int, ...] = (),
+) -> ToolResult:
     timeout_s = min(timeout_ms or DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS) / 1000
     live = LiveOutput(inv.call_id, inv.emit)
     try:
         result = await run_process(
-            command, cwd=cwd, env=command_env(), timeout_s=timeout_s, on_output=live.feed
+            command,
+            cwd=cwd,
+            env=_env(inv),
+            timeout_s=timeout_s,
+            on_output=live.feed,
+            pass_fds=pass_fds,
         )
     except OSError as err:
         return ToolResult.error(f"the command could not start: {err.strerror or err}")

@@ -16,7 +16,9 @@ class ToolsState:
     """Request keys the user approved for the rest of the session (see ``approval``)."""
     mcp: McpManager | None = None
     lha_home: Path | None = None
-    """Where auth.json lives: hidden from sandboxed commands."""
+    """lha's home folder: hidden from sandboxed commands."""
+    secret_env_names: frozenset[str] = frozenset()
+    """The configured providers' ``env_key`` variables: never passed to a command."""
     warnings_sent: set[str] = field(default_factory=set)
 
     def first_time(self, key: str) -> bool:

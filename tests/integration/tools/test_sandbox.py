@@ -1,5 +1,6 @@
 """bubblewrap enforcement: writes outside the workspace and network access fail; the
-workspace and /tmp are writable; a missing bwrap is an error, never an unsandboxed run."""
+workspace and a private /tmp are writable; a missing bwrap is an error, never an unsandboxed
+run."""
 
 from __future__ import annotations
 
@@ -20,15 +21,15 @@ from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import shell, start_tool_thread, tool_end
 
 
-def _remove(path: str) -> None:
-    """Remove a file the sandboxed command must have created (FileNotFoundError if not)."""
-    os.unlink(path)
+def _on_host(path: str) -> bool:
+    return os.path.exists(path)
 
 
 @pytest.fixture
 def outside_dir() -> Iterator[Path]:
-    """A folder outside both the workspace and /tmp (created and removed by the test)."""
-    path = Path("/var/tmp") / f"lha-sandbox-test-{uuid.uuid4().hex[:8]}"
+    """A folder outside the workspace and the sandbox's private /tmp, /var/tmp and /run
+    (created and removed by the test)."""
+    path = Path.home() / ".cache" / f"lha-sandbox-test-{uuid.uuid4().hex[:8]}"
     path.mkdir(parents=True)
     yield path
     shutil.rmtree(path, ignore_errors=True)
@@ -52,7 +53,7 @@ async def test_workspace_write_mode(
                 shell("inside", "echo ok > inside.txt && mkdir -p sub && echo ok > sub/f"),
                 shell("outside", f"echo bad > {outside_dir}/escaped.txt"),
                 shell("net", connect),
-                shell("tmp", f"echo ok > {tmp_file}"),
+                shell("tmp", f"echo ok > {tmp_file} && cat {tmp_file}"),
                 shell("git", "echo evil > .git/hooks-pre-commit"),
             ]
         ),
@@ -67,8 +68,9 @@ async def test_workspace_write_mode(
     assert not (outside_dir / "escaped.txt").exists()
     net = tool_end(events, "net")
     assert not net.success and "CONNECTED" not in net.output
-    assert tool_end(events, "tmp").success
-    _remove(tmp_file)
+    tmp = tool_end(events, "tmp")
+    assert tmp.success and "ok" in tmp.output
+    assert not _on_host(tmp_file), "the sandbox's /tmp is its own"
     assert not tool_end(events, "git").success, ".git stays read-only in the workspace"
     await h.manager.remove_and_close_all_threads()
 
@@ -134,7 +136,7 @@ async def test_missing_bwrap_refuses_with_the_fix(
     empty = tmp_path / "empty-bin"
     empty.mkdir()
     sandbox.reset_probe()
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name, **_: None)
     try:
         h, thread = await start_tool_thread(tmp_path, scripted_server)
         scripted_server.enqueue(
@@ -159,7 +161,7 @@ async def test_danger_full_access_needs_no_bwrap(
     tmp_path: Path, scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sandbox.reset_probe()
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    monkeypatch.setattr(sandbox.shutil, "which", lambda name, **_: None)
     try:
         h, thread = await start_tool_thread(
             tmp_path, scripted_server, sandbox_mode="danger-full-access"
