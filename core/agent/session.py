@@ -67,9 +67,10 @@ class Session:
             self.recorder.record_items([EventRecord(payload=msg)])
 
     def record(self, items: list[TranscriptItem]) -> None:
-        """Append to what the model sees and to the rollout."""
-        self.history.extend(items)
+        """Append to the rollout and to what the model sees (in that order: an item that cannot
+        be recorded raises before it could poison every later request)."""
         self.recorder.record_items([TranscriptRecord(payload=item) for item in items])
+        self.history.extend(items)
 
     def record_rollout_only(self, items: list[RolloutItem]) -> None:
         self.recorder.record_items(items)

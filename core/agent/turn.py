@@ -60,7 +60,7 @@ def user_input_to_message(items: list[UserInputItem]) -> MessageItem:
     content: list[ContentItem] = []
     for item in items:
         if isinstance(item, ImageInput):
-            content.append(InputImage(image_url=item.image_url))
+            content.append(InputImage(image_url=valid_text(item.image_url)))
         else:
             content.append(InputText(text=valid_text(item.text)))
     return MessageItem(role="user", content=content)
