@@ -47,6 +47,7 @@ def pair_tool_outputs(
     for item in history:
         if isinstance(item, ToolCallItem):
             run.append(item)
+            paired.append(item)
             continue
         close_run()
         if isinstance(item, ToolCallOutputItem) and item.call_id in call_ids:
