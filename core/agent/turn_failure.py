@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import re
 
-from core.llm.errors_map import one_line, scrub
-
 MAX_DESCRIPTION = 300
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT_CHARACTER = "\ufffd"
@@ -20,6 +18,8 @@ REPLACEMENT_CHARACTER = "\ufffd"
 
 def describe_unexpected(err: BaseException, api_key: str | None = None) -> str:
     """``the turn failed unexpectedly (Type: message); ...`` on one line, with no secret."""
+    from core.llm.errors_map import one_line, scrub  # httpx: not on the start-up path
+
     while isinstance(err, BaseExceptionGroup) and err.exceptions:
         err = err.exceptions[0]  # the group's own text ("1 sub-exception") says nothing
     detail = scrub(one_line(valid_text(str(err)), MAX_DESCRIPTION), api_key)
