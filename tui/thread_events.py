@@ -67,7 +67,7 @@ class ThreadEventRouter:
             self._set_running(view, False)
         elif isinstance(msg, ErrorEvent):
             self._set_running(view, False)
-            self.app.notify(msg.message, severity="error", title="error", markup=False)
+            self.app.notify(msg.message, severity="error", title="model error", markup=False)
         elif isinstance(msg, TokenCount) and msg.info is not None:
             view.tokens = msg.info
         elif isinstance(msg, UserMessageEvent):
