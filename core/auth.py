@@ -14,8 +14,9 @@ import threading
 from pathlib import Path
 
 from core.config.home import lha_home_dir, write_private_file
-from core.errors import EnvVarError, LhaError
+from core.errors import ConfigError, EnvVarError, LhaError
 from core.llm.endpoint import RuntimeEndpoint
+from core.llm.endpoint_checks import is_sendable_text
 
 log = logging.getLogger("lha.auth")
 
@@ -112,6 +113,7 @@ class AuthManager:
         key = api_key.strip()
         if not key:
             raise LhaError("the API key is empty; paste the key on standard input")
+        _sendable_key(key, "the API key read from stdin")
         path = self.auth_file
         if path is not None and not self._testing:
             lha_home_dir(path.parent)
@@ -165,12 +167,24 @@ def resolve_api_key(provider: RuntimeEndpoint, auth_manager: AuthManager | None)
     if provider.env_key:
         value = os.environ.get(provider.env_key, "")
         if value.strip():
-            return value.strip()
+            return _sendable_key(value.strip(), f"the environment variable {provider.env_key}")
     if not (provider.env_key or provider.requires_auth):
         return None
     # The saved key is an OpenAI key: only providers that ask for it (requires_auth) get it, so
     # a third-party server with an unset env_key never receives the user's OpenAI key.
     auth = auth_manager.auth() if auth_manager is not None and provider.requires_auth else None
     if auth is not None:
-        return auth.api_key
+        where = f"the key saved in {auth_manager.auth_file}" if auth_manager else "the saved key"
+        return _sendable_key(auth.api_key, where)
     raise EnvVarError(provider.env_key or DEFAULT_KEY_VAR, provider.env_key_instructions)
+
+
+def _sendable_key(key: str, where: str) -> str:
+    """``key`` when it can go into an HTTP header; else a one-line error naming ``where`` it
+    came from (never the key itself: a pasted key with a stray character is still secret)."""
+    if is_sendable_text(key):
+        return key
+    raise ConfigError(
+        f"{where} holds characters an API key cannot have (only printable ASCII); "
+        "set it again (`lha login --with-api-key` reads a key from stdin)"
+    )

@@ -16,12 +16,21 @@ from typing import TYPE_CHECKING, TypeVar
 
 from core.agent.session import Session
 from core.agent.spawn import build_session
+from core.agent.tool_call_pairing import pair_tool_outputs
 from core.agent.turn import run_turn
+from core.agent.turn_failure import session_not_saved
 from core.errors import InternalAgentDied, LhaError
-from core.protocol.events import Event, EventMsg, ShutdownComplete, TurnAbortedEvent, Warning
+from core.protocol.events import (
+    ErrorEvent,
+    Event,
+    EventMsg,
+    ShutdownComplete,
+    TurnAbortedEvent,
+    Warning,
+)
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
-from core.protocol.items import ToolCallItem, ToolCallOutputItem, TranscriptItem, user_message
+from core.protocol.items import user_message
 from core.protocol.ops import (
     DynamicToolResponse,
     ExecApproval,
@@ -34,6 +43,7 @@ from core.protocol.ops import (
     UserInput,
     UserInputItem,
 )
+from core.protocol.rollout import TranscriptRecord
 from core.protocol.session import DynamicToolSpec, SessionSource
 from core.tools.mcp_lifecycle import refresh_mcp_servers
 
@@ -229,22 +239,20 @@ class Agent:
 
     def _close_dangling_tool_calls(self) -> None:
         """Give every recorded call an output: providers refuse a call without its result."""
-        answered = {i.call_id for i in self.session.history if isinstance(i, ToolCallOutputItem)}
-        missing: list[TranscriptItem] = [
-            ToolCallOutputItem(call_id=item.call_id, output="aborted by the user", success=False)
-            for item in self.session.history
-            if isinstance(item, ToolCallItem) and item.call_id not in answered
-        ]
-        if missing:
-            self.session.record(missing)
+        session = self.session
+        session.history, made_up = pair_tool_outputs(session.history, "aborted by the user")
+        session.record_rollout_only([TranscriptRecord(payload=output) for output in made_up])
 
     async def _close_session(self) -> None:
         try:
             await self.session.recorder.shutdown()
-        except Exception as err:  # the rollout error was logged by the recorder
-            self.session.events.put_nowait(
-                Event(id=INITIAL_SUBMIT_ID, msg=Warning(message=f"rollout not saved: {err}"))
-            )
+        except Exception as err:  # the rollout could not be written
+            if not self.session.rollout_failure_reported:
+                message = session_not_saved(err)
+                self.session.events.put_nowait(
+                    Event(id=INITIAL_SUBMIT_ID, msg=ErrorEvent(message=message))
+                )
+            self.session.rollout_failure_reported = True
         await self.session.close()
 
 

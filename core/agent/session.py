@@ -52,6 +52,8 @@ class Session:
     turns_left_out: int = 0
     """Oldest turns the last request left out to fit the context (see ``prompt_fit``)."""
     skill_injector: Callable[[str], list[TranscriptItem]] | None = None
+    rollout_failure_reported: bool = False
+    """The user was told the rollout could not be written; shutting down does not repeat it."""
     tools: ToolsState = field(default_factory=ToolsState)
     """Approvals remembered for the session, MCP connections (see ``core.tools``)."""
     _client: ModelClient | None = field(default=None, repr=False)
@@ -65,9 +67,10 @@ class Session:
             self.recorder.record_items([EventRecord(payload=msg)])
 
     def record(self, items: list[TranscriptItem]) -> None:
-        """Append to what the model sees and to the rollout."""
-        self.history.extend(items)
+        """Append to the rollout and to what the model sees (in that order: an item that cannot
+        be recorded raises before it could poison every later request)."""
         self.recorder.record_items([TranscriptRecord(payload=item) for item in items])
+        self.history.extend(items)
 
     def record_rollout_only(self, items: list[RolloutItem]) -> None:
         self.recorder.record_items(items)
@@ -106,6 +109,10 @@ class Session:
             self._client = new_model_client(provider, api_key)
             self._client_key = key
         return self._client
+
+    def api_key_in_use(self) -> str | None:
+        """The key of the current model client, so error text can be scrubbed of it."""
+        return self._client_key[1] if self._client_key is not None else None
 
     async def close(self) -> None:
         for dynamic in self.pending_dynamic.values():

@@ -14,6 +14,7 @@ from core.agent.git_info import collect_git_info
 from core.agent.history import last_token_info, last_turn_context, reconstruct_history
 from core.agent.session import Session
 from core.agent.skill_injection import make_skill_injector, skills_section_for
+from core.agent.tool_call_pairing import STOPPED_BEFORE_TOOL_FINISHED, pair_tool_outputs
 from core.agent.turn_context import TurnContext
 from core.assets import read_asset_text
 from core.errors import LhaError
@@ -21,7 +22,7 @@ from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.protocol.events import Event, EventMsg, SessionConfigured, Warning
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
-from core.protocol.rollout import SessionMetaRecord, utc_timestamp
+from core.protocol.rollout import SessionMetaRecord, TranscriptRecord, utc_timestamp
 from core.protocol.session import BaseInstructions, DynamicToolSpec, SessionMeta, SessionSource
 from core.tools.mcp_lifecycle import start_tools
 
@@ -120,6 +121,10 @@ async def build_session(
         config, history, thread_id, source, base_instructions, dynamic_tools
     )
     events: asyncio.Queue[Event] = asyncio.Queue()
+    transcript, made_up = pair_tool_outputs(
+        reconstruct_history(items), STOPPED_BEFORE_TOOL_FINISHED
+    )
+    recorder.record_items([TranscriptRecord(payload=output) for output in made_up])
     session = Session(
         thread_id=thread_id,
         turn_context=turn_context,
@@ -128,7 +133,7 @@ async def build_session(
         base_instructions=base_instructions,
         source=source,
         events=events,
-        history=reconstruct_history(items),
+        history=transcript,
         dynamic_tools=list(dynamic_tools),
         initial_context_recorded=history.kind != "new",
         skills_section=skills_section_for(skills.skills),

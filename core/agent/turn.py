@@ -9,6 +9,13 @@ from core.agent.initial_context import build_initial_context
 from core.agent.prompt_fit import fit_prompt
 from core.agent.session import Session
 from core.agent.tools import run_tool_calls, tool_specs
+from core.agent.turn_failure import (
+    REPLACEMENT_CHARACTER,
+    count_undecodable,
+    describe_unexpected,
+    session_not_saved,
+    valid_text,
+)
 from core.errors import LhaError
 from core.llm.request import ModelRequest
 from core.llm.response_events import (
@@ -53,17 +60,36 @@ def user_input_to_message(items: list[UserInputItem]) -> MessageItem:
     content: list[ContentItem] = []
     for item in items:
         if isinstance(item, ImageInput):
-            content.append(InputImage(image_url=item.image_url))
+            content.append(InputImage(image_url=valid_text(item.image_url)))
         else:
-            content.append(InputText(text=item.text))
+            content.append(InputText(text=valid_text(item.text)))
     return MessageItem(role="user", content=content)
 
 
 async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) -> None:
-    """Run a whole turn; provider failures end it with an ``error`` event, never an exception."""
+    """Run a whole turn. It always ends with one event: ``task_complete``, or ``error`` when
+    it failed for any reason (an interrupt cancels it and the agent says ``turn_aborted``)."""
+    try:
+        last_message = await _run_turn_body(session, sub_id, items)
+    except LhaError as err:
+        await _end_with_error(session, sub_id, str(err))
+        return
+    except Exception as err:  # a bug or an input nobody foresaw: the turn still ends, visibly
+        log.debug("turn of thread %s failed", session.thread_id, exc_info=True)
+        await _end_with_error(session, sub_id, describe_unexpected(err, session.api_key_in_use()))
+        return
+    not_saved = await _flush_rollout(session)
+    if not_saved is not None:
+        session.emit(sub_id, ErrorEvent(message=not_saved))
+        return
+    session.emit(sub_id, TaskComplete(last_agent_message=last_message))
+
+
+async def _run_turn_body(session: Session, sub_id: str, items: list[UserInputItem]) -> str | None:
     session.emit(
         sub_id, TaskStarted(model_context_window=session.turn_context.model_context_window)
     )
+    _warn_about_undecodable_input(session, sub_id, items)
     if not session.initial_context_recorded:
         context = build_initial_context(
             session.turn_context, session.skills_section, session.memory_section
@@ -77,22 +103,43 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
     session.emit(sub_id, UserMessageEvent(message=user_item.text(), images=images or None))
     session.record_rollout_only([TurnContextRecord(payload=session.turn_context.to_item())])
     await session.tools.wait_ready()
-    try:
-        last_message = await _sample_until_done(session, sub_id)
-    except LhaError as err:
-        await _flush_rollout(session, sub_id)
-        session.emit(sub_id, ErrorEvent(message=str(err)))
-        return
-    await _flush_rollout(session, sub_id)
-    session.emit(sub_id, TaskComplete(last_agent_message=last_message))
+    return await _sample_until_done(session, sub_id)
 
 
-async def _flush_rollout(session: Session, sub_id: str) -> None:
-    """Put the turn on disk before announcing its end, so a fork or resume right after sees it."""
+def _warn_about_undecodable_input(
+    session: Session, sub_id: str, items: list[UserInputItem]
+) -> None:
+    """Bytes that are not UTF-8 (``lha exec "$(printf 'caf\\xe9')"``) cannot be sent or
+    recorded; they become U+FFFD and the user is told once, for this message."""
+    count = sum(count_undecodable(i.text) for i in items if not isinstance(i, ImageInput))
+    if count:
+        session.emit(
+            sub_id,
+            Warning(
+                message=f"the message had {count} byte(s) that are not valid UTF-8; "
+                f"each was replaced with {REPLACEMENT_CHARACTER}"
+            ),
+        )
+
+
+async def _end_with_error(session: Session, sub_id: str, message: str) -> None:
+    """End the turn with one error event, after putting what it did on disk."""
+    not_saved = await _flush_rollout(session)
+    if not_saved is not None:
+        message = f"{message}; also, {not_saved}"
+    session.emit(sub_id, ErrorEvent(message=valid_text(message)))
+
+
+async def _flush_rollout(session: Session) -> str | None:
+    """Put the turn on disk before announcing its end, so a fork or resume right after sees it.
+    Returns what to tell the user when that failed: an unsaved session is an error, not a
+    detail (resume and fork would silently miss this turn)."""
     try:
         await session.recorder.flush()
     except LhaError as err:
-        session.emit(sub_id, Warning(message=f"the rollout could not be saved: {err}"))
+        session.rollout_failure_reported = True
+        return session_not_saved(err)
+    return None
 
 
 def session_skill_injections(session: Session, user_item: MessageItem) -> list[TranscriptItem]:

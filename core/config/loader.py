@@ -29,6 +29,8 @@ log = logging.getLogger("lha.config")
 CONFIG_FILE_NAME = "config.toml"
 
 KeyPath = tuple[str, ...]
+SECRET_BEARING_KEYS = frozenset({"http_headers", "env"})
+"""Tables whose values may be secrets (an Authorization header, a token): errors never echo them."""
 T = TypeVar("T")
 
 
@@ -233,13 +235,12 @@ class _Layers:
             add = f"add -c {key}=..." if from_flag else f"add {key_path[-1]} = ... under [{table}]"
             return ConfigError(f"{where}: `{key}` is required; {add}")
         fix = "fix the -c override" if from_flag else "fix it in config.toml"
-        message = _one_line(str(first["msg"]))
+        message = _one_line(str(first["msg"]).removeprefix("Value error, "))
         got = _one_line(repr(first.get("input")))
         if len(got) > 60:
             got = got[:57] + "..."
-        return ConfigError(
-            f"{where}: `{key}`: {message[:1].lower()}{message[1:]}, got {got}; {fix}"
-        )
+        shown = "" if SECRET_BEARING_KEYS.intersection(key_path) else f", got {got}"
+        return ConfigError(f"{where}: `{key}`: {message[:1].lower()}{message[1:]}{shown}; {fix}")
 
 
 def _syntax_error_message(path: Path, text: str, err: tomllib.TOMLDecodeError) -> str:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from core import __version__
 from core.errors import ProviderError
 from core.llm import errors_map, wire_chat, wire_responses
 from core.llm.endpoint import RuntimeEndpoint
+from core.llm.endpoint_checks import env_header_values
 from core.llm.request import ModelRequest
 from core.llm.response_events import ResponseEvent, Retrying
 from core.llm.retry import MAX_RETRY_AFTER_S, RetryPolicy
@@ -118,10 +118,7 @@ class ModelClient:
     def _headers(self) -> dict[str, str]:
         headers = {"User-Agent": f"lha/{__version__}"}
         headers.update(self.endpoint.http_headers or {})
-        for name, var in (self.endpoint.env_http_headers or {}).items():
-            value = os.environ.get(var, "").strip()
-            if value:
-                headers[name] = value
+        headers.update(env_header_values(self.endpoint.env_http_headers))
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers

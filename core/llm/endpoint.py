@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from core.llm.endpoint_checks import check_base_url, check_headers
 
 WireApi = Literal["chat", "responses"]
 
@@ -33,6 +35,17 @@ class RuntimeEndpoint(BaseModel):
         description="lha starts the model server itself (the built-in `local` provider); "
         "base_url is only a name until the server runs on its free port",
     )
+
+    # Checked here, so a bad value is reported with its config key when config.toml is read.
+    @field_validator("base_url")
+    @classmethod
+    def _sendable_base_url(cls, url: str) -> str:
+        return check_base_url(url)
+
+    @field_validator("http_headers")
+    @classmethod
+    def _sendable_headers(cls, headers: dict[str, str] | None) -> dict[str, str] | None:
+        return check_headers(headers)
 
 
 def built_in_providers() -> dict[str, RuntimeEndpoint]:

@@ -5,12 +5,12 @@ httpx is imported inside the function: listing models is not on lha's start-up p
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Any
 
 from core.errors import ProviderError, ProviderUnreachable, UnauthorizedError
 from core.llm.endpoint import RuntimeEndpoint
+from core.llm.endpoint_checks import env_header_values
 
 MODELS_TIMEOUT_S = 5.0
 
@@ -35,10 +35,7 @@ def request_headers(
     provider: RuntimeEndpoint, api_key: str | None, etag: str | None
 ) -> dict[str, str]:
     headers = {"Accept": "application/json", **(provider.http_headers or {})}
-    for header, var in (provider.env_http_headers or {}).items():
-        value = os.environ.get(var, "")
-        if value.strip():
-            headers[header] = value.strip()
+    headers.update(env_header_values(provider.env_http_headers))
     if api_key:
         headers["Authorization"] = f"Bearer {api_key}"
     if etag:

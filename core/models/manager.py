@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from core.auth import AuthManager, resolve_api_key
-from core.errors import ConfigError, EnvVarError, LhaError, TryLockError
+from core.errors import ConfigError, LhaError, TryLockError
 from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.llm.endpoint import RuntimeEndpoint
 from core.models.cache import DEFAULT_TTL_S, CacheEntry, ModelsCache
@@ -174,8 +174,9 @@ class ModelsManager:
         fallback = "the cached list" if self._remote is not None else "the bundled presets"
         try:
             api_key = resolve_api_key(provider, self._auth_manager)
-        except EnvVarError as err:
-            self._warn(f"not fetching models from {provider.name}: {err} Using {fallback}.")
+        except LhaError as err:  # no key, or one that cannot be sent
+            reason = str(err).rstrip(".")
+            self._warn(f"not fetching models from {provider.name}: {reason}; using {fallback}")
             return
         etag = self._etag if self._remote is not None else None
         try:

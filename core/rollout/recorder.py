@@ -286,8 +286,11 @@ class RolloutRecorder:
             self._error = error
         except OSError as error:
             problem = f"could not write {len(batch)} line(s) ({error.strerror or error})"
-            log.error("rollout %s: %s", self._path, problem)
-            self._error = RolloutError(self._path, f"{problem}; check the disk and permissions")
+            # Not an error record: with no logging set up it would print on stderr, and the
+            # next flush() reports it to the user anyway, once, naming the file.
+            log.info("rollout %s: %s", self._path, problem)
+            if self._error is None:  # the first failure says most about the cause
+                self._error = RolloutError(self._path, f"{problem}; check the disk and permissions")
 
     def _release_waiters(self) -> None:
         still: list[tuple[int, asyncio.Future[None]]] = []

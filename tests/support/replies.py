@@ -73,6 +73,8 @@ class Reply:
     stall_after: int | None = None
     stall_s: float = 5.0
     malformed_after: int | None = None
+    odd_after: int | None = None
+    """Send valid JSON of a shape no client expects (a chat delta that is a string)."""
     fail_after: int | None = None
     """Send an in-stream failure (``response.failed`` / a chat ``error`` chunk) after N deltas."""
     omit_done: bool = False

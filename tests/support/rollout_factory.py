@@ -9,6 +9,7 @@ from core.agent.initial_context import build_initial_context
 from core.agent.turn_context import TurnContext
 from core.assets import read_asset_text
 from core.llm.endpoint import RuntimeEndpoint
+from core.llm.tool_payload import JsonArguments
 from core.protocol.events import (
     AgentMessage,
     TokenCount,
@@ -17,7 +18,7 @@ from core.protocol.events import (
     UserMessageEvent,
 )
 from core.protocol.ids import ThreadId
-from core.protocol.items import assistant_message, user_message
+from core.protocol.items import ToolCallItem, assistant_message, user_message
 from core.protocol.rollout import (
     EventRecord,
     RolloutItem,
@@ -83,6 +84,21 @@ def turn_items(rng: random.Random, n: int, cwd: str, model: str) -> list[Rollout
     ]
 
 
+def unanswered_call_items(cwd: str, model: str, call_ids: list[str]) -> list[RolloutItem]:
+    """A turn cut short while its tools ran (lha killed): shell calls recorded, no outputs."""
+    question = "list the files, please"
+    command = JsonArguments(arguments='{"command": ["sleep", "30"]}')
+    return [
+        TranscriptRecord(payload=user_message(question)),
+        EventRecord(payload=UserMessageEvent(message=question)),
+        TurnContextRecord(payload=TurnContextItem(cwd=cwd, model=model)),
+        *(
+            TranscriptRecord(payload=ToolCallItem(call_id=c, tool_name="shell", payload=command))
+            for c in call_ids
+        ),
+    ]
+
+
 def write_rollout(
     home: Path,
     cwd: Path,
@@ -93,8 +109,10 @@ def write_rollout(
     thread_id: ThreadId | None = None,
     seed: int = 7,
     source: SessionSource = SessionSource.CLI,
+    tail: list[RolloutItem] | None = None,
 ) -> Path:
-    """A ``turns``-turn rollout in ``home``'s sessions folder; returns its path."""
+    """A ``turns``-turn rollout in ``home``'s sessions folder, then the ``tail`` lines;
+    returns its path."""
     rng = random.Random(seed)
     thread_id = thread_id or ThreadId.new()
     meta = SessionMeta(
@@ -117,6 +135,7 @@ def write_rollout(
     items += [TranscriptRecord(payload=m) for m in build_initial_context(context)]
     for n in range(turns):
         items += turn_items(rng, n, str(cwd), model)
+    items += tail or []
     stamp = utc_timestamp()
     path = rollout_path_for(home, thread_id)
     path.parent.mkdir(parents=True, exist_ok=True)

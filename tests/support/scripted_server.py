@@ -301,6 +301,7 @@ class ScriptedServer:
                 (reply.cut_after, "cut"),
                 (reply.stall_after, "stall"),
                 (reply.malformed_after, "malformed"),
+                (reply.odd_after, "odd"),
                 (reply.fail_after, "fail"),
             )
             if pos is not None
@@ -321,6 +322,8 @@ class ScriptedServer:
                         await asyncio.sleep(reply.stall_s)
                     elif kind == "malformed":
                         writer.write(http.chunk(b'data: {"choices": [ this is not json\n\n'))
+                    elif kind == "odd":
+                        writer.write(http.chunk(b'data: {"choices": [{"delta": "odd"}]}\n\n'))
                     elif kind == "fail":
                         writer.write(http.chunk(failure.encode()) + http.LAST_CHUNK)
                         await writer.drain()

@@ -69,10 +69,20 @@ def read_prompt(prompt: str | None) -> str:
     if prompt is None or prompt == "-":
         if sys.stdin is None or sys.stdin.isatty():
             raise InvalidRequest('give a prompt: `lha exec "your request"` (or `-` for stdin)')
-        prompt = sys.stdin.read()
+        prompt = _read_stdin()
     if not prompt.strip():
         raise InvalidRequest("the prompt is empty; say what the agent should do")
     return prompt
+
+
+def _read_stdin() -> str:
+    """All of stdin as text. Bytes that are not UTF-8 are kept as surrogates, as on the command
+    line, whatever PYTHONIOENCODING says: the engine replaces them and says so."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        return sys.stdin.read()
+    data: bytes = buffer.read()
+    return data.decode("utf-8", "surrogateescape")
 
 
 async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -144,19 +154,24 @@ async def drive_one_turn(
             if answerer is not None:
                 await answerer.handle(thread, event.msg)
     finally:
-        await _shut_down(manager, new, printer)
-    return outcome
+        shut_down_cleanly = await _shut_down(manager, new, printer)
+    return outcome if shut_down_cleanly else EXIT_FAILED
 
 
-async def _shut_down(manager: ThreadManager, new: NewThread, printer: EventPrinter) -> None:
-    from core.protocol.events import ShutdownComplete
+async def _shut_down(manager: ThreadManager, new: NewThread, printer: EventPrinter) -> bool:
+    """Shut the thread down; False when it reported an error meanwhile (the rollout could not
+    be written: a session that was not saved is a failure, whatever the turn did)."""
+    from core.protocol.events import ErrorEvent, ShutdownComplete
     from core.protocol.ops import Shutdown
 
     thread = new.thread
     await thread.submit(Shutdown())
+    clean = True
     while True:
         event = await thread.next_event()
         printer.event(event)
+        clean = clean and not isinstance(event.msg, ErrorEvent)
         if isinstance(event.msg, ShutdownComplete):
             break
     await manager.remove_thread(new.thread_id)
+    return clean
