@@ -36,6 +36,18 @@ def neutralize_terminal_escapes(text: str) -> str:
     return _CONTROL.sub(_picture, text)
 
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def encodable_text(text: str) -> str:
+    """``text`` with each lone surrogate replaced by U+FFFD, so it can be encoded as UTF-8.
+
+    A prompt can hold them (pasted from a broken source, or read with ``surrogateescape``);
+    left in, the request to the provider and the rollout line both fail to encode.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
+
+
 def terminal_line(text: str) -> str:
     """``text`` as one harmless line: newlines too become visible (␊), tabs become spaces."""
     if not _LINE_BREAKING.search(text):
