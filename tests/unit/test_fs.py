@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.agent.git_info import collect_git_info
 from core.fs import UnreadableFileError, open_regular_file, read_regular_file, read_regular_text
 from core.memories.context import read_memory_section
 from core.memories.layout import memory_file
@@ -106,3 +107,16 @@ def test_listing_keeps_going_past_a_rollout_linked_to_dev_zero(tmp_path: Path) -
     bad.symlink_to("/dev/zero")
     page = list_threads_sync(tmp_path, 10)
     assert [item.path for item in page.items] == [good]
+
+
+def test_git_facts_skip_fifos_in_dot_git(tmp_path: Path) -> None:
+    """The session's git facts are read from .git at every spawn: a FIFO there blocked it."""
+    git = tmp_path / ".git"
+    git.mkdir()
+    (git / "HEAD").write_text("ref: refs/heads/main\n")
+    os.mkfifo(git / "config")
+    info = collect_git_info(tmp_path)
+    assert info is not None and info.branch == "main" and info.repository_url is None
+    (git / "HEAD").unlink()
+    os.mkfifo(git / "HEAD")
+    assert collect_git_info(tmp_path) is None
