@@ -84,12 +84,17 @@ def open_regular_file(path: Path | str) -> BinaryIO:
 def read_regular_file(path: Path | str, *, max_bytes: int) -> bytes:
     """The whole content of the regular file ``path``, refused when it exceeds ``max_bytes``."""
     with open_regular_file(path) as file:
+        # The size first: a sparse terabyte file is refused without reading (or allocating)
+        # anything; the length check after the read catches a file that grew meanwhile.
+        too_large = UnreadableFileError(path, f"is larger than {_size(max_bytes)}, too large")
+        if os.fstat(file.fileno()).st_size > max_bytes:
+            raise too_large
         try:
-            data = file.read(max_bytes + 1)
+            data = file.read()
         except OSError as err:
             raise _unreadable(path, err) from None
     if len(data) > max_bytes:
-        raise UnreadableFileError(path, f"is larger than {_size(max_bytes)}, too large to read")
+        raise too_large
     return data
 
 

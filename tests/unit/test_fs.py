@@ -42,8 +42,16 @@ def test_missing_stays_file_not_found(tmp_path: Path) -> None:
 def test_larger_than_the_cap_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big"
     path.write_bytes(b"x" * 11)
-    with pytest.raises(UnreadableFileError, match="larger than 10 bytes"):
+    with pytest.raises(UnreadableFileError, match="larger than 10 bytes, too large"):
         read_regular_file(path, max_bytes=10)
+
+
+def test_a_huge_sparse_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "sparse"
+    with path.open("wb") as file:
+        file.truncate(1 << 40)  # a terabyte of nothing, costing no disk
+    with pytest.raises(UnreadableFileError, match="larger than 1 MiB"):
+        read_regular_file(path, max_bytes=1 << 20)
 
 
 def test_not_utf8_is_refused(tmp_path: Path) -> None:
