@@ -193,7 +193,7 @@ def _warn_if_others_can_read(path: Path) -> None:
         mode = path.stat().st_mode
     except OSError:
         return
-    if mode & 0o077 and path not in _WARNED_OPEN_FILES:
+    if mode & 0o044 and path not in _WARNED_OPEN_FILES:
         _WARNED_OPEN_FILES.add(path)
         log.warning(
             "%s can be read by other users; run `chmod 600 %s` to keep the key private",
