@@ -14,7 +14,8 @@ import threading
 from pathlib import Path
 
 from core.config.home import lha_home_dir, write_private_file
-from core.errors import ConfigError, EnvVarError, LhaError
+from core.errors import ConfigError, EnvVarError, InvalidRequest, LhaError
+from core.fs import UnreadableFileError, read_regular_file
 from core.llm.endpoint import RuntimeEndpoint
 from core.llm.endpoint_checks import is_sendable_text
 
@@ -23,6 +24,7 @@ log = logging.getLogger("lha.auth")
 AUTH_FILE_NAME = "auth.json"
 AUTH_KEY_FIELD = "OPENAI_API_KEY"
 DEFAULT_KEY_VAR = "OPENAI_API_KEY"
+AUTH_MAX_BYTES = 64 * 1024
 
 
 class LhaAuth:
@@ -112,8 +114,8 @@ class AuthManager:
         """Save ``api_key`` to auth.json (atomic, 0600; LHA_HOME created 0700)."""
         key = api_key.strip()
         if not key:
-            raise LhaError("the API key is empty; paste the key on standard input")
-        _sendable_key(key, "the API key read from stdin")
+            raise InvalidRequest("the API key is empty; paste the key on standard input")
+        check_api_key(key)
         path = self.auth_file
         if path is not None and not self._testing:
             lha_home_dir(path.parent)
@@ -132,6 +134,11 @@ class AuthManager:
                 removed = True
             except FileNotFoundError:
                 pass
+            except OSError as err:
+                reason = "it is a folder" if path.is_dir() else (err.strerror or str(err))
+                raise LhaError(
+                    f"{path}: cannot remove the saved key ({reason}); remove it by hand"
+                ) from None
         with self._lock:
             removed = removed or self._auth is not None
             self._auth = None
@@ -143,17 +150,60 @@ class AuthManager:
         if path is None:
             return None
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = read_regular_file(path, max_bytes=AUTH_MAX_BYTES)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError):
+        except UnreadableFileError as err:
+            log.warning("%s; ignoring it (remove it, then run `lha login` again)", err)
+            return None
+        _warn_if_others_can_read(path)
+        try:
+            data = json.loads(raw)
+        except (ValueError, RecursionError):
             # Never include the content: it may be a half-written key.
-            log.warning("%s is unreadable or not JSON; ignoring it (run `lha login` again)", path)
+            log.warning("%s is not JSON; ignoring it (run `lha login` again)", path)
             return None
         key = data.get(AUTH_KEY_FIELD) if isinstance(data, dict) else None
         if isinstance(key, str) and key.strip():
             return LhaAuth(key.strip())
         return None
+
+
+def check_api_key(key: str) -> None:
+    """Refuse what cannot be an API key (keys are printable ASCII without spaces): a key with a
+    NUL, a space or a non-ASCII letter is a paste gone wrong, and would fail every request."""
+    bad = next((char for char in key if not "!" <= char <= "~"), None)
+    if bad is not None:
+        raise InvalidRequest(
+            f"the API key contains {_describe_char(bad)}; an API key is one word of printable "
+            "ASCII: paste only the key"
+        )
+
+
+def _describe_char(char: str) -> str:
+    if char == " ":
+        return "a space"
+    if char in "\r\n":
+        return "more than one line"
+    return f"the character U+{ord(char):04X}"
+
+
+def _warn_if_others_can_read(path: Path) -> None:
+    """Say once per process when auth.json is readable by other users (it holds a secret)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return
+    if mode & 0o044 and path not in _WARNED_OPEN_FILES:
+        _WARNED_OPEN_FILES.add(path)
+        log.warning(
+            "%s can be read by other users; run `chmod 600 %s` to keep the key private",
+            path,
+            path,
+        )
+
+
+_WARNED_OPEN_FILES: set[Path] = set()
 
 
 def resolve_api_key(provider: RuntimeEndpoint, auth_manager: AuthManager | None) -> str | None:

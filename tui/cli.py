@@ -150,7 +150,9 @@ def _exit_without_teardown(code: int) -> None:
 
 async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from core.errors import LhaError
+    from tui.commands.output import error_line, install_warning_handler
 
+    install_warning_handler()
     try:
         if args.command == "exec":
             from tui.commands.exec_cmd import run_exec
@@ -179,8 +181,21 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
         parser.print_help()
         return EXIT_OK
     except LhaError as err:
-        print(f"lha: {err}", file=sys.stderr)
+        error_line(str(err))
         return exit_code_for(err)
+    except OSError as err:
+        # A file or folder the commands did not foresee (permissions, a vanished folder):
+        # still one line naming it, never a traceback.
+        error_line(_os_error_text(err))
+        return EXIT_FAILED
+    except RecursionError:
+        error_line("the input is nested too deeply to read; simplify it")
+        return EXIT_BAD_INPUT
+
+
+def _os_error_text(err: OSError) -> str:
+    where = f"{err.filename}: " if err.filename else ""
+    return f"{where}{(err.strerror or str(err)).lower()}; check the path and its permissions"
 
 
 def exit_code_for(err: BaseException) -> int:

@@ -12,6 +12,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.config.home import CONFIG_MAX_BYTES
+from core.fs import read_regular_text
+
 
 @dataclass(frozen=True)
 class UiSettings:
@@ -35,8 +38,9 @@ def _text(value: object) -> str | None:
 def read_ui_settings(lha_home: Path, cwd: Path, model: str | None = None) -> UiSettings:
     """Best effort: a missing or broken file gives defaults (the full load reports errors)."""
     try:
-        data = tomllib.loads((lha_home / "config.toml").read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text = read_regular_text(lha_home / "config.toml", max_bytes=CONFIG_MAX_BYTES)
+        data = tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError, RecursionError):
         data = {}
     tui = _table(data, "tui")
     keymap = _table(tui, "keymap")

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
+from core.fs import read_regular_file
 from core.protocol.session import GitInfo
+
+_SMALL_FILE = 64 * 1024
+"""HEAD, a ref or a ``.git`` pointer file is one line; .git/config a few KB."""
+
+
+def _small_text(path: Path) -> str:
+    """A git file's text, refused (``OSError``) if it is a FIFO, a device or huge."""
+    return read_regular_file(path, max_bytes=_SMALL_FILE).decode("utf-8", errors="replace")
 
 
 def find_git_dir(cwd: Path) -> Path | None:
@@ -13,7 +23,7 @@ def find_git_dir(cwd: Path) -> Path | None:
         if candidate.is_dir():
             return candidate
         if candidate.is_file():  # a worktree or submodule: "gitdir: <path>"
-            text = candidate.read_text(encoding="utf-8", errors="replace").strip()
+            text = _small_text(candidate).strip()
             if text.startswith("gitdir:"):
                 return (folder / text.removeprefix("gitdir:").strip()).resolve()
     return None
@@ -27,16 +37,17 @@ def collect_git_info(cwd: Path) -> GitInfo | None:
         git_dir = find_git_dir(cwd.resolve())
         if git_dir is None:
             return None
-        head = (git_dir / "HEAD").read_text(encoding="utf-8").strip()
+        head = _small_text(git_dir / "HEAD").strip()
         branch: str | None = None
         commit: str | None = head
         if head.startswith("ref:"):
             ref = head.removeprefix("ref:").strip()
             branch = ref.removeprefix("refs/heads/")
             ref_file = git_dir / ref
-            commit = ref_file.read_text(encoding="utf-8").strip() if ref_file.is_file() else None
+            commit = _small_text(ref_file).strip() if ref_file.is_file() else None
         parser = configparser.ConfigParser(strict=False, interpolation=None)
-        parser.read(git_dir / "config", encoding="utf-8")
+        with contextlib.suppress(OSError):  # no readable config: no origin URL, as git says
+            parser.read_string(_small_text(git_dir / "config"))
         url = parser.get('remote "origin"', "url", fallback=None)
         return GitInfo(commit_hash=commit, branch=branch, repository_url=url)
     except (OSError, configparser.Error, UnicodeDecodeError):

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.agent.turn_context import TurnContext
+from core.fs import open_regular_file
 from core.protocol.items import MessageItem, developer_message, user_message
 
 AGENTS_MD_PREFIX = "# AGENTS.md instructions for "
@@ -32,7 +33,8 @@ def find_project_instructions(cwd: Path) -> tuple[Path, str] | None:
         candidate = folder / "AGENTS.md"
         if candidate.is_file():
             try:
-                data = candidate.read_bytes()[:AGENTS_MD_MAX_BYTES]
+                with open_regular_file(candidate) as file:
+                    data = file.read(AGENTS_MD_MAX_BYTES)
             except OSError:
                 return None
             return candidate, data.decode("utf-8", errors="replace")

@@ -24,6 +24,7 @@ from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.rollout import SessionMetaRecord, TranscriptRecord, utc_timestamp
 from core.protocol.session import BaseInstructions, DynamicToolSpec, SessionMeta, SessionSource
+from core.tools.dynamic import check_dynamic_tool_names
 from core.tools.mcp_lifecycle import start_tools
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ async def build_session(
 ) -> tuple[Session, list[EventMsg]]:
     """The new session and the events that open its event stream (session_configured first)."""
     items = history.get_rollout_items()
+    check_dynamic_tool_names(tool.name for tool in dynamic_tools)
     dynamic_tools = dynamic_tools or _history_dynamic_tools(history)
     previous = last_turn_context(items)
     model = await _resolve_model(config, models_manager, previous.model if previous else None)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.config.home import write_private_file
+from core.config.home import CONFIG_MAX_BYTES, write_private_file
 from core.config.loader import CONFIG_FILE_NAME, _parse_key
 from core.errors import ConfigError
+from core.fs import UnreadableFileError, read_regular_text
 
 
 def save_config_value(lha_home: Path, key: str, value: Any) -> Path:
@@ -27,9 +28,11 @@ def save_config_value(lha_home: Path, key: str, value: Any) -> Path:
     path = lha_home / CONFIG_FILE_NAME
     key_path = _parse_key(key, key)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_text(path, max_bytes=CONFIG_MAX_BYTES)
     except FileNotFoundError:
         text = ""
+    except UnreadableFileError as err:
+        raise ConfigError(f"{err}; cannot save `{key}` there: fix or remove the file") from None
     try:
         document = tomlkit.parse(text)
     except ParseError as err:

@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 
 LHA_HOME_ENV = "LHA_HOME"
+CONFIG_MAX_BYTES = 1024 * 1024
+"""config.toml is a few KB; a file near this size is not a config and is not read whole."""
 
 
 def default_lha_home() -> Path:

@@ -8,7 +8,6 @@ without stopping the user.
 from __future__ import annotations
 
 import difflib
-import logging
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -18,15 +17,15 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 
 from core.config.default_provider import default_provider
-from core.config.home import lha_home_dir
+from core.config.home import CONFIG_MAX_BYTES, lha_home_dir
 from core.config.model import Config
 from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
 from core.errors import ConfigError
+from core.fs import UnreadableFileError, read_regular_text
 from core.llm.endpoint import RuntimeEndpoint, built_in_providers
 
-log = logging.getLogger("lha.config")
-
 CONFIG_FILE_NAME = "config.toml"
+MAX_NESTING = 32
 
 KeyPath = tuple[str, ...]
 SECRET_BEARING_KEYS = frozenset({"http_headers", "env"})
@@ -51,9 +50,9 @@ def load_config(
     for name, value in flags.items():
         layers.set((name,), value, f"--{name.replace('_', '-')}")
 
+    # Returned, not logged: every front end shows ``config.warnings`` (logging them too
+    # printed each one twice).
     warnings = layers.drop_unknown_keys()
-    for warning in warnings:
-        log.warning("%s", warning)
     try:
         parsed = ConfigFile.model_validate(layers.data)
     except ValidationError as err:
@@ -157,18 +156,10 @@ class _Layers:
         self.file_path: Path | None = None
 
     def add_file(self, path: Path) -> None:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
+        text = read_config_text(path)
+        if text is None:
             return
-        except (OSError, UnicodeDecodeError) as err:
-            raise ConfigError(
-                f"{path}: cannot read the config file ({err}); fix or remove it"
-            ) from None
-        try:
-            self.data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as err:
-            raise ConfigError(_syntax_error_message(path, text, err)) from None
+        self.data = parse_config_toml(path, text)
         self.file_path = path
         lines = _key_lines(text)
         for key_path in _all_paths(self.data):
@@ -243,6 +234,50 @@ class _Layers:
         return ConfigError(f"{where}: `{key}`: {message[:1].lower()}{message[1:]}{shown}; {fix}")
 
 
+def read_config_text(path: Path) -> str | None:
+    """config.toml's text, or None when there is none; ``ConfigError`` when it is unusable."""
+    try:
+        return read_regular_text(path, max_bytes=CONFIG_MAX_BYTES)
+    except FileNotFoundError:
+        return None
+    except UnreadableFileError as err:
+        raise ConfigError(
+            f"{err}; config.toml must be a readable text file: fix or remove it"
+        ) from None
+
+
+def parse_config_toml(path: Path, text: str) -> dict[str, Any]:
+    """The TOML document, or one ``ConfigError`` (bad syntax, or nesting too deep to be a
+    config: Python's parser recurses per level, and a thousand levels would overflow it)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(_syntax_error_message(path, text, err)) from None
+    except RecursionError:
+        data = None
+    if data is None or _depth(data) > MAX_NESTING:
+        raise ConfigError(
+            f"{path}: tables or lists nested more than {MAX_NESTING} deep; "
+            "config.toml needs only a few levels, fix the file"
+        )
+    return data
+
+
+def _depth(value: Any) -> int:
+    """How deeply tables and lists nest in ``value`` (iterative: no recursion to overflow)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if level > MAX_NESTING:
+            break
+        children = item.values() if isinstance(item, dict) else item
+        if isinstance(item, dict | list):
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
 def _syntax_error_message(path: Path, text: str, err: tomllib.TOMLDecodeError) -> str:
     """``<file>:<line>: invalid TOML near `key`: <reason>; <how to fix>``."""
     match = re.search(r"\(at line (\d+), column \d+\)", str(err))
@@ -261,27 +296,47 @@ def _syntax_error_message(path: Path, text: str, err: tomllib.TOMLDecodeError) -
     )
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*(?P<name>[^\]]+?)\s*\]\]?\s*(#.*)?$")
-_ASSIGN = re.compile(r"^\s*(?P<key>[A-Za-z0-9_\-.\"' ]+?)\s*=")
+_KEY_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.\"' ")
 
 
 def _split_key(raw: str) -> KeyPath:
     return tuple(part.strip().strip("\"'") for part in raw.split("."))
 
 
+def _header_name(stripped: str) -> str | None:
+    """``a.b`` for a ``[a.b]`` or ``[[a.b]]`` line (already stripped), else None."""
+    if not stripped.startswith("["):
+        return None
+    name, closed, rest = stripped[1:].removeprefix("[").partition("]")
+    rest = rest.removeprefix("]").strip()
+    ends_well = not rest or rest.startswith("#")
+    return name.strip() if closed and name.strip() and ends_well else None
+
+
+def _assigned_key(line: str) -> str | None:
+    """``key`` for a ``key = ...`` line whose key uses only bare or quoted key characters."""
+    key, equals, _value = line.partition("=")
+    key = key.strip()
+    return key if equals and key and _KEY_CHARS.issuperset(key) else None
+
+
 def _key_lines(text: str) -> dict[KeyPath, int]:
-    """Best-effort map of every table header and ``key =`` line to its 1-based line number."""
+    """Best-effort map of every table header and ``key =`` line to its 1-based line number.
+
+    Plain string operations, linear in the line's length: a backtracking pattern here cost
+    seconds on a line of a few thousand spaces, on every command.
+    """
     lines: dict[KeyPath, int] = {}
     table: KeyPath = ()
     for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            table = _split_key(header.group("name"))
+        header = _header_name(line.strip())
+        if header is not None:
+            table = _split_key(header)
             lines.setdefault(table, number)
             continue
-        assign = _ASSIGN.match(line)
-        if assign:
-            lines.setdefault((*table, *_split_key(assign.group("key"))), number)
+        key = _assigned_key(line)
+        if key is not None:
+            lines.setdefault((*table, *_split_key(key)), number)
     return lines
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.fs import open_regular_file
 from core.memories.layout import memory_file
 
 MEMORY_CONTEXT_MAX_BYTES = 8 * 1024
@@ -34,7 +35,7 @@ def bound_memory(text: str, max_bytes: int) -> str:
 def read_memory_section(lha_home: Path, max_bytes: int = MEMORY_CONTEXT_MAX_BYTES) -> str | None:
     """The ``<memories>`` block for a new thread, or None when there is no MEMORY.md (blocking)."""
     try:
-        with open(memory_file(lha_home), "rb") as handle:
+        with open_regular_file(memory_file(lha_home)) as handle:
             raw = handle.read(max_bytes + 1)
     except OSError:
         return None

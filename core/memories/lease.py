@@ -30,12 +30,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.fs import read_regular_file
 from core.rollout.paths import PRIVATE_FILE_MODE, write_all
 
 log = logging.getLogger("lha.memories")
 
 RELEASE_MARGIN_S = 5.0
 GUARD_STALE_S = 30.0
+LEASE_MAX_BYTES = 64 * 1024
 _CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -87,8 +89,8 @@ def _create(path: Path, ttl_s: float) -> Lease | None:
 
 def _read_record(path: Path) -> dict[str, object] | None:
     try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+        data = json.loads(read_regular_file(path, max_bytes=LEASE_MAX_BYTES))
+    except (OSError, ValueError, RecursionError):
         return None
     return data if isinstance(data, dict) else None
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from core.fs import MiB, read_regular_file
+
 FENCE = "---"
+SUMMARY_MAX_BYTES = MiB
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ def parse_summary(text: str) -> RolloutSummary | None:
 
 def read_summary(path: Path) -> RolloutSummary | None:
     try:
-        return parse_summary(path.read_text(encoding="utf-8", errors="replace"))
+        raw = read_regular_file(path, max_bytes=SUMMARY_MAX_BYTES)
     except OSError:
         return None
+    return parse_summary(raw.decode("utf-8", errors="replace"))

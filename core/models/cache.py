@@ -18,12 +18,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.config.home import write_private_file
+from core.fs import MiB, read_regular_file
 from core.protocol.models import ModelInfo
 
 log = logging.getLogger("lha.models")
 
 CACHE_FILE_NAME = "models_cache.json"
 DEFAULT_TTL_S = 300.0
+CACHE_MAX_BYTES = 16 * MiB
 
 
 @dataclass
@@ -90,10 +92,10 @@ class ModelsCache:
 
     def _read_all(self) -> dict[str, Any]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular_file(self.path, max_bytes=CACHE_MAX_BYTES))
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as err:
+        except (OSError, ValueError, RecursionError) as err:
             log.warning("%s is unreadable (%s); treating it as empty", self.path, err)
             return {}
         return data if isinstance(data, dict) else {}

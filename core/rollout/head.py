@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from core.fs import open_regular_file
 from core.protocol.events import UserMessageEvent
 from core.protocol.items import MessageItem
 from core.protocol.rollout import (
@@ -76,7 +77,7 @@ def read_head(path: Path) -> RolloutHead | None:
     lines_seen = 0
     after_preview = 0
     try:
-        with open(path, "rb") as file:
+        with open_regular_file(path) as file:
             for raw in _head_lines(file):
                 if not raw or raw.isspace():
                     continue

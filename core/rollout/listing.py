@@ -205,7 +205,9 @@ def _thread_item(
         updated = created
     return ThreadItem(
         path=candidate.path,
-        thread_id=meta.id,
+        # The file name's id, not the meta's: they differ only in a file renamed or edited by
+        # hand, and `resume ID` finds files by name, so what is listed can always be resumed.
+        thread_id=ThreadId(candidate.thread_id),
         preview=head.preview,
         cwd=meta.cwd,
         created_at=created,

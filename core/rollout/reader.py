@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import RolloutError
+from core.fs import UnreadableFileError, read_regular_file
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.rollout import RolloutItem, SessionMetaRecord, parse_stamped_item
 
 log = logging.getLogger("lha.rollout")
 
+ROLLOUT_MAX_BYTES = 4 * 1024 * 1024 * 1024
+"""Far beyond any real session (100 MB is a very long one); only a runaway file gets here."""
 _SLICE_BYTES = 4 * 1024 * 1024
 """Parse about this much between yields to the loop (about 25 ms of work)."""
 
@@ -149,16 +152,14 @@ class _LineParser:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular_file(path, max_bytes=ROLLOUT_MAX_BYTES)
     except FileNotFoundError:
         raise RolloutError(
             path, "no such session file; run `lha threads` to list the sessions you can resume"
         ) from None
-    except IsADirectoryError:
-        raise RolloutError(path, "is a folder, not a session file (rollout-*.jsonl)") from None
-    except OSError as error:
+    except UnreadableFileError as error:
         raise RolloutError(
-            path, f"cannot read the session file ({error.strerror or error}); check its permissions"
+            path, f"cannot read the session file ({error.reason}); `lha threads` lists sessions"
         ) from None
 
 

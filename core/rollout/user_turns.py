@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import RolloutError
+from core.fs import UnreadableFileError, read_regular_file
 from core.protocol.items import InputImage, MessageItem
 from core.protocol.rollout import RolloutItem, TranscriptRecord, parse_stamped_item
+from core.rollout.reader import ROLLOUT_MAX_BYTES
 from core.rollout.session_prefix import is_real_user_message
 
 _LINES_PER_SLICE = 2000
@@ -100,7 +102,9 @@ async def read_user_turns(path: Path | str) -> list[UserTurn]:
     """
     path = Path(path)
     try:
-        data = await asyncio.to_thread(path.read_bytes)
+        data = await asyncio.to_thread(read_regular_file, path, max_bytes=ROLLOUT_MAX_BYTES)
+    except UnreadableFileError as error:
+        raise RolloutError(path, f"cannot read the session file ({error.reason})") from None
     except OSError as error:
         raise RolloutError(
             path, f"cannot read the session file ({error.strerror or error}); check it exists"

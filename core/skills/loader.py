@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 from pathlib import Path
 
+from core.fs import MiB, read_regular_text
 from core.skills.frontmatter import FrontMatterError, parse_front_matter
 from core.skills.model import SkillError, SkillLoadOutcome, SkillMetadata, SkillScope
 
@@ -20,6 +21,7 @@ MAX_NAME_LEN = 64
 MAX_DESCRIPTION_LEN = 1024
 MAX_SHORT_DESCRIPTION_LEN = 500
 MAX_DEPTH = 6
+SKILL_MAX_BYTES = MiB
 SHORT_DESCRIPTION_KEYS = ("short-description", "shortDescription", "short_description")
 
 
@@ -63,8 +65,8 @@ def _skill_files(root: Path) -> Iterable[Path]:
 def parse_skill_file(path: Path, scope: SkillScope) -> SkillMetadata:
     """Read one SKILL.md; raise ``ValueError`` with a short reason when it is not usable."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        text = read_regular_text(path, max_bytes=SKILL_MAX_BYTES)
+    except OSError as err:
         raise ValueError(f"cannot read: {err}") from None
     try:
         front = parse_front_matter(text)

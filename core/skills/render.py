@@ -7,7 +7,9 @@ import re
 from collections.abc import Sequence
 
 from core.errors import LhaError
+from core.fs import read_regular_text
 from core.skills.frontmatter import FrontMatterError, parse_front_matter
+from core.skills.loader import SKILL_MAX_BYTES
 from core.skills.model import SkillMetadata
 
 _MENTION = re.compile(r"(?<![\w$])\$([A-Za-z0-9][A-Za-z0-9_.:-]*)")
@@ -66,8 +68,8 @@ def skill_injection_text(skill: SkillMetadata) -> str:
     """``<skill><name/><path/>body</skill>`` for a mentioned skill (its SKILL.md body, without
     the front matter). Raises ``SkillReadError`` when the file cannot be read."""
     try:
-        text = skill.path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
+        text = read_regular_text(skill.path, max_bytes=SKILL_MAX_BYTES)
+    except OSError as err:
         raise SkillReadError(f"cannot read skill {skill.name} at {skill.path}: {err}") from None
     try:
         body = parse_front_matter(text).body.strip()

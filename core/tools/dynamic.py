@@ -4,10 +4,33 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 
+from core.errors import InvalidRequest
 from core.protocol.events import DynamicToolCallRequest
 from core.protocol.ops import DynamicToolResponse
 from core.tools.invocation import ToolInvocation, ToolResult
+from core.tools.mcp_names import PREFIX as MCP_PREFIX
+
+BUILT_IN_TOOL_NAMES = ("shell", "apply_patch")
+"""The tools every thread has; a dynamic tool may not take one of these names."""
+
+
+def check_dynamic_tool_names(names: Iterable[str]) -> None:
+    """Refuse a dynamic tool named like a built-in or an MCP tool: the built-in would win and
+    the client's tool would never be called (or, worse, the client would answer for ``shell``).
+    """
+    for name in names:
+        if name in BUILT_IN_TOOL_NAMES:
+            raise InvalidRequest(
+                f"dynamic tool `{name}` has the name of a built-in tool "
+                f"({', '.join(BUILT_IN_TOOL_NAMES)}); rename it"
+            )
+        if name.startswith(MCP_PREFIX):
+            raise InvalidRequest(
+                f"dynamic tool `{name}` starts with `{MCP_PREFIX}`, which names MCP tools; "
+                "rename it"
+            )
 
 
 def is_dynamic_tool(inv: ToolInvocation) -> bool:

@@ -73,7 +73,9 @@ class McpServer:
         from mcp import ClientSession, StdioServerParameters
         from mcp.client.stdio import stdio_client
 
+        _quiet_sdk_logging()
         cfg = self.config
+        not_mcp = _NotMcpDetector(anyio.CancelScope())
         params = StdioServerParameters(
             command=cfg.command,
             args=list(cfg.args),
@@ -84,17 +86,19 @@ class McpServer:
             try:
                 async with (
                     stdio_client(params, errlog=errlog) as (read, write),
-                    ClientSession(read, write) as session,
+                    ClientSession(read, write, message_handler=not_mcp) as session,
                 ):
-                    with anyio.fail_after(cfg.startup_timeout_sec):
+                    with anyio.fail_after(cfg.startup_timeout_sec), not_mcp.scope:
                         await session.initialize()
                         self.tools = await _list_tools(session)
+                    if not_mcp.reason is not None:
+                        raise ConnectionAbortedError(not_mcp.reason)
                     self._session = session
                     self.status = "ready"
                     self.ready.set()
                     await self._stop.wait()
             except Exception as err:
-                self._fail(_describe(err, cfg.startup_timeout_sec, errlog))
+                self._fail(not_mcp.reason or _describe(err, cfg.startup_timeout_sec, errlog))
             finally:
                 self._session = None
                 if self.status in ("starting", "ready"):
@@ -129,6 +133,38 @@ class McpServer:
             self._stop.set()
             return ToolResult.error(f"the MCP server `{self.name}` failed: {reason}")
         return ToolResult(output=render_result(result), success=not result.is_error)
+
+
+class _NotMcpDetector:
+    """The session's message handler: a line on the server's stdout that is not JSON-RPC during
+    start-up means the program is not an MCP server (or logs to stdout). It cancels ``scope``
+    (around the start-up requests), so the server fails at once with one clear reason instead
+    of waiting out the start-up timeout."""
+
+    def __init__(self, scope: Any) -> None:
+        self.scope = scope
+        self.reason: str | None = None
+
+    async def __call__(self, message: Any) -> None:
+        if isinstance(message, Exception) and self.reason is None:
+            self.reason = (
+                "it is not speaking MCP: its stdout has a line that is not a JSON-RPC message "
+                "(check `command` and `args`; a server must log to stderr, not stdout)"
+            )
+            self.scope.cancel()
+
+
+_SDK_LOGGERS = ("mcp", "client")
+"""The SDK logs a full traceback for every bad stdout line (100,000 lines for a chatty
+program); lha reports each server's failure itself, in one line."""
+
+
+def _quiet_sdk_logging() -> None:
+    for name in _SDK_LOGGERS:
+        sdk_log = logging.getLogger(name)
+        if not sdk_log.handlers:
+            sdk_log.addHandler(logging.NullHandler())
+        sdk_log.propagate = False
 
 
 async def _list_tools(session: Any) -> list[McpTool]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from core.llm.request import ToolSpec
 from core.protocol.events import ToolCallBegin, ToolCallEnd
 from core.protocol.items import ToolCallItem, ToolCallOutputItem
-from core.tools.dynamic import handle_dynamic, is_dynamic_tool
+from core.tools.dynamic import BUILT_IN_TOOL_NAMES, handle_dynamic, is_dynamic_tool
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.mcp_names import is_mcp_name
 from core.tools.specs import apply_patch_spec, shell_spec
@@ -47,6 +47,7 @@ async def _apply_patch(inv: ToolInvocation) -> ToolResult:
 
 
 BUILT_IN: dict[str, Handler] = {"shell": _shell, "apply_patch": _apply_patch}
+assert tuple(BUILT_IN) == BUILT_IN_TOOL_NAMES
 
 
 def tool_specs(session: Session) -> list[ToolSpec]:

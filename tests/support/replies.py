@@ -82,6 +82,9 @@ class Reply:
     reasoning_field: str = "reasoning_content"
     """Chat only: the delta field carrying reasoning (llama.cpp: reasoning_content)."""
     response_id: str | None = None
+    raw_sse: tuple[bytes, ...] | None = None
+    """Send exactly these body chunks (then end the body) instead of frames rendered from the
+    reply: for fuzzing the stream parsers with arbitrary events."""
 
     # -- constructors -------------------------------------------------------------------------
 

@@ -246,6 +246,8 @@ class ScriptedServer:
             err = error_body(reply.status, reply.error_message, reply.error_code)
             await http.send_json(writer, reply.status, err, extra)
             return True
+        if reply.raw_sse is not None:
+            return await self._stream_raw(writer, reply.raw_sse)
         model = str(body.get("model", "gpt-test")) if isinstance(body, dict) else "gpt-test"
         stream = bool(body.get("stream")) if isinstance(body, dict) else False
         rid = reply.response_id or f"{'resp' if is_responses else 'chatcmpl'}_{next(self._ids)}"
@@ -287,6 +289,15 @@ class ScriptedServer:
             for m in self.models
         ]
         await http.send_json(writer, 200, {"object": "list", "data": data}, extra)
+
+    async def _stream_raw(self, writer: asyncio.StreamWriter, chunks: tuple[bytes, ...]) -> bool:
+        writer.write(http.head(200, {**http.SSE_HEADERS, "Connection": "keep-alive"}))
+        for chunk in chunks:
+            if chunk:
+                writer.write(http.chunk(chunk))
+        writer.write(http.LAST_CHUNK)
+        await writer.drain()
+        return True
 
     async def _stream(
         self, writer: asyncio.StreamWriter, reply: Reply, frames: list[Frame], failure: Frame

@@ -192,6 +192,8 @@ def test_malformed_override(tmp_path: Path) -> None:
 
 
 def test_unknown_key_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Returned once in ``config.warnings`` (which every front end prints), never also logged:
+    logging it as well showed each warning twice."""
     path = write_config(
         tmp_path, 'modle = "x"\nnotify = "y"\n[features]\nmemories = true\nfoo = 1\n'
     )
@@ -202,7 +204,7 @@ def test_unknown_key_is_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixtu
         f"{path}:2: unknown key `notify` ignored",
         f"{path}:5: unknown key `features.foo` ignored",
     ]
-    assert "unknown key `modle`" in caplog.text
+    assert "unknown key" not in caplog.text
 
 
 def test_unknown_provider_lists_known_ids(tmp_path: Path) -> None:

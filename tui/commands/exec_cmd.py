@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
@@ -92,8 +91,10 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     from core.protocol.session import SessionSource
     from tui.commands.exec_tools import RequestAnswerer, load_dynamic_tools
     from tui.commands.targets import resolve_rollout
+    from tui.commands.work_dir import working_folder
 
     ns = parse_exec_args(args)
+    cwd = working_folder(ns.cwd) if ns.cwd else None
     dynamic_tools = load_dynamic_tools(ns.dynamic_tools) if ns.dynamic_tools else []
     if dynamic_tools and (ns.prompt is None or ns.prompt == "-"):
         raise InvalidRequest(
@@ -102,9 +103,7 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     prompt = read_prompt(ns.prompt)
     if ns.mode == "fork" and ns.at is not None and ns.at < 0:
         raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
-    config = Config.load(
-        cwd=Path(ns.cwd) if ns.cwd else None, overrides=ns.overrides, model=ns.model
-    )
+    config = Config.load(cwd=cwd, overrides=ns.overrides, model=ns.model)
     printer: EventPrinter = JsonPrinter() if ns.json else HumanPrinter()
     for warning in config.warnings:
         printer.warn(warning)

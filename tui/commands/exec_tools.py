@@ -14,12 +14,12 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from pydantic import ValidationError
 
 from core.errors import InvalidRequest
+from core.fs import MiB, UnreadableFileError, read_regular_text
 from core.protocol.events import DynamicToolCallRequest, ExecApprovalRequest
 from core.protocol.ops import DynamicToolResponse, ExecApproval
 from core.protocol.session import DynamicToolSpec
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from core.agent.agent_thread import AgentThread
     from tui.commands.event_printer import EventPrinter
 
+DYNAMIC_TOOLS_MAX_BYTES = 16 * MiB
 APPROVAL_DENIED_NOTE = (
     "lha exec cannot ask for approval; denied `{command}`. To let commands run, use "
     '-c approval_policy="never" (sandboxed) or -c approval_policy="on-request"'
@@ -37,10 +38,12 @@ APPROVAL_DENIED_NOTE = (
 def load_dynamic_tools(path: str) -> list[DynamicToolSpec]:
     """The specs in ``path``; ``InvalidRequest`` with a one-line reason when it is unusable."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_regular_text(path, max_bytes=DYNAMIC_TOOLS_MAX_BYTES))
+    except UnreadableFileError as err:
+        raise InvalidRequest(f"--dynamic-tools {path}: cannot read it ({err.reason})") from None
     except OSError as err:
         raise InvalidRequest(f"--dynamic-tools {path}: cannot read it ({err.strerror})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+    except (json.JSONDecodeError, RecursionError) as err:
         raise InvalidRequest(f"--dynamic-tools {path}: not valid JSON ({err})") from None
     if not isinstance(data, list):
         raise InvalidRequest(

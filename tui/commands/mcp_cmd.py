@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from typing import Any
+
+from tui.commands.output import say, warn
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
@@ -19,7 +20,7 @@ async def run_mcp_list(args: argparse.Namespace) -> int:
 
     config = Config.load(overrides=args.overrides)
     for warning in config.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        warn(warning)
     if not config.mcp_servers:
         if args.json:
             print("[]")
@@ -63,12 +64,10 @@ def _row(name: str, server: Any) -> dict[str, Any]:
 
 
 def print_table(rows: list[dict[str, Any]]) -> None:
-    from core.sanitize import neutralize_terminal_escapes as clean
-
     for row in rows:
         status = row["status"] if not row["error"] else f"{row['status']}: {row['error']}"
         command = " ".join([row["command"], *row["args"]])
-        print(clean(f"{row['name']}  {status}  ({command})"))
+        say(f"{row['name']}  {status}  ({command})")
         for tool in row["tools"]:
             summary = (tool["description"] or "").strip().splitlines()
-            print(clean(f"  {tool['qualified_name']}  {summary[0] if summary else ''}").rstrip())
+            say(f"  {tool['qualified_name']}  {summary[0] if summary else ''}".rstrip())

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
+
+from tui.commands.output import say, warn
 
 
 async def run_models(args: argparse.Namespace) -> int:
@@ -15,19 +16,21 @@ async def run_models(args: argparse.Namespace) -> int:
 
     config = Config.load(overrides=args.overrides)
     for warning in config.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        warn(warning)
     auth = AuthManager(config.lha_home)
     manager = ModelsManager(config.lha_home, auth, config.model_provider_id, config.model_provider)
     models = await manager.list_models(config, CatalogRefreshStrategy(args.refresh))
     if manager.last_warning:
-        print(f"warning: {manager.last_warning}", file=sys.stderr)
+        warn(manager.last_warning)
     for preset in models:
         if args.json:
             print(json.dumps(preset.model_dump(mode="json")))
         else:
             mark = "*" if preset.is_default else " "
             current = " (current)" if preset.model == config.model else ""
-            print(f"{mark} {preset.model:<28} {preset.description[:60]}{current}")
+            # The ids and descriptions come from the server: ``say`` shows escapes inert.
+            description = preset.description.replace("\n", " ")[:60]
+            say(f"{mark} {preset.model:<28} {description}{current}")
     if not args.json:
-        print(f"provider: {config.model_provider_id} ({config.model_provider.base_url})")
+        say(f"provider: {config.model_provider_id} ({config.model_provider.base_url})")
     return 0

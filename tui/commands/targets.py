@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 from pathlib import Path
 
 from core.errors import InvalidRequest, ThreadNotFound
@@ -13,6 +14,10 @@ async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = Fa
     """The rollout named by a path or thread id, or the newest session with ``last``."""
     from core.rollout.listing import find_latest_thread_path, find_thread_path_by_id
 
+    if last and target is not None:
+        raise InvalidRequest(
+            f"--last and {_shown(target)} exclude each other; give either --last or an ID or PATH"
+        )
     if last:
         path = await find_latest_thread_path(lha_home)
         if path is None:
@@ -29,10 +34,23 @@ async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = Fa
             return found
         raise ThreadNotFound(target)
     raise InvalidRequest(
-        f"{target!r} is neither a rollout file nor a thread id; `lha threads` lists sessions"
+        f"{_shown(target)} is neither a rollout file nor a thread id; `lha threads` lists sessions"
     )
 
 
 def _existing_file(target: str) -> Path | None:
+    """``target`` as a path when it names a file; None when nothing is there (or the name
+    cannot be a path at all: too long); ``InvalidRequest`` when it cannot be looked at."""
     path = Path(target).expanduser()
-    return path if path.is_file() else None
+    try:
+        return path if path.is_file() else None
+    except OSError as err:
+        if err.errno in (errno.ENAMETOOLONG, errno.EINVAL):
+            return None
+        reason = (err.strerror or str(err)).lower()
+        raise InvalidRequest(f"{_shown(target)}: cannot look at it ({reason})") from None
+
+
+def _shown(target: str, limit: int = 80) -> str:
+    """``target`` quoted for a message, cut when long (a pasted 5,000-character id)."""
+    return repr(target if len(target) <= limit else target[: limit - 1] + "…")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from core.sanitize import neutralize_terminal_escapes
+from tui.commands.output import say
 
 
 async def run_threads(args: argparse.Namespace) -> int:
@@ -32,7 +32,7 @@ async def run_threads(args: argparse.Namespace) -> int:
             first_line = (item.preview.splitlines() or [""])[0][:70]
             when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             fork = " (fork)" if item.forked_from_id else ""
-            print(f"{when}  {item.thread_id}  {neutralize_terminal_escapes(first_line)}{fork}")
+            say(f"{when}  {item.thread_id}  {first_line}{fork}")
     if not page.items and not args.json:
         print('no sessions yet; start one with `lha` or `lha exec "..."`')
     return 0
