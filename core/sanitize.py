@@ -48,6 +48,14 @@ def encodable_text(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
+def count_undecodable(text: str) -> int:
+    """How many characters of ``text`` stand for bytes that were not valid UTF-8.
+
+    Python keeps such bytes in a ``str`` as lone surrogates (``surrogateescape``, used for the
+    command line and file names): they cannot be encoded, sent or recorded."""
+    return len(_SURROGATE.findall(text))
+
+
 def terminal_line(text: str) -> str:
     """``text`` as one harmless line: newlines too become visible (␊), tabs become spaces."""
     if not _LINE_BREAKING.search(text):

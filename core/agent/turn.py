@@ -9,13 +9,7 @@ from core.agent.initial_context import build_initial_context
 from core.agent.prompt_fit import fit_prompt
 from core.agent.session import Session
 from core.agent.tools import run_tool_calls, tool_specs
-from core.agent.turn_failure import (
-    REPLACEMENT_CHARACTER,
-    count_undecodable,
-    describe_unexpected,
-    session_not_saved,
-    valid_text,
-)
+from core.agent.turn_failure import describe_unexpected, session_not_saved
 from core.errors import LhaError
 from core.llm.request import ModelRequest
 from core.llm.response_events import (
@@ -49,6 +43,7 @@ from core.protocol.items import (
 )
 from core.protocol.ops import ImageInput, UserInputItem
 from core.protocol.rollout import TurnContextRecord
+from core.sanitize import count_undecodable, encodable_text
 
 log = logging.getLogger("lha.agent")
 
@@ -60,9 +55,9 @@ def user_input_to_message(items: list[UserInputItem]) -> MessageItem:
     content: list[ContentItem] = []
     for item in items:
         if isinstance(item, ImageInput):
-            content.append(InputImage(image_url=valid_text(item.image_url)))
+            content.append(InputImage(image_url=encodable_text(item.image_url)))
         else:
-            content.append(InputText(text=valid_text(item.text)))
+            content.append(InputText(text=encodable_text(item.text)))
     return MessageItem(role="user", content=content)
 
 
@@ -117,7 +112,7 @@ def _warn_about_undecodable_input(
             sub_id,
             Warning(
                 message=f"the message had {count} byte(s) that are not valid UTF-8; "
-                f"each was replaced with {REPLACEMENT_CHARACTER}"
+                "each was replaced with \ufffd"
             ),
         )
 
@@ -127,7 +122,7 @@ async def _end_with_error(session: Session, sub_id: str, message: str) -> None:
     not_saved = await _flush_rollout(session)
     if not_saved is not None:
         message = f"{message}; also, {not_saved}"
-    session.emit(sub_id, ErrorEvent(message=valid_text(message)))
+    session.emit(sub_id, ErrorEvent(message=encodable_text(message)))
 
 
 async def _flush_rollout(session: Session) -> str | None:

@@ -1,5 +1,4 @@
-"""What a user is told when a turn fails in a way nobody foresaw, and how a prompt that is not
-valid UTF-8 is made safe to send and record.
+"""What a user is told when a turn fails in a way nobody foresaw.
 
 A turn must always end with an event: a client waiting for one (``lha exec``, the UI) would
 otherwise wait forever. An unexpected exception is a bug or an input lha does not handle; the
@@ -9,11 +8,9 @@ usable, and the traceback goes to the debug log only (a handler-less log would p
 
 from __future__ import annotations
 
-import re
+from core.sanitize import encodable_text
 
 MAX_DESCRIPTION = 300
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-REPLACEMENT_CHARACTER = "\ufffd"
 
 
 def describe_unexpected(err: BaseException, api_key: str | None = None) -> str:
@@ -22,7 +19,7 @@ def describe_unexpected(err: BaseException, api_key: str | None = None) -> str:
 
     while isinstance(err, BaseExceptionGroup) and err.exceptions:
         err = err.exceptions[0]  # the group's own text ("1 sub-exception") says nothing
-    detail = scrub(one_line(valid_text(str(err)), MAX_DESCRIPTION), api_key)
+    detail = scrub(one_line(encodable_text(str(err)), MAX_DESCRIPTION), api_key)
     what = f"{type(err).__name__}: {detail}" if detail else type(err).__name__
     return (
         f"the turn failed unexpectedly ({what}); the thread is kept and you can send "
@@ -34,16 +31,3 @@ def session_not_saved(err: BaseException) -> str:
     """What to say when the rollout could not be written: resume and fork would miss what the
     thread did, so it is an error, not a detail (``err`` names the file and the problem)."""
     return f"the session could not be saved: {err}"
-
-
-def valid_text(text: str) -> str:
-    """``text`` with every lone surrogate replaced by U+FFFD, so it encodes as UTF-8."""
-    return _LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, text)
-
-
-def count_undecodable(text: str) -> int:
-    """How many characters of ``text`` stand for bytes that were not valid UTF-8.
-
-    Python keeps such bytes in a ``str`` as lone surrogates (``surrogateescape``, used for the
-    command line and file names): they cannot be encoded, sent or recorded."""
-    return len(_LONE_SURROGATE.findall(text))

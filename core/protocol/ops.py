@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from core.protocol.base import WireModel
 from core.protocol.session import ApprovalPolicy
-from core.sanitize import encodable_text
 
 
 class TextInput(WireModel):
     type: Literal["text"] = "text"
     text: str
-
-    @field_validator("text")
-    @classmethod
-    def _encodable(cls, text: str) -> str:
-        return encodable_text(text)
 
 
 class ImageInput(WireModel):
