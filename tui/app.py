@@ -1,7 +1,7 @@
 """The lha terminal UI: one App, one ThreadManager, one event loop.
 
 The App is the shell: layout, bindings, the composer's keys, theme and keymap. Everything that
-talks to the engine lives in ``tui.controller``, imported right after the first frame is drawn,
+talks to the engine lives in ``tui.threads``, imported right after the first frame is drawn,
 so the user sees lha before the agent stack has loaded. A worker follows the manager's
 thread-created broadcast; one worker per open thread drains its events into its transcript.
 """
@@ -36,8 +36,8 @@ if TYPE_CHECKING:
     from core.config import Config
     from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
-    from tui.controller import Controller
-    from tui.thread_view import ThreadView
+    from tui.threads.controller import Controller
+    from tui.threads.state import ThreadView
     from tui.widgets.transcript import Transcript
 
 ESC_ESC_WINDOW_S = 1.0
@@ -199,7 +199,7 @@ class LhaApp(App[None]):
     @property
     def controller(self) -> Controller:
         if self._controller is None:
-            from tui.controller import Controller
+            from tui.threads.controller import Controller
 
             self._controller = Controller(self, self._given_manager)
         return self._controller

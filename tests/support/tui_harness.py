@@ -19,7 +19,7 @@ from core.llm.endpoint import RuntimeEndpoint
 from tests.support.scripted_server import ScriptedServer
 from tui.app import LhaApp
 from tui.start_request import StartRequest
-from tui.thread_view import ThreadView
+from tui.threads.state import ThreadView
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 

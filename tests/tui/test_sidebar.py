@@ -12,7 +12,7 @@ from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
 from tests.support.tui_harness import FIXED_NOW, app_config, fixed_clock, make_app, wait_until
 from tui.app import LhaApp
-from tui.controller import PAST_PAGE_SIZE
+from tui.threads.controller import PAST_PAGE_SIZE
 from tui.widgets.sidebar import ThreadListItem, ThreadSidebar
 
 

@@ -20,7 +20,7 @@ from tests.support.tui_harness import (
 )
 from tui.app import LhaApp
 from tui.screens.fork_dialog import ForkDialogScreen
-from tui.thread_view import ThreadView
+from tui.threads.state import ThreadView
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadSidebar
 

@@ -24,7 +24,7 @@ from core.protocol.events import (
 )
 from core.protocol.ops import DynamicToolResponse, ExecApproval
 from tui.delta_coalescing import coalesce_deltas
-from tui.thread_view import ThreadView
+from tui.threads.state import ThreadView
 from tui.transcript_model import Entry
 
 if TYPE_CHECKING:

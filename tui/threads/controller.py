@@ -25,8 +25,8 @@ from core.protocol.session import SessionSource
 from tui.preview import transcript_id
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
-from tui.thread_events import ThreadEventRouter
-from tui.thread_view import ThreadView
+from tui.threads.events import ThreadEventRouter
+from tui.threads.state import ThreadView
 from tui.transcript_model import Entry, entries_from_replay, last_token_info
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadRow
