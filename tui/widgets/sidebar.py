@@ -174,15 +174,16 @@ class ThreadSidebar(Vertical):
                 return index
         return len(self.list_view.children)
 
-    async def add_live(self, row: ThreadRow) -> None:
-        """Insert a live thread: after its parent's family for a fork, else at the live end."""
+    async def upsert_live(self, row: ThreadRow) -> None:
+        """Redraw a live thread's row, or insert it: after its parent's family for a fork, else
+        at the live end. A resumed past session keeps the lineage its row showed."""
         existing = self.find(row.thread_id)
+        if existing is not None and row.forked_from_id is None:
+            row = replace(row, forked_from_id=existing.row.forked_from_id)
         if existing is not None and existing.row.live:
             existing.update_row(row)
             return
-        if existing is not None:  # a past session resumed: it keeps its lineage
-            if row.forked_from_id is None:
-                row = replace(row, forked_from_id=existing.row.forked_from_id)
+        if existing is not None:  # a past session resumed
             await existing.remove()
         children = list(self.list_view.children)
         index = self._past_header_index()
@@ -209,11 +210,6 @@ class ThreadSidebar(Vertical):
         item = ThreadListItem(row, self._clock)
         item.display = item.matches(self._query)
         await self.list_view.insert(index, [item])
-
-    def update_live(self, thread_id: ThreadId, **changes: object) -> None:
-        item = self.find(thread_id)
-        if item is not None:
-            item.update_row(replace(item.row, **changes))  # type: ignore[arg-type]
 
     def select(self, thread_id: ThreadId) -> None:
         for index, child in enumerate(self.list_view.children):
