@@ -28,6 +28,7 @@ async def test_the_ui_opens_on_a_fork_before_the_chosen_message(
         assert users == ["first", "second"], "everything before the third message"
         row = app.query_one(ThreadSidebar).find(view.thread_id)
         assert row is not None and row.row.forked_from_id == source_id
+        assert row.row.fork_note == "forked before #3", "the same note as the fork dialog's"
         assert app.transcripts.visible_content is view.transcript
 
 
