@@ -28,7 +28,7 @@ from tui.startup_gc import end_startup_pause
 from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
 from tui.widgets.footer import Footer
-from tui.widgets.sidebar import ThreadSidebar, now_utc
+from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadSidebar, now_utc
 from tui.widgets.status_line import StatusInfo, StatusLine
 
 if TYPE_CHECKING:
@@ -105,8 +105,15 @@ class LhaApp(App[None]):
             from tui.preview import tail_transcript  # the resumed thread, in the first frame
 
             self._tail = tail_transcript(self._start.path)
+        first_page = None
+        if self._start is None:  # the newest past sessions, in the first frame
+            from tui.first_page import read_first_page
+
+            first_page = read_first_page(self.settings.lha_home, PAST_PAGE_SIZE)
         with Horizontal(id="main"):
-            yield ThreadSidebar(self._load_past_page, self.clock, id="sidebar")
+            yield ThreadSidebar(
+                self._load_past_page, self.clock, first_page=first_page, id="sidebar"
+            )
             with Vertical(id="conversation"):
                 initial = self._tail.id if self._tail is not None else "empty"
                 with ContentSwitcher(id="transcripts", initial=initial):
@@ -177,7 +184,7 @@ class LhaApp(App[None]):
             return
         if self._pick_session:  # `lha resume` without a session: the list is the picker
             self.sidebar.focus_past()
-        else:
+        elif not self.sidebar.has_first_page:
             self.sidebar.load_next_page()
         end_startup_pause()
 

@@ -35,7 +35,7 @@ from tui.threads.events import ThreadEventRouter
 from tui.threads.port import AppPort
 from tui.threads.state import ThreadState
 from tui.transcript_model import entries_from_replay, last_token_info
-from tui.widgets.sidebar import ThreadRow
+from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadRow
 from tui.widgets.status_line import StatusInfo
 from tui.widgets.transcript import Transcript
 
@@ -43,8 +43,6 @@ if TYPE_CHECKING:
     from core.config import Config
     from core.llm.request import ModelRequest
     from core.rollout.listing import ThreadsPage
-
-PAST_PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
