@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Label
-
 from core.protocol.ops import UserInput
 from tests.support.agent_harness import past_session
 from tests.support.rollout_factory import write_rollout
@@ -99,10 +97,10 @@ async def test_escape_interrupts_a_running_turn(
         await wait_until(pilot, lambda: view.running)
         row = app.query_one(ThreadSidebar).find(view.thread_id)
         assert row is not None
-        await wait_until(pilot, lambda: "working" in str(row.query_one(Label).render()))
+        await wait_until(pilot, lambda: "working" in str(row.render()))
         await pilot.press("escape")
         await wait_until(pilot, lambda: not view.running)
-        await wait_until(pilot, lambda: "working" not in str(row.query_one(Label).render()))
+        await wait_until(pilot, lambda: "working" not in str(row.render()))
         notices = [n.entry.text for n in view.transcript.query(NoticeView)]
         assert any("turn aborted" in text for text in notices)
         assert not any(e.kind == "assistant" for e in view.transcript.entries)
@@ -238,7 +236,7 @@ async def test_fork_dialog_forks_before_the_chosen_message(
         assert app.query_one(Composer).text == "beta"
         row = app.query_one(ThreadSidebar).find(fork.thread_id)
         assert row is not None and row.row.fork_note == "forked before #2"
-        shown = str(row.query_one(Label).render()).splitlines()
+        shown = str(row.render()).splitlines()
         assert shown[1].strip().startswith("forked before #2"), "lineage leads the details"
 
 

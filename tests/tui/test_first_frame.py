@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Label
-
 from core.rollout.listing import ThreadsPage
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
@@ -37,7 +35,7 @@ async def test_the_first_page_of_sessions_is_in_the_first_frame(
         assert 0 < len(rows) == (32 - FIRST_FRAME_CHROME) // 2, "composed with the sidebar"
         assert rows[0].row.path == paths[-1], "newest first"
         first_line = rows[0].row.first_line[:20]
-        assert first_line in str(rows[0].query_one(Label).render())
+        assert first_line in str(rows[0].render())
         assert rows[-1].region.bottom <= sidebar.list_view.region.bottom, "all on screen"
         await wait_until(pilot, lambda: len(sidebar.rows()) == PAST_PAGE_SIZE)
         await wait_until(pilot, lambda: app.controller is not None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Input, Label
+from textual.widgets import Input
 
 from tests.support.agent_harness import make_harness, past_session
 from tests.support.rollout_factory import write_rollout
@@ -81,7 +81,7 @@ async def test_a_past_fork_sits_under_its_parent_even_a_page_later(
         ids = [r.row.thread_id for r in sidebar.rows()]
         assert ids.index(fork.thread_id) == ids.index(parent_id(sidebar, "parent")) + 1
         assert ids[-2:] == [parent_id(sidebar, "parent"), fork.thread_id]
-        label = str(sidebar.rows()[-1].query_one(Label).render())
+        label = str(sidebar.rows()[-1].render())
         assert label.startswith("↳") and "fork of" in label
 
         sidebar.select(fork.thread_id)  # resumed, the fork stays marked as one
@@ -90,7 +90,7 @@ async def test_a_past_fork_sits_under_its_parent_even_a_page_later(
         live = sidebar.find(fork.thread_id)
         assert live is not None and live.row.live
         assert live.row.forked_from_id == parent_id(sidebar, "parent")
-        assert str(live.query_one(Label).render()).startswith("↳")
+        assert str(live.render()).startswith("↳")
 
 
 def parent_id(sidebar: ThreadSidebar, preview_start: str) -> object:
@@ -144,8 +144,8 @@ async def test_relative_times_move_on_while_lha_stays_open(
         await pilot.press(*"hello", "enter")
         await wait_until(pilot, lambda: current_id(app) is not None)
         row = app.query_one(ThreadSidebar).find(current_id(app))  # type: ignore[arg-type]
-        assert row is not None and "just now" in str(row.query_one(Label).render())
+        assert row is not None and "just now" in str(row.render())
         now[0] = FIXED_NOW + timedelta(minutes=5)
         app.query_one(ThreadSidebar).refresh_times()
         await pilot.pause()
-        assert "5m ago" in str(row.query_one(Label).render())
+        assert "5m ago" in str(row.render())

@@ -86,11 +86,17 @@ def relative_time(moment: datetime, now: datetime) -> str:
 
 
 class ThreadListItem(ListItem):
+    """One row, drawn by the item itself (no child widget: the first frame composes a screenful
+    of them, and each widget costs layout time)."""
+
     def __init__(self, row: ThreadRow, clock: Clock) -> None:
         self.row = row
         self._clock = clock
-        self._label = Label(self._render_row(), markup=False)
-        super().__init__(self._label, classes="thread-row live" if row.live else "thread-row")
+        self._text = self._render_row()
+        super().__init__(classes="thread-row live" if row.live else "thread-row")
+
+    def render(self) -> Text:
+        return self._text
 
     def _render_row(self) -> Text:
         row = self.row
@@ -118,7 +124,8 @@ class ThreadListItem(ListItem):
 
     def update_row(self, row: ThreadRow) -> None:
         self.row = row
-        self._label.update(self._render_row())
+        self._text = self._render_row()
+        self.refresh(layout=True)
 
     def matches(self, query: str) -> bool:
         return not query or query.lower() in self.row.preview.lower()
