@@ -7,7 +7,8 @@ under /tmp/codex-cli, or ``LHA_BENCH_CODEX``) is timed to its prompt, its first 
 logged in with a dummy API key in a temporary CODEX_HOME (its TUI asks for a login otherwise; no
 request is made); the app-server daemon it starts is stopped at the end, by the pids it records.
 
-Runs alternate between the two, after one warm-up run of each, so a busy machine slows both.
+Runs alternate between them, after one warm-up run of each, so a busy machine slows all.
+``LHA_BENCH_LHA_ROOT=/path/to/checkout`` times that checkout's lha instead of this one's.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from tests.bench import BenchResult, median
 REPEAT = 5
 SIZE = (120, 40)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+LHA_ROOT = Path(os.environ.get("LHA_BENCH_LHA_ROOT", PROJECT_ROOT))
+"""The checkout whose lha is timed (another one's, to compare before and after a change)."""
 PYCACHE = Path(tempfile.gettempdir()) / "lha-bench-pycache"
 CODEX = Path(os.environ.get("LHA_BENCH_CODEX", "/tmp/codex-cli/node_modules/.bin/codex"))
 POLL_S = 0.005
@@ -115,7 +118,7 @@ def _lha_command(home: Path) -> list[str]:
     # As a user's Python does: bytecode cached, in a private folder so the checkout stays clean.
     env = [
         f"LHA_HOME={home}",
-        f"PYTHONPATH={PROJECT_ROOT}",
+        f"PYTHONPATH={LHA_ROOT}",
         f"PYTHONPYCACHEPREFIX={PYCACHE}",
         f"HOME={os.environ.get('HOME', '/tmp')}",
         f"PATH={os.environ.get('PATH', '')}",
