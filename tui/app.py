@@ -1,19 +1,19 @@
 """The lha terminal UI: one App, one ThreadManager, one event loop.
 
 The App is the shell: layout, bindings, the composer's keys, theme and keymap. Everything that
-talks to the engine lives in ``tui.controller``, imported right after the first frame is drawn,
-so the user sees lha before the agent stack has loaded. A worker follows the manager's
-thread-created broadcast; one worker per open thread drains its events into its transcript.
+talks to the engine lives in ``tui.threads``, imported right after the first frame is drawn,
+so the user sees lha before the agent stack has loaded. The App implements that package's port
+(``tui.threads.port.AppPort``), the only way the engine side reaches the screen.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -28,17 +28,21 @@ from tui.startup_gc import end_startup_pause
 from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
 from tui.widgets.footer import Footer
-from tui.widgets.sidebar import ThreadSidebar, now_utc
+from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadSidebar, now_utc
 from tui.widgets.status_line import StatusInfo, StatusLine
 
 if TYPE_CHECKING:
-    from core.agent.thread_manager import NewThread, ThreadManager
+    from textual.screen import ModalScreen
+
+    from core.agent.thread_manager import ThreadManager
     from core.config import Config
-    from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
-    from tui.controller import Controller
-    from tui.thread_view import ThreadView
+    from tui.threads.controller import Controller
+    from tui.threads.state import ThreadState
+    from tui.widgets.sidebar import ThreadRow
     from tui.widgets.transcript import Transcript
+
+AnswerT = TypeVar("AnswerT")
 
 ESC_ESC_WINDOW_S = 1.0
 
@@ -88,7 +92,8 @@ class LhaApp(App[None]):
         self._given_manager = manager
         self._start = start
         self._pick_session = pick_session
-        self._controller: Controller | None = None
+        self.controller: Controller | None = None
+        """The engine side (``tui.threads``), made once the first frame is on screen."""
         self._tail: Transcript | None = None
         self._inputs_recalled = False
         self._last_escape = 0.0
@@ -100,8 +105,15 @@ class LhaApp(App[None]):
             from tui.preview import tail_transcript  # the resumed thread, in the first frame
 
             self._tail = tail_transcript(self._start.path)
+        first_page = None
+        if self._start is None:  # the newest past sessions, in the first frame
+            from tui.first_page import read_first_page
+
+            first_page = read_first_page(self.settings.lha_home, PAST_PAGE_SIZE)
         with Horizontal(id="main"):
-            yield ThreadSidebar(self._load_past_page, self.clock, id="sidebar")
+            yield ThreadSidebar(
+                self._load_past_page, self.clock, first_page=first_page, id="sidebar"
+            )
             with Vertical(id="conversation"):
                 initial = self._tail.id if self._tail is not None else "empty"
                 with ContentSwitcher(id="transcripts", initial=initial):
@@ -130,7 +142,13 @@ class LhaApp(App[None]):
         composer = self.query_one(Composer)
         composer.cursor_blink = not self.is_headless
         composer.focus()
-        self.show_status()
+        self.query_one(StatusLine).show(
+            StatusInfo(
+                model=self.settings.model or "default model",
+                provider=self.settings.provider,
+                cwd=self.settings.cwd,
+            )
+        )
         self.call_after_refresh(self._start_engine)
 
     @property
@@ -140,10 +158,6 @@ class LhaApp(App[None]):
             assert self._load_config is not None
             self._config = self._load_config()
         return self._config
-
-    @config.setter
-    def config(self, config: Config) -> None:
-        self._config = config
 
     def _start_engine(self) -> None:
         from core.errors import LhaError
@@ -163,16 +177,25 @@ class LhaApp(App[None]):
             return
         for warning in config.warnings:
             self.notify(warning, severity="warning", title="config.toml", markup=False)
-        self.show_status()
-        self.controller.start(self._start)
-        if self._start is None:
-            if self._pick_session:  # `lha resume` without a session: the list is the picker
-                self.sidebar.focus_past()
-            else:
-                self.sidebar.load_next_page()
-            end_startup_pause()
-        # else: the controller loads the sidebar once the requested thread is on screen, so
-        # listing past sessions does not compete with opening the one the user asked for.
+        controller = self._engine(config)
+        controller.start()
+        if self._start is not None:
+            self.run_worker(self._open_start(controller, self._start), group="start")
+            return
+        if self._pick_session:  # `lha resume` without a session: the list is the picker
+            self.sidebar.focus_past()
+        elif not self.sidebar.has_first_page:
+            self.sidebar.load_next_page()
+        end_startup_pause()
+
+    async def _open_start(self, controller: Controller, start: StartRequest) -> None:
+        """Open the thread ``lha resume`` / ``lha fork`` asked for, then list past sessions, so
+        listing them does not compete with opening the one the user asked for."""
+        try:
+            await controller.open_start_request(start)
+        finally:
+            self.call_after_refresh(self.sidebar.load_next_page)
+            self.call_after_refresh(end_startup_pause)
 
     async def _preview_then_resume(self, start: StartRequest) -> None:
         """Read the whole rollout (its tail is on screen), then start the engine on it."""
@@ -188,7 +211,7 @@ class LhaApp(App[None]):
                 self.transcripts.current = "empty"
                 await self._tail.remove()
                 self._tail = None
-            self.show_error(str(err))
+            self.report_error(str(err), None)
             self._start = None
         else:
             self._start = replace(start, history=history)
@@ -196,61 +219,68 @@ class LhaApp(App[None]):
 
     # -- the engine, made after the first frame ------------------------------------------------
 
-    @property
-    def controller(self) -> Controller:
-        if self._controller is None:
-            from tui.controller import Controller
+    def _engine(self, config: Config) -> Controller:
+        if self.controller is None:
+            from tui.threads.controller import Controller
 
-            self._controller = Controller(self, self._given_manager)
-        return self._controller
+            self.controller = Controller(self, config, self.clock, self._given_manager)
+        return self.controller
 
-    @property
-    def manager(self) -> ThreadManager:
-        return self.controller.manager
-
-    @property
-    def views(self) -> dict[ThreadId, ThreadView]:
-        return self.controller.views
-
-    @property
-    def current(self) -> ThreadId | None:
-        return self._controller.current if self._controller is not None else None
-
-    def current_view(self) -> ThreadView | None:
-        return self._controller.current_view() if self._controller is not None else None
-
-    async def fork_current(self, n: int, prefill: str) -> NewThread | None:
-        return await self.controller.fork_current(n, prefill)
+    def _running_controller(self) -> Controller:
+        """The controller, made now if a key reached the app before the engine started."""
+        return self._engine(self.config)
 
     async def _load_past_page(self, cursor: str | None) -> ThreadsPage:
-        return await self.controller.load_past_page(cursor)
+        return await self._running_controller().load_past_page(cursor)
 
-    def show_status(self) -> None:
-        view = self.current_view()
-        if view is not None:
-            info = view.status()
-        elif self._config is not None:
-            info = StatusInfo(
-                model=self._config.model or "default model",
-                provider=self._config.model_provider_id,
-                cwd=self._config.cwd,
-            )
-        else:
-            info = StatusInfo(
-                model=self.settings.model or "default model",
-                provider=self.settings.provider,
-                cwd=self.settings.cwd,
-            )
+    # -- the port the engine side reaches the screen through (tui.threads.port.AppPort) -------
+
+    async def mount_transcript(self, transcript: Transcript) -> Transcript:
+        from tui.widgets.transcript import Transcript
+
+        shown = self.transcripts.query(f"#{transcript.id}")
+        if shown:  # drawn from the rollout before the thread spawned (tui.preview)
+            return shown.only_one(Transcript)
+        await self.transcripts.mount(transcript)
+        return transcript
+
+    async def drop_transcript(self, transcript_id: str) -> None:
+        if self.transcripts.current == transcript_id:
+            self.transcripts.current = "empty"
+        await self.transcripts.query(f"#{transcript_id}").remove()
+
+    def show_thread(self, state: ThreadState) -> None:
+        self.transcripts.current = state.transcript.id
+        self.sidebar.select(state.thread_id)
+
+    async def upsert_row(self, row: ThreadRow) -> None:
+        await self.sidebar.upsert_live(row)
+
+    def set_composer(self, text: str | None = None) -> None:
+        composer = self.query_one(Composer)
+        if text is not None:
+            composer.set_text(text)
+        composer.focus()
+
+    def show_status(self, info: StatusInfo) -> None:
         self.query_one(StatusLine).show(info)
 
-    def show_error(self, message: str) -> None:
-        """An engine error: a notification, and an entry in the transcript on screen."""
+    async def ask(self, screen: ModalScreen[AnswerT]) -> AnswerT:
+        return await self.push_screen_wait(screen)
+
+    def report_error(self, message: str, transcript: Transcript | None) -> None:
         from tui.notices import show_error_entry
 
         self.notify(message, severity="error", title="lha", markup=False)
-        view = self.current_view()
-        current = view.transcript if view is not None else None
-        self.run_worker(show_error_entry(self.transcripts, current, message), group="notices")
+        self.run_worker(show_error_entry(self.transcripts, transcript, message), group="notices")
+
+    def start_worker(
+        self, work: Coroutine[Any, Any, object], *, group: str, name: str = ""
+    ) -> None:
+        self.run_worker(work, group=group, name=name, exit_on_error=False)
+
+    def save_setting(self, key: str, value: str) -> None:
+        self.save_config_value(key, value)
 
     # -- settings ------------------------------------------------------------------------------
 
@@ -278,7 +308,7 @@ class LhaApp(App[None]):
             await self.run_action(command.action)
             return
         self._remember_input(event.text)
-        self.run_worker(self.controller.send_message(event.text), group="send")
+        self.run_worker(self._running_controller().send_message(event.text), group="send")
 
     @work(group="input-history", exit_on_error=False)
     async def _remember_input(self, text: str) -> None:
@@ -308,7 +338,8 @@ class LhaApp(App[None]):
 
     @on(Composer.EscapePressed)
     async def _escape(self, event: Composer.EscapePressed) -> None:
-        if await self.controller.interrupt_if_running():
+        controller = self._running_controller()
+        if await controller.interrupt_if_running():
             return
         now = time.monotonic()
         if event.empty and now - self._last_escape <= ESC_ESC_WINDOW_S:
@@ -316,17 +347,17 @@ class LhaApp(App[None]):
             self.action_fork_thread()
             return
         self._last_escape = now
-        if event.empty and self.current_view() is not None:
+        if event.empty and controller.current is not None:
             self.notify("press Esc again to edit a previous message", timeout=1.5)
 
     @on(ThreadSidebar.Chosen)
     def _thread_chosen(self, event: ThreadSidebar.Chosen) -> None:
-        self.run_worker(self.controller.choose(event.row), group="resume")
+        self.run_worker(self._running_controller().choose(event.row), group="resume")
 
     # -- actions -------------------------------------------------------------------------------
 
     async def action_new_thread(self) -> None:
-        await self.controller.new_thread()
+        await self._running_controller().new_thread()
         self.query_one(Composer).focus()
 
     def action_focus_threads(self) -> None:
@@ -337,19 +368,19 @@ class LhaApp(App[None]):
 
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def action_pick_model(self) -> None:
-        await self.controller.pick_model()
+        await self._running_controller().pick_model()
 
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def action_fork_thread(self) -> None:
-        await self.controller.fork_dialog()
+        await self._running_controller().fork_dialog()
 
     async def action_quit(self) -> None:
         self.exit()
 
     async def on_unmount(self) -> None:
         """However the app ends, shut every thread down so its rollout is flushed."""
-        if self._controller is not None:
-            await self._controller.close()
+        if self.controller is not None:
+            await self.controller.close()
 
     # -- command palette -----------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ are even imported. So this module imports no pydantic model at run time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -31,15 +31,17 @@ class Entry:
     details: dict[str, str] = field(default_factory=dict)
 
 
-def entry_for_fields(event_type: object, field_of: Callable[[str], Any]) -> Entry | None:
-    """The finished entry of an event given its ``type`` tag and a way to read its fields, or
-    None when it has no block of its own. Fields are shown as text whatever their JSON type."""
+def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
+    """The finished entry of an event's fields (a rollout line's raw ``event_msg`` payload, or
+    an engine event's fields), dispatched on its ``type`` tag; None when it has no block of its
+    own. Fields are shown as text whatever their JSON type."""
+    field_of = payload.get
 
     def text(name: str) -> str:
         value = field_of(name)
         return value if isinstance(value, str) else "" if value is None else str(value)
 
-    match event_type:
+    match field_of("type"):
         case "user_message":
             return Entry("user", text("message"))
         case "agent_message":
@@ -64,13 +66,9 @@ def entry_for_fields(event_type: object, field_of: Callable[[str], Any]) -> Entr
 
 
 def entry_for_event(msg: EventMsg) -> Entry | None:
-    """The finished entry an engine event stands for (see ``entry_for_fields``)."""
-    return entry_for_fields(msg.type, lambda name: getattr(msg, name, None))
-
-
-def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
-    """The finished entry a rollout line's raw ``event_msg`` payload stands for."""
-    return entry_for_fields(payload.get("type"), payload.get)
+    """The finished entry an engine event stands for: its fields, as the rollout holds them
+    (``vars`` of a model is its field dict; no copy, no serialization)."""
+    return entry_for_payload(vars(msg))
 
 
 def entries_from_replay(messages: list[EventMsg]) -> list[Entry]:

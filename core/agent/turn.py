@@ -210,7 +210,8 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
                     sub_id,
                     Warning(
                         message=f"reconnecting to the model ({event.reason}); "
-                        f"attempt {event.attempt}, partial output discarded"
+                        f"attempt {event.attempt}, partial output discarded",
+                        partial_output_discarded=True,
                     ),
                 )
             elif isinstance(event, Completed):

@@ -119,6 +119,9 @@ class TurnAbortedEvent(WireModel):
 class Warning(WireModel):
     type: Literal["warning"] = "warning"
     message: str
+    partial_output_discarded: bool | None = None
+    """True when the model stream is retried: what it streamed so far will not be completed,
+    so a client drops its half-shown answer (None, left out of the JSON, otherwise)."""
 
 
 class ErrorEvent(WireModel):

@@ -13,6 +13,8 @@ if TYPE_CHECKING:
     from pydantic_core import CoreSchema
 
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_UUID_TEMPLATE = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
+_HEX_DIGITS = frozenset("0123456789abcdef")
 _lock = threading.Lock()
 _last_ms = 0
 _last_rand_a = 0
@@ -57,10 +59,25 @@ class ThreadId(str):
     def is_valid(cls, value: str) -> bool:
         return bool(_UUID_RE.match(value.strip().lower()))
 
+    @classmethod
+    def is_prefix(cls, value: str) -> bool:
+        """True when ``value`` (any case) can begin a thread id: hex digits, with the hyphens
+        where a UUID has them (``0190a1b2-c3``, or a whole id)."""
+        text = value.strip().lower()
+        if not 0 < len(text) <= len(_UUID_TEMPLATE):
+            return False
+        return all(
+            char == "-" if slot == "-" else char in _HEX_DIGITS
+            for char, slot in zip(text, _UUID_TEMPLATE, strict=False)
+        )
+
     @property
     def short(self) -> str:
-        """The first 8 characters, enough to tell threads apart on screen."""
-        return str(self)[:8]
+        """The id up to the end of its millisecond timestamp (``0190a1b2-c3d4``), to tell
+        threads apart on screen. The first 8 characters alone change only every 65 seconds, so
+        a thread and its fork would look the same. Any unique prefix names a thread on the
+        command line, so what is shown can be typed back."""
+        return str(self)[:13]
 
     def __repr__(self) -> str:
         return f"ThreadId({str(self)!r})"

@@ -308,25 +308,36 @@ async def find_latest_thread_path(
         cursor = page.next_cursor
 
 
+AMBIGUOUS_SHOWN = 5
+"""Matching sessions named in the error for an ambiguous id prefix."""
+
+
 def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
     """The blocking implementation of ``find_thread_path_by_id``."""
-    if not ThreadId.is_valid(str(thread_id)):
+    text = str(thread_id).strip().lower()
+    if not ThreadId.is_prefix(text):
         raise InvalidRequest(
             f"{thread_id!r} is not a thread id; `lha threads` lists the sessions and their ids"
         )
-    wanted = ThreadId(str(thread_id))
-    suffix = f"-{wanted}.jsonl"
+    whole = ThreadId.is_valid(text)
+    found: dict[str, str] = {}
     for _date, folder in _day_folders(sessions_root(Path(lha_home)), None):
-        try:
-            with os.scandir(folder) as entries:
-                for entry in entries:
-                    if entry.name.endswith(suffix) and entry.name.startswith("rollout-"):
-                        return Path(entry.path)
-        except OSError:
-            continue
-    return None
+        for candidate in _rollouts_in(folder):
+            if candidate.thread_id.startswith(text):
+                found.setdefault(candidate.thread_id, candidate.path_text)
+                if whole:  # a whole id names one thread: no need to look further
+                    return Path(candidate.path_text)
+    if len(found) > 1:
+        ids = sorted(found, reverse=True)
+        shown = ", ".join(ids[:AMBIGUOUS_SHOWN]) + (", ..." if len(ids) > AMBIGUOUS_SHOWN else "")
+        raise InvalidRequest(
+            f"{text!r} begins {len(ids)} thread ids ({shown}); type more of the id"
+        )
+    return Path(next(iter(found.values()))) if found else None
 
 
 async def find_thread_path_by_id(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
-    """The rollout of the thread with this id, or None (for ``lha exec resume ID``)."""
+    """The rollout of the thread with this id, or with the one id that begins this way (any
+    unique prefix names a thread), or None (for ``lha exec resume ID``). An ambiguous prefix
+    is an InvalidRequest that names the matches."""
     return await asyncio.to_thread(find_thread_path_by_id_sync, lha_home, thread_id)

@@ -9,7 +9,10 @@ sides cannot drift apart.
 
 from __future__ import annotations
 
-from core.protocol.items import InputImage, MessageItem, TranscriptItem
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # told apart by their type tags: lha's first frame reads heads without them
+    from core.protocol.items import TranscriptItem
 
 ENVIRONMENT_CONTEXT_OPEN = "<environment_context>"
 ENVIRONMENT_CONTEXT_CLOSE = "</environment_context>"
@@ -51,19 +54,13 @@ def is_session_prefix_text(text: str) -> bool:
 
 def is_session_prefix_message(item: TranscriptItem) -> bool:
     """True for a user-role message injected by the agent (any text part carries a marker)."""
-    if not isinstance(item, MessageItem) or item.role != "user":
+    if item.type != "message" or item.role != "user":
         return False
     return any(
-        is_session_prefix_text(part.text)
-        for part in item.content
-        if not isinstance(part, InputImage)
+        is_session_prefix_text(part.text) for part in item.content if part.type != "input_image"
     )
 
 
 def is_real_user_message(item: TranscriptItem) -> bool:
     """True for a message the user typed: role ``user`` and not session prefix."""
-    return (
-        isinstance(item, MessageItem)
-        and item.role == "user"
-        and not is_session_prefix_message(item)
-    )
+    return item.type == "message" and item.role == "user" and not is_session_prefix_message(item)

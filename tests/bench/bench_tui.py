@@ -115,7 +115,7 @@ async def _bench_resume(folder: Path, server: ScriptedServer) -> list[BenchResul
 
 async def _stream_once(folder: Path, base_url: str, full: str) -> float:
     from core.llm.endpoint import RuntimeEndpoint
-    from tests.support.tui_harness import fixed_clock, wait_until
+    from tests.support.tui_harness import current_id, fixed_clock, thread_on_screen, wait_until
     from tui.widgets.composer import Composer
 
     endpoint = RuntimeEndpoint(name="Stream", base_url=base_url, wire_api="chat")
@@ -125,8 +125,8 @@ async def _stream_once(folder: Path, base_url: str, full: str) -> float:
     app = LhaApp(config, clock=fixed_clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"write", "enter")  # a first turn warms everything up
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
 
         def answered(count: int) -> bool:
             answers = [e for e in view.transcript.entries if e.kind == "assistant"]
@@ -202,11 +202,11 @@ LOCAL_PROMPTS = [
 
 async def _one_local_answer(app: LhaApp, pilot: Pilot[None], prompt: str) -> StreamTiming:
     """Type ``prompt``, press Enter, and time the answer as it appears in the transcript."""
-    from tests.support.tui_harness import wait_until
+    from tests.support.tui_harness import engine, wait_until
     from tui.widgets.composer import Composer
 
     def answers() -> list[str]:
-        view = app.current_view()
+        view = engine(app).current_thread()
         return [e.text for e in view.transcript.entries if e.kind == "assistant"] if view else []
 
     app.query_one(Composer).set_text(prompt)
@@ -218,7 +218,7 @@ async def _one_local_answer(app: LhaApp, pilot: Pilot[None], prompt: str) -> Str
         pilot, lambda: len(answers()) > before and bool(answers()[-1]), within_s=60, step_s=0.002
     )
     first = time.perf_counter() - started
-    view = app.current_view()
+    view = engine(app).current_thread()
     assert view is not None
     await wait_until(pilot, lambda: not view.running, within_s=120, step_s=0.002)
     total = time.perf_counter() - started
@@ -233,7 +233,7 @@ async def _bench_local_model(folder: Path) -> list[BenchResult]:
     from core.llm.local import LOCAL_PROVIDER_ID, MODEL_ALIAS, local_endpoint
     from core.llm.local.client import warm_up
     from tests.bench.local_stream import local_model_missing, timing_results
-    from tests.support.tui_harness import fixed_clock, wait_until
+    from tests.support.tui_harness import engine, fixed_clock, wait_until
 
     missing = local_model_missing()
     if missing is not None:
@@ -260,7 +260,7 @@ async def _bench_local_model(folder: Path) -> list[BenchResult]:
         )
         for prompt in LOCAL_PROMPTS:
             timings.append(await _one_local_answer(app, pilot, prompt))
-        await app.controller.close()
+        await engine(app).close()
     first_turn = BenchResult(
         "embedded model in the TUI: the thread's first turn, Enter to characters on screen",
         timings[0].first_token_s,

@@ -16,10 +16,12 @@ from textual.pilot import Pilot
 
 from core.config import Config
 from core.llm.endpoint import RuntimeEndpoint
+from core.protocol.ids import ThreadId
 from tests.support.scripted_server import ScriptedServer
 from tui.app import LhaApp
 from tui.start_request import StartRequest
-from tui.thread_view import ThreadView
+from tui.threads.controller import Controller
+from tui.threads.state import ThreadState
 
 FIXED_NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=UTC)
 
@@ -79,7 +81,29 @@ async def send_burst(app: App[Any], keys: list[str]) -> None:
         await app._post_message(events.Key(name, character))
 
 
-def answered(view: ThreadView, text: str) -> bool:
+def engine(app: LhaApp) -> Controller:
+    """The app's engine side (made right after its first frame)."""
+    assert app.controller is not None, "the engine has not started yet"
+    return app.controller
+
+
+def current_id(app: LhaApp) -> ThreadId | None:
+    """The thread on screen (None before the engine starts, or with no thread open)."""
+    return app.controller.current if app.controller is not None else None
+
+
+def thread_on_screen(app: LhaApp) -> ThreadState:
+    """The state of the thread on screen (there must be one)."""
+    state = engine(app).current_thread()
+    assert state is not None, "no thread on screen"
+    return state
+
+
+def open_threads(app: LhaApp) -> dict[ThreadId, ThreadState]:
+    return app.controller.threads if app.controller is not None else {}
+
+
+def answered(view: ThreadState, text: str) -> bool:
     """The thread is idle and ``text`` is one of its transcript's entries."""
     return not view.running and any(e.text == text for e in view.transcript.entries)
 
@@ -95,16 +119,16 @@ async def pick_model_with_keys(pilot: Pilot[None], query: str) -> None:
     await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
 
 
-async def chat(pilot: Pilot[None], *texts: str) -> ThreadView:
+async def chat(pilot: Pilot[None], *texts: str) -> ThreadState:
     """Type and send each text in turn, waiting for the scripted server's echo to each; returns
     the thread they went to."""
     app = pilot.app
     assert isinstance(app, LhaApp)
-    view: ThreadView | None = None
+    view: ThreadState | None = None
     for text in texts:
         await pilot.press(*text, "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda v=view, t=text: answered(v, f"echo: {t}"))
     assert view is not None
     return view

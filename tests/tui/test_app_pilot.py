@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Label
-
 from core.protocol.ops import UserInput
 from tests.support.agent_harness import past_session
 from tests.support.rollout_factory import write_rollout
@@ -13,8 +11,12 @@ from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import (
     answered,
     chat,
+    current_id,
+    engine,
     make_app,
+    open_threads,
     pick_model_with_keys,
+    thread_on_screen,
     wait_until,
 )
 from tui.start_request import StartRequest
@@ -30,8 +32,8 @@ async def test_chat_streams_an_answer(tmp_path: Path, scripted_server: ScriptedS
     )
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"hi there", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: not view.running and len(view.transcript.entries) >= 3)
         kinds = [e.kind for e in view.transcript.entries if e.kind != "warning"]
         assert kinds == ["user", "reasoning", "assistant"]
@@ -48,12 +50,13 @@ async def test_sidebar_updates_on_broadcast(
 ) -> None:
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
-        new = await app.manager.start_thread(app.config)
-        await wait_until(pilot, lambda: new.thread_id in app.views)
+        await wait_until(pilot, lambda: app.controller is not None)
+        new = await engine(app).manager.start_thread(engine(app).config)
+        await wait_until(pilot, lambda: new.thread_id in open_threads(app))
         sidebar = app.query_one(ThreadSidebar)
         assert sidebar.find(new.thread_id) is not None
         await new.thread.submit(UserInput.text("from elsewhere"))
-        view = app.views[new.thread_id]
+        view = open_threads(app)[new.thread_id]
         await wait_until(pilot, lambda: any(e.kind == "assistant" for e in view.transcript.entries))
 
 
@@ -68,9 +71,9 @@ async def test_resume_from_the_sidebar(tmp_path: Path, scripted_server: Scripted
         sidebar.list_view.focus()
         sidebar.select(past.row.thread_id)
         await pilot.press("enter")
-        await wait_until(pilot, lambda: past.row.thread_id in app.views)
-        view = app.views[past.row.thread_id]
-        assert app.current == past.row.thread_id
+        await wait_until(pilot, lambda: past.row.thread_id in open_threads(app))
+        view = open_threads(app)[past.row.thread_id]
+        assert current_id(app) == past.row.thread_id
         texts = [e.text for e in view.transcript.entries if e.kind in ("user", "assistant")]
         assert texts == [
             "first question",
@@ -89,15 +92,15 @@ async def test_escape_interrupts_a_running_turn(
     scripted_server.enqueue(Reply.text("this never ends", stall_after=1, stall_s=30))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"go", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: view.running)
         row = app.query_one(ThreadSidebar).find(view.thread_id)
         assert row is not None
-        await wait_until(pilot, lambda: "working" in str(row.query_one(Label).render()))
+        await wait_until(pilot, lambda: "working" in str(row.render()))
         await pilot.press("escape")
         await wait_until(pilot, lambda: not view.running)
-        await wait_until(pilot, lambda: "working" not in str(row.query_one(Label).render()))
+        await wait_until(pilot, lambda: "working" not in str(row.render()))
         notices = [n.entry.text for n in view.transcript.query(NoticeView)]
         assert any("turn aborted" in text for text in notices)
         assert not any(e.kind == "assistant" for e in view.transcript.entries)
@@ -110,8 +113,8 @@ async def test_an_engine_error_is_shown_and_the_app_keeps_running(
     scripted_server.enqueue(Reply.error(401))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"hello", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: any(e.kind == "error" for e in view.transcript.entries))
         error = next(e for e in view.transcript.entries if e.kind == "error")
         assert "API key" in error.text
@@ -130,8 +133,8 @@ async def test_model_text_escapes_are_neutralised(
     scripted_server.enqueue(Reply.text("clear \x1b[2J screen [bold]x[/bold]", chunks=1))
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"hi", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: any(e.kind == "assistant" for e in view.transcript.entries))
         await wait_until(pilot, lambda: not view.running)
         answer = view.transcript.query(AssistantMessageView).last()
@@ -145,12 +148,12 @@ async def test_fork_before_a_message_selects_the_new_thread_and_prefills(
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         await chat(pilot, *("one", "two"))
-        source = app.current
-        new = await app.fork_current(1, "two")
+        source = current_id(app)
+        new = await engine(app).fork_current(1, "two")
         assert new is not None
-        await wait_until(pilot, lambda: app.current == new.thread_id)
+        await wait_until(pilot, lambda: current_id(app) == new.thread_id)
         assert app.query_one(Composer).text == "two"
-        fork_view = app.views[new.thread_id]
+        fork_view = open_threads(app)[new.thread_id]
         assert [e.text for e in fork_view.transcript.entries if e.kind == "user"] == ["one"]
         row = app.query_one(ThreadSidebar).find(new.thread_id)
         assert row is not None and row.row.forked_from_id == source
@@ -158,7 +161,7 @@ async def test_fork_before_a_message_selects_the_new_thread_and_prefills(
         await wait_until(
             pilot, lambda: any(e.text == "echo: two" for e in fork_view.transcript.entries)
         )
-        assert source in app.views, "the original thread is still open"
+        assert source in open_threads(app), "the original thread is still open"
 
 
 async def test_slash_new_starts_a_thread(tmp_path: Path, scripted_server: ScriptedServer) -> None:
@@ -168,23 +171,25 @@ async def test_slash_new_starts_a_thread(tmp_path: Path, scripted_server: Script
         hints = app.query_one("#slash-hints")
         assert "/new" in str(hints.render())
         await pilot.press("tab", "enter")
-        await wait_until(pilot, lambda: len(app.views) == 1)
+        await wait_until(pilot, lambda: len(open_threads(app)) == 1)
         assert app.query_one(Composer).text == ""
         await pilot.press("ctrl+n", "ctrl+n")  # still empty: no second empty thread
         await pilot.pause()
-        assert len(app.views) == 1
+        assert len(open_threads(app)) == 1
         await pilot.press(*"hi", "enter")
-        view = app.views[app.current]  # type: ignore[index]
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: answered(view, "echo: hi"))
         await pilot.press("ctrl+n")
-        await wait_until(pilot, lambda: len(app.views) == 2 and app.current != view.thread_id)
+        await wait_until(
+            pilot, lambda: len(open_threads(app)) == 2 and current_id(app) != view.thread_id
+        )
 
 
 async def test_up_recalls_earlier_input(tmp_path: Path, scripted_server: ScriptedServer) -> None:
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"first", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
+        await wait_until(pilot, lambda: current_id(app) is not None)
         await pilot.press("up")
         assert app.query_one(Composer).text == "first"
 
@@ -200,8 +205,8 @@ async def test_model_picker_filters_applies_and_saves(
     app = make_app(home, scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"one", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: answered(view, "echo: one"))
         await pick_model_with_keys(pilot, "mini")
         assert view.model == "gpt-5-mini"
@@ -221,17 +226,17 @@ async def test_fork_dialog_forks_before_the_chosen_message(
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         await chat(pilot, *("alpha", "beta", "gamma"))
-        source = app.current
+        source = current_id(app)
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ForkDialogScreen))
         await pilot.press("up", "enter")  # the last message is highlighted; pick "beta"
-        await wait_until(pilot, lambda: app.current != source)
-        fork = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) != source)
+        fork = thread_on_screen(app)
         assert [e.text for e in fork.transcript.entries if e.kind == "user"] == ["alpha"]
         assert app.query_one(Composer).text == "beta"
         row = app.query_one(ThreadSidebar).find(fork.thread_id)
         assert row is not None and row.row.fork_note == "forked before #2"
-        shown = str(row.query_one(Label).render()).splitlines()
+        shown = str(row.render()).splitlines()
         assert shown[1].strip().startswith("forked before #2"), "lineage leads the details"
 
 
@@ -248,7 +253,7 @@ async def test_keymap_from_config_remaps_a_binding(
     app = LhaApp(config, clock=fixed_clock)
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press("f5")
-        await wait_until(pilot, lambda: len(app.views) == 1)
+        await wait_until(pilot, lambda: len(open_threads(app)) == 1)
 
 
 async def test_theme_choice_is_saved(tmp_path: Path, scripted_server: ScriptedServer) -> None:

@@ -9,7 +9,7 @@ from core.protocol.session import DynamicToolSpec
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import tool_outputs
-from tests.support.tui_harness import make_app, wait_until
+from tests.support.tui_harness import current_id, make_app, thread_on_screen, wait_until
 from tui.start_request import StartRequest
 
 
@@ -23,8 +23,8 @@ async def test_a_resumed_threads_dynamic_tool_is_declined_and_the_turn_ends(
 
     app = make_app(tmp_path / "home", scripted_server, tmp_path, start=StartRequest("resume", path))
     async with app.run_test(size=(110, 32)) as pilot:
-        await wait_until(pilot, lambda: app.current is not None, within_s=10)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
+        view = thread_on_screen(app)
         scripted_server.enqueue(
             Reply.tool_calls([("c9", "lookup", '{"word": "lha"}')]), Reply.text("no lookup then")
         )

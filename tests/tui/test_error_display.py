@@ -8,7 +8,7 @@ from core.protocol.ids import ThreadId
 from core.rollout.paths import rollout_path_for
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import Reply, ScriptedServer
-from tests.support.tui_harness import make_app, wait_until
+from tests.support.tui_harness import current_id, make_app, thread_on_screen, wait_until
 from tui.app import LhaApp
 from tui.notices import NOTICES_ID
 from tui.start_request import StartRequest
@@ -44,8 +44,8 @@ async def test_resuming_a_corrupt_rollout_shows_why_and_keeps_going(
         assert path.read_text() == body, "nothing is written to the file"
 
         await pilot.press(*"hello", "enter")  # the app runs on: a new thread starts
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: any(e.kind == "assistant" for e in view.transcript.entries))
         assert app.transcripts.visible_content is view.transcript
 
@@ -61,8 +61,8 @@ async def test_a_past_session_gone_from_disk_reports_in_the_current_thread(
         await wait_until(pilot, lambda: len(sidebar.rows()) == 1)
         scripted_server.enqueue(Reply.text("fine"))
         await pilot.press(*"current", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
 
         old_path.unlink()  # removed by hand while lha shows it in the list
         past = next(r for r in sidebar.rows() if not r.row.live)
@@ -70,6 +70,6 @@ async def test_a_past_session_gone_from_disk_reports_in_the_current_thread(
         sidebar.select(past.row.thread_id)
         await pilot.press("enter")
         await wait_until(pilot, lambda: bool(_errors(view.transcript)))
-        assert app.current == view.thread_id, "still on the current thread"
+        assert current_id(app) == view.thread_id, "still on the current thread"
         [error] = _errors(view.transcript)
         assert "no such session file" in error and _notified(app, error)

@@ -16,7 +16,13 @@ from core.protocol.ids import ThreadId
 from core.rollout.recorder import RolloutRecorder
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import ScriptedServer
-from tests.support.tui_harness import make_app, wait_until
+from tests.support.tui_harness import (
+    current_id,
+    make_app,
+    open_threads,
+    thread_on_screen,
+    wait_until,
+)
 from tests.tui.modal_host import ModalHost, settle
 from tui.notices import NOTICES_ID
 from tui.preview import transcript_id
@@ -80,8 +86,8 @@ async def test_lha_resume_of_a_session_open_elsewhere_offers_a_fork_and_opens_it
             assert text == f"{source_id} is open in another lha (pid {pid}). Open a fork of it?"
             await pilot.pause()
             await pilot.click("#fork-offer-fork")
-            await wait_until(pilot, lambda: app.current is not None, within_s=10)
-            view = app.views[app.current]  # type: ignore[index]
+            await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
+            view = thread_on_screen(app)
             assert str(view.thread_id) != source_id
             assert [e.text for e in view.transcript.entries if e.kind == "user"] == [
                 "first",
@@ -110,7 +116,7 @@ async def test_picking_a_session_open_elsewhere_and_cancelling_opens_nothing(
             await wait_until(pilot, lambda: _offer_shown(app), within_s=10)
             await pilot.press("escape")
             await wait_until(pilot, lambda: app.transcripts.current == NOTICES_ID)
-            assert app.views == {} and app.current is None
+            assert open_threads(app) == {} and current_id(app) is None
             notices = app.transcripts.visible_content
             assert isinstance(notices, Transcript)
             errors = [e.text for e in notices.entries if e.kind == "error"]

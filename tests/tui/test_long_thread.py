@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
-from tests.support.tui_harness import make_app, wait_until
+from tests.support.tui_harness import current_id, make_app, thread_on_screen, wait_until
 from tui.start_request import StartRequest
 from tui.widgets.transcript import MAX_MOUNTED, WINDOW
 
@@ -19,8 +19,8 @@ async def test_a_thousand_turn_thread_opens_at_its_end_and_reaches_its_top(
     path = write_rollout(home, tmp_path, 1000)
     app = make_app(home, scripted_server, tmp_path, start=StartRequest("resume", path))
     async with app.run_test(size=(110, 32)) as pilot:
-        await wait_until(pilot, lambda: app.current is not None, within_s=10)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
+        view = thread_on_screen(app)
         transcript = view.transcript
         assert len(transcript.entries) == 2000
         start, end = transcript.mounted_range

@@ -20,7 +20,13 @@ from core.protocol.rollout import EventRecord, RolloutLine, utc_timestamp
 from core.rollout.recorder import RolloutRecorder
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
-from tests.support.tui_harness import make_app, wait_until
+from tests.support.tui_harness import (
+    current_id,
+    make_app,
+    open_threads,
+    thread_on_screen,
+    wait_until,
+)
 from tui.preview import read_tail_entries
 from tui.start_request import StartRequest
 from tui.transcript_model import entries_from_replay
@@ -103,8 +109,8 @@ async def test_the_first_frame_already_shows_the_resumed_threads_end(
         last = shown.children[-1]
         assert "Done with step 299." in last.entry.text  # type: ignore[attr-defined]
         assert last.region.height and shown.scroll_y == shown.max_scroll_y > 0, "at its end"
-        await wait_until(pilot, lambda: app.current is not None, within_s=10)
-        assert app.views[app.current].transcript is shown, "the live thread adopts it"  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
+        assert open_threads(app)[current_id(app)].transcript is shown, "the live thread adopts it"  # type: ignore[index]
         assert len(shown.entries) == 600 and shown.mounted_range[1] == 600
 
 
@@ -134,8 +140,8 @@ async def test_a_renamed_rollout_is_shown_after_the_whole_read(
     original.rename(renamed)  # no thread id in its name: the first frame cannot name it
     app = make_app(home, scripted_server, tmp_path, start=StartRequest("resume", renamed))
     async with app.run_test(size=(110, 32)) as pilot:
-        await wait_until(pilot, lambda: app.current is not None, within_s=10)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
+        view = thread_on_screen(app)
         assert app.transcripts.visible_content is view.transcript
         users = [e.text for e in view.transcript.entries if e.kind == "user"]
         assert len(users) == 3 and users[0].startswith("turn 0:")

@@ -5,14 +5,22 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from textual.widgets import Input, Label
+from textual.widgets import Input
 
 from tests.support.agent_harness import make_harness, past_session
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
-from tests.support.tui_harness import FIXED_NOW, app_config, fixed_clock, make_app, wait_until
+from tests.support.tui_harness import (
+    FIXED_NOW,
+    app_config,
+    current_id,
+    fixed_clock,
+    make_app,
+    open_threads,
+    wait_until,
+)
 from tui.app import LhaApp
-from tui.controller import PAST_PAGE_SIZE
+from tui.threads.controller import PAST_PAGE_SIZE
 from tui.widgets.sidebar import ThreadListItem, ThreadSidebar
 
 
@@ -73,16 +81,16 @@ async def test_a_past_fork_sits_under_its_parent_even_a_page_later(
         ids = [r.row.thread_id for r in sidebar.rows()]
         assert ids.index(fork.thread_id) == ids.index(parent_id(sidebar, "parent")) + 1
         assert ids[-2:] == [parent_id(sidebar, "parent"), fork.thread_id]
-        label = str(sidebar.rows()[-1].query_one(Label).render())
+        label = str(sidebar.rows()[-1].render())
         assert label.startswith("↳") and "fork of" in label
 
         sidebar.select(fork.thread_id)  # resumed, the fork stays marked as one
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.current == fork.thread_id)
+        await wait_until(pilot, lambda: current_id(app) == fork.thread_id)
         live = sidebar.find(fork.thread_id)
         assert live is not None and live.row.live
         assert live.row.forked_from_id == parent_id(sidebar, "parent")
-        assert str(live.query_one(Label).render()).startswith("↳")
+        assert str(live.render()).startswith("↳")
 
 
 def parent_id(sidebar: ThreadSidebar, preview_start: str) -> object:
@@ -111,8 +119,8 @@ async def test_resume_without_a_session_opens_on_the_list_of_past_sessions(
         highlighted = sidebar.list_view.highlighted_child
         assert isinstance(highlighted, ThreadListItem) and highlighted.row.path == newest
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        assert app.views[app.current].rollout_path == newest  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        assert open_threads(app)[current_id(app)].rollout_path == newest  # type: ignore[index]
 
 
 async def test_resume_without_any_past_session_says_so(
@@ -134,10 +142,10 @@ async def test_relative_times_move_on_while_lha_stays_open(
     app = LhaApp(config, clock=lambda: now[0])
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"hello", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        row = app.query_one(ThreadSidebar).find(app.current)  # type: ignore[arg-type]
-        assert row is not None and "just now" in str(row.query_one(Label).render())
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        row = app.query_one(ThreadSidebar).find(current_id(app))  # type: ignore[arg-type]
+        assert row is not None and "just now" in str(row.render())
         now[0] = FIXED_NOW + timedelta(minutes=5)
         app.query_one(ThreadSidebar).refresh_times()
         await pilot.pause()
-        assert "5m ago" in str(row.query_one(Label).render())
+        assert "5m ago" in str(row.render())

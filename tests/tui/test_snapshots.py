@@ -20,7 +20,14 @@ from core.protocol.items import user_message
 from core.protocol.rollout import EventRecord, RolloutItem, TranscriptRecord
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import Reply, ScriptedServer, serve_in_thread
-from tests.support.tui_harness import make_app, patch_thread_ids, wait_until
+from tests.support.tui_harness import (
+    current_id,
+    make_app,
+    open_threads,
+    patch_thread_ids,
+    thread_on_screen,
+    wait_until,
+)
 from tui.app import LhaApp
 from tui.start_request import StartRequest
 from tui.widgets.composer import Composer
@@ -78,7 +85,7 @@ def _every_kind_rollout(home: Path) -> Path:
 async def _settled(pilot: Pilot[None]) -> None:
     app = pilot.app
     assert isinstance(app, LhaApp)
-    await wait_until(pilot, lambda: app.current is not None, within_s=10)
+    await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
     await pilot.pause(0.3)
 
 
@@ -119,8 +126,8 @@ def test_an_error(snap_compare, tmp_path: Path) -> None:  # type: ignore[no-unty
 def _snap_error(snap_compare, app: LhaApp) -> None:  # type: ignore[no-untyped-def]
     async def send_and_fail(pilot: Pilot[None]) -> None:
         await pilot.press(*"hello", "enter")
-        await wait_until(pilot, lambda: app.current is not None)
-        view = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
         await wait_until(pilot, lambda: any(e.kind == "error" for e in view.transcript.entries))
         await pilot.pause(0.3)
 
@@ -136,7 +143,7 @@ def test_long_thread_scrolled_to_top(
 
     async def to_top(pilot: Pilot[None]) -> None:
         await _settled(pilot)
-        view = app.views[THREAD]
+        view = open_threads(app)[THREAD]
         view.transcript.focus()
         await pilot.pause()
         await pilot.press("home")

@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import shell
-from tests.support.tui_harness import app_config, fixed_clock, wait_until
+from tests.support.tui_harness import app_config, fixed_clock, thread_on_screen, wait_until
 from tui.app import LhaApp
 from tui.screens.approval import ApprovalScreen
 from tui.widgets.entries import ToolCallView
@@ -41,7 +41,7 @@ async def test_read_runs_write_asks_and_lands_in_the_workspace(
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"tidy up", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, ApprovalScreen), within_s=10)
-        view = app.views[app.current]  # type: ignore[index]
+        view = thread_on_screen(app)
         tools = list(view.transcript.query(ToolCallView))
         assert tools and "README.md" in tools[0].entry.text, "ls ran without asking"
         screen = app.screen

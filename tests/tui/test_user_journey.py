@@ -14,18 +14,21 @@ from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import (
     answered,
     chat,
+    current_id,
     make_app,
+    open_threads,
     pick_model_with_keys,
+    thread_on_screen,
     wait_until,
 )
 from tui.app import LhaApp
 from tui.screens.fork_dialog import ForkDialogScreen
-from tui.thread_view import ThreadView
+from tui.threads.state import ThreadState
 from tui.widgets.composer import Composer
 from tui.widgets.sidebar import ThreadSidebar
 
 
-def _user_texts(view: ThreadView) -> list[str]:
+def _user_texts(view: ThreadState) -> list[str]:
     return [e.text for e in view.transcript.entries if e.kind == "user"]
 
 
@@ -57,8 +60,8 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         await pilot.press("escape", "escape")
         await wait_until(pilot, lambda: isinstance(app.screen, ForkDialogScreen))
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.current not in (None, original.thread_id))
-        fork = app.views[app.current]  # type: ignore[index]
+        await wait_until(pilot, lambda: current_id(app) not in (None, original.thread_id))
+        fork = thread_on_screen(app)
         composer = app.query_one(Composer)
         assert composer.text == "beta" and composer.has_focus
         await pilot.press(*" again", "enter")
@@ -75,7 +78,7 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         await pilot.press("up")
         assert _highlighted_id(app) == original.thread_id
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.current == original.thread_id)
+        await wait_until(pilot, lambda: current_id(app) == original.thread_id)
         assert app.transcripts.visible_content is original.transcript
         assert composer.has_focus
 
@@ -84,12 +87,12 @@ async def test_chat_switch_model_fork_go_back_and_resume_with_the_keyboard_alone
         old = sidebar.rows()[-1].row
         assert not old.live and _highlighted_id(app) == old.thread_id
         await pilot.press("enter")
-        await wait_until(pilot, lambda: app.current == old.thread_id)
-        resumed = app.views[old.thread_id]
+        await wait_until(pilot, lambda: current_id(app) == old.thread_id)
+        resumed = open_threads(app)[old.thread_id]
         assert _user_texts(resumed) == ["an old question"]
         scripted_server.enqueue(Reply.text("a new answer"))
         await pilot.press(*"and now?", "enter")
         await wait_until(pilot, lambda: answered(resumed, "a new answer"))
-        assert len(app.views) == 3, "original, fork and resumed session all stay open"
+        assert len(open_threads(app)) == 3, "original, fork and resumed session all stay open"
         resumed_row = sidebar.find(old.thread_id)
         assert resumed_row is not None and resumed_row.row.preview == "an old question"

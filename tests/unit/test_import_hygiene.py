@@ -42,3 +42,14 @@ def test_importing_the_engine_loads_no_ui() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_only_the_entry_points_import_the_app() -> None:
+    """The engine side of the UI (tui/threads) reaches the app only through its port."""
+    tui = CORE.parent / "tui"
+    importers = {
+        str(path.relative_to(tui.parent))
+        for path in tui.rglob("*.py")
+        if "tui.app" in _imported_modules(path)
+    }
+    assert importers == {"tui/commands/tui_cmd.py"}

@@ -1,4 +1,4 @@
-"""Turning a user's ``ID | PATH | --last`` into a rollout file."""
+"""Turning a user's ``ID | PATH | --last`` into a rollout file (ID: any unique prefix of one)."""
 
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = Fa
     candidate = await asyncio.to_thread(_existing_file, target)
     if candidate is not None:
         return candidate
-    if ThreadId.is_valid(target):
-        found = await find_thread_path_by_id(lha_home, ThreadId(target))
+    if ThreadId.is_prefix(target):  # a whole id, or any unique beginning of one
+        found = await find_thread_path_by_id(lha_home, target)
         if found is not None:
             return found
         raise ThreadNotFound(target)

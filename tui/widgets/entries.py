@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Collapsible, Markdown, Static
-from textual.widgets._markdown import MarkdownStream
+from textual.widgets.markdown import MarkdownStream
 
 from core.sanitize import neutralize_terminal_escapes
 from tui.transcript_model import Entry

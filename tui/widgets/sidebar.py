@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 PageLoader = Callable[[str | None], Awaitable["ThreadsPage"]]
 Clock = Callable[[], datetime]
 LOAD_MORE_WITHIN = 5
+PAST_PAGE_SIZE = 50
+"""Past sessions read at a time."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,15 @@ class ThreadRow:
         )
 
 
+@dataclass(frozen=True)
+class RowsPage:
+    """Past sessions' rows read before the sidebar exists (``tui.first_page``)."""
+
+    rows: list[ThreadRow]
+    next_cursor: str | None
+    """Where the page loader goes on from; None when there is nothing after."""
+
+
 def relative_time(moment: datetime, now: datetime) -> str:
     seconds = max(0, int((now - moment).total_seconds()))
     if seconds < 60:
@@ -75,11 +86,17 @@ def relative_time(moment: datetime, now: datetime) -> str:
 
 
 class ThreadListItem(ListItem):
+    """One row, drawn by the item itself (no child widget: the first frame composes a screenful
+    of them, and each widget costs layout time)."""
+
     def __init__(self, row: ThreadRow, clock: Clock) -> None:
         self.row = row
         self._clock = clock
-        self._label = Label(self._render_row(), markup=False)
-        super().__init__(self._label, classes="thread-row live" if row.live else "thread-row")
+        self._text = self._render_row()
+        super().__init__(classes="thread-row live" if row.live else "thread-row")
+
+    def render(self) -> Text:
+        return self._text
 
     def _render_row(self) -> Text:
         row = self.row
@@ -107,7 +124,8 @@ class ThreadListItem(ListItem):
 
     def update_row(self, row: ThreadRow) -> None:
         self.row = row
-        self._label.update(self._render_row())
+        self._text = self._render_row()
+        self.refresh(layout=True)
 
     def matches(self, query: str) -> bool:
         return not query or query.lower() in self.row.preview.lower()
@@ -118,6 +136,11 @@ class SectionHeader(ListItem):
         super().__init__(Label(title, markup=False), classes="section-header", disabled=True)
         self.section = section
 
+
+FIRST_FRAME_CHROME = 8
+"""Lines of the screen that are not rows of past sessions: the filter, the section headers, the
+footer. The first frame composes only the rows that fit below them: one row more shows a
+scrollbar, and laying that out costs more than the rest of the first frame."""
 
 TIME_REFRESH_S = 30.0
 """How often the rows' relative times are redrawn."""
@@ -132,19 +155,40 @@ class ThreadSidebar(Vertical):
     class Chosen(Message):
         row: ThreadRow
 
-    def __init__(self, load_page: PageLoader, clock: Clock, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        load_page: PageLoader,
+        clock: Clock,
+        *,
+        first_page: RowsPage | None = None,
+        id: str | None = None,
+    ) -> None:
+        """``first_page``: rows to compose with the sidebar itself (lha's first frame); the
+        page loader goes on from its cursor."""
         super().__init__(id=id)
         self._load_page = load_page
         self._clock = clock
-        self._cursor: str | None = None
-        self._exhausted = False
+        self._first_page = first_page
+        self._cursor = first_page.next_cursor if first_page is not None else None
+        self._exhausted = first_page is not None and first_page.next_cursor is None
         self._loading = False
-        self._started = False
+        self._started = first_page is not None
+        self._rest_of_first_page: list[ThreadRow] = []
         self._query = ""
         self._focus_past_when_loaded = False
 
     def on_mount(self) -> None:
         self.set_interval(TIME_REFRESH_S, self.refresh_times)
+        if self._rest_of_first_page:
+            self.call_after_refresh(self._add_rest_of_first_page)
+
+    async def _add_rest_of_first_page(self) -> None:
+        """The first page's rows below the screen, right after the first frame."""
+        rows, self._rest_of_first_page = self._rest_of_first_page, []
+        try:
+            await self.list_view.extend(ThreadListItem(row, self._clock) for row in rows)
+        finally:
+            self._loading = False
 
     def refresh_times(self) -> None:
         """Redraw the rows' relative times ("just now" becomes "5m ago" as lha stays open)."""
@@ -154,9 +198,21 @@ class ThreadSidebar(Vertical):
     def compose(self) -> ComposeResult:
         # No select-on-focus: typing in the list moves here with the key already typed.
         yield Input(placeholder="filter threads", id="thread-filter", select_on_focus=False)
+        rows = self._first_page.rows if self._first_page is not None else []
+        fit = max(1, (self.app.size.height - FIRST_FRAME_CHROME) // 2)
+        rows, self._rest_of_first_page = rows[:fit], rows[fit:]
+        self._loading = bool(self._rest_of_first_page)  # no next page before these are in
         yield ListView(
-            SectionHeader("LIVE", "live"), SectionHeader("PAST SESSIONS", "past"), id="thread-list"
+            SectionHeader("LIVE", "live"),
+            SectionHeader("PAST SESSIONS", "past"),
+            *(ThreadListItem(row, self._clock) for row in rows),
+            id="thread-list",
         )
+
+    @property
+    def has_first_page(self) -> bool:
+        """Whether the first page of past sessions came with the sidebar (no need to ask)."""
+        return self._first_page is not None
 
     @property
     def list_view(self) -> ListView:
@@ -174,15 +230,16 @@ class ThreadSidebar(Vertical):
                 return index
         return len(self.list_view.children)
 
-    async def add_live(self, row: ThreadRow) -> None:
-        """Insert a live thread: after its parent's family for a fork, else at the live end."""
+    async def upsert_live(self, row: ThreadRow) -> None:
+        """Redraw a live thread's row, or insert it: after its parent's family for a fork, else
+        at the live end. A resumed past session keeps the lineage its row showed."""
         existing = self.find(row.thread_id)
+        if existing is not None and row.forked_from_id is None:
+            row = replace(row, forked_from_id=existing.row.forked_from_id)
         if existing is not None and existing.row.live:
             existing.update_row(row)
             return
-        if existing is not None:  # a past session resumed: it keeps its lineage
-            if row.forked_from_id is None:
-                row = replace(row, forked_from_id=existing.row.forked_from_id)
+        if existing is not None:  # a past session resumed
             await existing.remove()
         children = list(self.list_view.children)
         index = self._past_header_index()
@@ -209,11 +266,6 @@ class ThreadSidebar(Vertical):
         item = ThreadListItem(row, self._clock)
         item.display = item.matches(self._query)
         await self.list_view.insert(index, [item])
-
-    def update_live(self, thread_id: ThreadId, **changes: object) -> None:
-        item = self.find(thread_id)
-        if item is not None:
-            item.update_row(replace(item.row, **changes))  # type: ignore[arg-type]
 
     def select(self, thread_id: ThreadId) -> None:
         for index, child in enumerate(self.list_view.children):
@@ -260,10 +312,7 @@ class ThreadSidebar(Vertical):
             self._loading = False
         if self._focus_past_when_loaded:
             self._focus_past_when_loaded = False
-            if any(not row.row.live for row in self.rows()):
-                self.focus_past()
-            else:
-                self.app.notify("no past sessions yet: type a message to start one")
+            self.focus_past()
 
     @on(ListView.Highlighted, "#thread-list")
     def _maybe_load_more(self, event: ListView.Highlighted) -> None:
@@ -314,6 +363,8 @@ class ThreadSidebar(Vertical):
         past = self._past_header_index()
         if past + 1 < len(self.list_view.children):
             self.list_view.index = past + 1
+        elif self._exhausted:
+            self.app.notify("no past sessions yet: type a message to start one")
         else:
             self._focus_past_when_loaded = True
             self.load_next_page()

@@ -18,6 +18,7 @@ class StatusInfo:
     model: str | None = None
     provider: str | None = None
     thread_id: str | None = None
+    """As shown: the short form (``ThreadId.short``)."""
     cwd: Path | None = None
     tokens: TokenUsageInfo | None = None
     context_window: int | None = None
@@ -48,7 +49,7 @@ def render_status(info: StatusInfo) -> Text:
     if info.provider:
         parts.append(info.provider)
     if info.thread_id:
-        parts.append(info.thread_id[:8])
+        parts.append(info.thread_id)
     if info.cwd is not None:
         parts.append(short_cwd(info.cwd))
     if info.tokens is not None:

@@ -206,7 +206,7 @@ class Transcript(VerticalScroll, can_focus=True):
                     view.append_output(msg.chunk)
             case "tool_call_end":
                 await self._tool_end(msg)
-            case "warning" if msg.message.startswith("reconnecting"):
+            case "warning" if msg.partial_output_discarded:
                 await self._discard_partial()
                 await self.add_entry(Entry("warning", msg.message))
             case "task_complete" | "turn_aborted":

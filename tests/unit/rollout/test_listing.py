@@ -230,3 +230,28 @@ async def test_torn_head_line_still_lists(tmp_path: Path) -> None:
     write_lines(path, [*lines, lines[-1][:10]], trailing_newline=False)
     page = await RolloutRecorder.list_threads(tmp_path, 10)
     assert _ids(page) == [str(session.id)]
+
+
+async def test_any_unique_prefix_of_an_id_finds_its_session(tmp_path: Path) -> None:
+    first = meta(ThreadId("0190a1b2-c3d4-7000-8000-000000000001"))
+    second = meta(ThreadId("0190a1b2-c3d5-7000-8000-000000000002"))
+    first_path = write_session(tmp_path, first, created=BASE)
+    second_path = write_session(tmp_path, second, created=BASE + timedelta(1))
+    assert await find_thread_path_by_id(tmp_path, "0190a1b2-c3d4") == first_path
+    assert await find_thread_path_by_id(tmp_path, "0190A1B2-C3D5-7") == second_path
+    assert await find_thread_path_by_id(tmp_path, "0190a1b2-c3d6") is None
+    with pytest.raises(InvalidRequest, match=r"begins 2 thread ids .*type more of the id"):
+        await find_thread_path_by_id(tmp_path, "0190a1b2")
+    for not_a_prefix in ("0190a1b2c3d4", "xyz", "", "0190a1b2-c3d4-7000-8000-0000000000011"):
+        with pytest.raises(InvalidRequest):
+            await find_thread_path_by_id(tmp_path, not_a_prefix)
+
+
+def test_a_thread_and_its_fork_made_a_moment_later_show_different_short_ids() -> None:
+    import time
+
+    thread = ThreadId.new()
+    time.sleep(0.002)
+    fork = ThreadId.new()
+    assert thread.short != fork.short
+    assert str(fork).startswith(fork.short) and ThreadId.is_prefix(fork.short)

@@ -1,0 +1,382 @@
+"""The engine side of the UI: the ThreadManager, open threads, and what each action does.
+
+The App (tui/app.py) draws the first frame without importing any of this; the controller is
+made right after, so start-up pays for the agent stack only once the user already sees lha. It
+reaches the screen only through ``AppPort``.
+
+Every thread that opens takes one path, ``open_new``: start, resume, ``lha fork --at N`` and
+the fork dialog alike, with ``OpenOptions`` saying whether to select it, what to put in the
+composer and which fork note its row shows. Threads spawned elsewhere (another client of the
+manager) arrive by its broadcast and are attached without options.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.agent.agent_thread import AgentThread
+from core.agent.broadcast import BroadcastLagged, BroadcastReceiver
+from core.agent.thread_manager import NewThread, ThreadManager
+from core.errors import LhaError, SessionLocked, TryLockError
+from core.llm.catalog_strategy import CatalogRefreshStrategy
+from core.protocol.ids import ThreadId
+from core.protocol.models import ModelPreset
+from core.protocol.ops import Interrupt, OverrideTurnContext, UserInput
+from core.protocol.session import SessionSource
+from tui.preview import transcript_id
+from tui.start_request import StartRequest
+from tui.threads.events import ThreadEventRouter
+from tui.threads.port import AppPort
+from tui.threads.state import ThreadState
+from tui.transcript_model import entries_from_replay, last_token_info
+from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadRow
+from tui.widgets.status_line import StatusInfo
+from tui.widgets.transcript import Transcript
+
+if TYPE_CHECKING:
+    from core.config import Config
+    from core.llm.request import ModelRequest
+    from core.rollout.listing import ThreadsPage
+
+
+@dataclass(frozen=True)
+class OpenOptions:
+    """How ``open_new`` shows the thread it opens."""
+
+    select: bool = True
+    prefill: str | None = None
+    """Text for the composer (a fork puts the message it was made before there)."""
+    fork_note: str | None = None
+
+
+def fork_note(n: int | None) -> str:
+    """The note a fork made before the ``n``-th user message (0-based) shows in its row; None
+    is a copy of the whole thread."""
+    return "forked (whole thread)" if n is None else f"forked before #{n + 1}"
+
+
+class Controller:
+    def __init__(
+        self,
+        port: AppPort,
+        config: Config,
+        clock: Callable[[], datetime],
+        manager: ThreadManager | None = None,
+    ) -> None:
+        self.port = port
+        self.config = config
+        """The config new threads get; the model picker changes its model."""
+        self.clock = clock
+        if manager is None:
+            from core.auth import AuthManager
+
+            manager = ThreadManager(
+                config.lha_home,
+                AuthManager(config.lha_home),
+                config.model_provider_id,
+                config.model_provider,
+                SessionSource.CLI,
+            )
+        self.manager = manager
+        self.threads: dict[ThreadId, ThreadState] = {}
+        self.current: ThreadId | None = None
+        self._attach_lock = asyncio.Lock()
+        self._events = ThreadEventRouter(port, self.refresh)
+        self._created = manager.subscribe_thread_created()
+        """Subscribed at once, so no thread spawned before ``start`` is missed."""
+
+    def start(self) -> None:
+        self.port.start_worker(self._follow_new_threads(self._created), group="broadcast")
+        if self.config.model_provider.embedded:
+            self.port.start_worker(self._warm_up_embedded_model(), group="warm-up")
+        self.show_status()
+
+    async def _warm_up_embedded_model(self) -> None:
+        """Start the embedded model's server while the user types, and have it evaluate how a
+        new thread's first request begins, so the first answer starts sooner."""
+        from core.agent.prompt_prefix import new_thread_prompt_prefix
+        from core.llm.local import MODEL_ALIAS
+        from core.llm.local.client import warm_up
+
+        config = self.config
+        prefix: ModelRequest | None = None
+        try:
+            prefix = await new_thread_prompt_prefix(
+                config,
+                config.model or MODEL_ALIAS,
+                self.manager.skills_manager(),
+                SessionSource.CLI,
+            )
+        except (LhaError, OSError):  # no prefix to prime: the server still starts
+            prefix = None
+        await warm_up(config.model_provider, prime=prefix)
+
+    async def load_past_page(self, cursor: str | None) -> ThreadsPage:
+        from core.rollout.recorder import RolloutRecorder
+
+        return await RolloutRecorder.list_threads(
+            self.config.lha_home, PAST_PAGE_SIZE, cursor=cursor
+        )
+
+    # -- open, attach, select ----------------------------------------------------------------
+
+    async def open_new(
+        self, spawn: Awaitable[NewThread], options: OpenOptions | None = None
+    ) -> ThreadState | None:
+        """Await a spawn (start, resume, fork), then show its thread as ``options`` say.
+
+        The broadcast attaches it too; attaching here as well (attach is idempotent) applies
+        the options whichever comes first. Engine errors are reported, never raised.
+        """
+        try:
+            new = await spawn
+        except SessionLocked as err:
+            self.port.start_worker(self._offer_fork(err), group="fork-offer")
+            return None
+        except LhaError as err:
+            self.report(err)
+            return None
+        return await self.attach(new.thread, options or OpenOptions())
+
+    async def _offer_fork(self, locked: SessionLocked) -> None:
+        """The session is open in another lha, which alone may write it: offer a fork instead."""
+        from tui.screens.fork_offer import ForkOfferScreen
+
+        if locked.same_process or locked.path is None:
+            self.report(locked)
+            return
+        fork = await self.port.ask(ForkOfferScreen(locked))
+        await self.port.drop_transcript(transcript_id(locked.thread_id))
+        if fork:
+            spawn = self.manager.fork_thread(None, self.config, locked.path)
+            await self.open_new(spawn, OpenOptions(fork_note=fork_note(None)))
+        else:
+            self.report(locked)
+
+    async def attach(self, thread: AgentThread, options: OpenOptions | None = None) -> ThreadState:
+        """Show a thread (idempotent): its sidebar row, its transcript, its event worker; then
+        apply ``options``. Without options (a thread from the broadcast) it is selected only
+        when no thread is on screen."""
+        async with self._attach_lock:
+            state = self.threads.get(thread.thread_id)
+            if state is None:
+                state = await self._open_state(thread)
+        if options is None:
+            if self.current is None:
+                self.select_thread(thread.thread_id)
+            return state
+        if options.fork_note is not None and state.fork_note != options.fork_note:
+            state.fork_note = options.fork_note
+            await self.refresh(state)
+        if options.select:
+            self.select_thread(thread.thread_id)
+            self.port.set_composer(options.prefill)
+        return state
+
+    async def _open_state(self, thread: AgentThread) -> ThreadState:
+        configured = thread.session_configured
+        replay = configured.initial_messages or []
+        transcript = Transcript(id=transcript_id(thread.thread_id))
+        shown = await self.port.mount_transcript(transcript)
+        if shown is transcript:  # not drawn from the rollout before the spawn (tui.preview)
+            await transcript.load(entries_from_replay(replay))
+        state = ThreadState(
+            thread=thread,
+            transcript=shown,
+            model=configured.model,
+            provider=configured.model_provider_id,
+            cwd=Path(configured.cwd),
+            created_at=self.clock(),
+            forked_from_id=configured.forked_from_id,
+            first_message=next((e.text for e in shown.entries if e.kind == "user"), None),
+            tokens=last_token_info(replay),
+        )
+        self.threads[thread.thread_id] = state
+        await self.port.upsert_row(state.row())
+        self.port.start_worker(
+            self._events.drain(state), group="drain", name=f"drain-{thread.thread_id.short}"
+        )
+        return state
+
+    async def _follow_new_threads(self, receiver: BroadcastReceiver[ThreadId]) -> None:
+        while True:
+            try:
+                thread_id = await receiver.recv()
+            except BroadcastLagged:
+                for missed in await self.manager.list_thread_ids():
+                    await self._attach_by_id(missed)
+                continue
+            await self._attach_by_id(thread_id)
+
+    async def _attach_by_id(self, thread_id: ThreadId) -> None:
+        try:
+            thread = await self.manager.get_thread(thread_id)
+        except LhaError:
+            return
+        await self.attach(thread)
+
+    def select_thread(self, thread_id: ThreadId) -> None:
+        state = self.threads.get(thread_id)
+        if state is None:
+            return
+        self.current = thread_id
+        self.port.show_thread(state)
+        self.show_status()
+
+    def current_thread(self) -> ThreadState | None:
+        return self.threads.get(self.current) if self.current is not None else None
+
+    async def refresh(self, state: ThreadState) -> None:
+        """Redraw what is derived from a thread's state: its row, and the status line when it
+        is the thread on screen. The one call every change of a ``ThreadState`` ends with."""
+        await self.port.upsert_row(state.row())
+        if state.thread_id == self.current:
+            self.show_status()
+
+    def show_status(self) -> None:
+        state = self.current_thread()
+        if state is not None:
+            self.port.show_status(state.status())
+            return
+        config = self.config
+        self.port.show_status(
+            StatusInfo(
+                model=config.model or "default model",
+                provider=config.model_provider_id,
+                cwd=config.cwd,
+            )
+        )
+
+    # -- actions -------------------------------------------------------------------------------
+
+    async def open_start_request(self, start: StartRequest) -> None:
+        """Open what ``lha resume`` / ``lha fork`` asked for."""
+        manager = self.manager
+        if start.kind == "resume" and start.history is not None:
+            auth = manager.auth_manager()
+            await self.open_new(
+                manager.resume_thread_with_history(self.config, start.history, auth)
+            )
+        elif start.kind == "resume":
+            await self.resume_path(start.path)
+        else:
+            spawn = manager.fork_thread(start.fork_at, self.config, start.path)
+            await self.open_new(spawn, OpenOptions(fork_note=fork_note(start.fork_at)))
+
+    async def send_message(self, text: str) -> None:
+        state = self.current_thread()
+        if state is None:
+            state = await self.open_new(self.manager.start_thread(self.config))
+        if state is None:
+            return
+        try:
+            await state.thread.submit(UserInput.text(text))
+        except LhaError as err:
+            self.report(err)
+
+    async def interrupt_if_running(self) -> bool:
+        state = self.current_thread()
+        if state is None or not state.running:
+            return False
+        await state.thread.submit(Interrupt())
+        return True
+
+    async def new_thread(self) -> None:
+        """A new thread, unless the one on screen is still empty: then that one is it (pressing
+        Ctrl+N twice must not leave empty threads behind)."""
+        state = self.current_thread()
+        if state is not None and not state.has_user_message and not state.running:
+            return
+        await self.open_new(self.manager.start_thread(self.config))
+
+    async def pick_model(self) -> None:
+        from tui.screens.model_picker import ModelPickerScreen
+
+        state = self.current_thread()
+        try:
+            models = self.manager.try_list_picker_models(self.config)
+        except TryLockError:
+            models = []
+
+        async def refresh() -> list[ModelPreset]:
+            return await self.manager.list_picker_models(
+                self.config, CatalogRefreshStrategy.ONLINE_IF_UNCACHED
+            )
+
+        current = state.model if state is not None else self.config.model
+        slug = await self.port.ask(ModelPickerScreen(models, current, refresh))
+        if slug:
+            await self.apply_model(slug)
+
+    async def apply_model(self, slug: str) -> None:
+        """Use ``slug`` for the current thread's next turns and for new threads; save it."""
+        state = self.current_thread()
+        if state is not None:
+            await state.thread.submit(OverrideTurnContext(model=slug))
+            state.model = slug
+            await self.refresh(state)
+        self.config = self.config.model_copy(update={"model": slug})
+        self.port.save_setting("model", slug)
+        self.show_status()
+        self.port.notify(f"model: {slug}", timeout=2)
+
+    async def fork_dialog(self) -> None:
+        from core.rollout.user_turns import read_user_turns
+        from tui.screens.fork_dialog import ForkDialogScreen
+
+        state = self.current_thread()
+        path = state.rollout_path if state is not None else None
+        if state is None or path is None or not await asyncio.to_thread(path.exists):
+            self.port.notify("nothing to fork yet: send a message first", severity="warning")
+            return
+        if state.running:
+            self.port.notify("wait for the turn to finish (or Esc to interrupt) before forking")
+            return
+        try:
+            turns = await read_user_turns(path)
+        except LhaError as err:
+            self.report(err)
+            return
+        if not turns:
+            self.port.notify("nothing to fork yet: send a message first", severity="warning")
+            return
+        n = await self.port.ask(ForkDialogScreen(turns))
+        if n is None:
+            return
+        chosen = next((t for t in turns if t.index == n), None)
+        await self.fork_current(n, chosen.text if chosen is not None else "")
+
+    async def fork_current(self, n: int, prefill: str) -> ThreadState | None:
+        """Fork the current thread before its n-th user message (0-based) and show the fork,
+        with that message in the composer."""
+        state = self.current_thread()
+        if state is None or state.rollout_path is None:
+            return None
+        spawn = self.manager.fork_thread(n, self.config, state.rollout_path)
+        return await self.open_new(spawn, OpenOptions(prefill=prefill, fork_note=fork_note(n)))
+
+    async def choose(self, row: ThreadRow) -> None:
+        if row.thread_id in self.threads:
+            self.select_thread(row.thread_id)
+            self.port.set_composer()
+        elif row.path is not None:
+            await self.resume_path(row.path)
+
+    async def resume_path(self, path: Path) -> None:
+        manager = self.manager
+        auth = manager.auth_manager()
+        await self.open_new(manager.resume_thread_from_rollout(self.config, path, auth))
+
+    def report(self, err: LhaError) -> None:
+        state = self.current_thread()
+        self.port.report_error(str(err), state.transcript if state is not None else None)
+
+    async def close(self) -> None:
+        with contextlib.suppress(TimeoutError, LhaError):
+            await asyncio.wait_for(self.manager.remove_and_close_all_threads(), 5)
