@@ -125,7 +125,9 @@ def _day_folders(root: Path, below: str | None) -> Iterator[tuple[str, Path]]:
                 yield date, month_dir / day
 
 
-def _rollouts_in(folder: Path) -> list[_Candidate]:
+def _rollouts_in(folder: Path, *, regular_only: bool = True) -> list[_Candidate]:
+    """The rollouts named in ``folder``; ``regular_only=False`` keeps entries that are not
+    regular files (a FIFO named like a rollout), so looking one up by id says what it is."""
     found: list[_Candidate] = []
     try:
         with os.scandir(folder) as entries:
@@ -134,7 +136,7 @@ def _rollouts_in(folder: Path) -> list[_Candidate]:
                 if not name.startswith("rollout-") or not name.endswith(".jsonl"):
                     continue
                 parsed = parse_rollout_file_name(name)
-                if parsed is not None and entry.is_file():
+                if parsed is not None and (entry.is_file() or not regular_only):
                     found.append(_Candidate(parsed.stamp, parsed.thread_id, entry.path))
     except OSError:
         return []
@@ -322,7 +324,7 @@ def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Pa
     whole = ThreadId.is_valid(text)
     found: dict[str, str] = {}
     for _date, folder in _day_folders(sessions_root(Path(lha_home)), None):
-        for candidate in _rollouts_in(folder):
+        for candidate in _rollouts_in(folder, regular_only=False):
             if candidate.thread_id.startswith(text):
                 found.setdefault(candidate.thread_id, candidate.path_text)
                 if whole:  # a whole id names one thread: no need to look further
