@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from core.auth import AuthManager
     from core.llm.client import ModelClient
     from core.rollout.recorder import RolloutRecorder
+    from core.snapshots.recorder import FileSnapshots
 
 log = logging.getLogger("lha.agent")
 
@@ -54,6 +55,8 @@ class Session:
     skill_injector: Callable[[str], list[TranscriptItem]] | None = None
     tools: ToolsState = field(default_factory=ToolsState)
     """Approvals remembered for the session, MCP connections (see ``core.tools``)."""
+    file_snapshots: FileSnapshots | None = None
+    """The workspace's snapshots around turns (``core.snapshots``), made at the first turn."""
     _client: ModelClient | None = field(default=None, repr=False)
     _client_key: tuple[str, str | None] | None = field(default=None, repr=False)
 

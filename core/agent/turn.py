@@ -42,6 +42,7 @@ from core.protocol.items import (
 )
 from core.protocol.ops import ImageInput, UserInputItem
 from core.protocol.rollout import TurnContextRecord
+from core.snapshots.turn_hook import snapshot_files_before_turn
 
 log = logging.getLogger("lha.agent")
 
@@ -64,6 +65,7 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
     session.emit(
         sub_id, TaskStarted(model_context_window=session.turn_context.model_context_window)
     )
+    files = await snapshot_files_before_turn(session, sub_id)
     if not session.initial_context_recorded:
         context = build_initial_context(
             session.turn_context, session.skills_section, session.memory_section
@@ -81,9 +83,11 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
         last_message = await _sample_until_done(session, sub_id)
     except LhaError as err:
         await _flush_rollout(session, sub_id)
+        await files.after_turn()
         session.emit(sub_id, ErrorEvent(message=str(err)))
         return
     await _flush_rollout(session, sub_id)
+    await files.after_turn()
     session.emit(sub_id, TaskComplete(last_agent_message=last_message))
 
 

@@ -1,0 +1,201 @@
+"""One folder's shadow repository: snapshots as git trees, diffs between them, restoring files.
+
+A snapshot is the tree ``git write-tree`` makes of the folder, built in the shadow repository's
+own index. Only what changed since the last snapshot is hashed again (``ls-files`` lists the
+modified, deleted and new files by their stat data), which is what keeps a snapshot of a large
+folder with few changes fast. ``.gitignore`` files are honoured; files over ``max_file_bytes``
+and nested repositories are left out, so they are never shown, undone or restored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.config.home import ensure_private_dir, write_private_file
+from core.snapshots.git import GitFailed, ShadowGit
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+"""Files larger than this (build outputs, datasets) are not snapshotted."""
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One path that differs between two snapshots: ``A``dded, ``D``eleted or ``M``odified."""
+
+    status: str
+    path: str
+
+
+class ShadowRepo:
+    """The shadow repository of ``root``, kept in ``home`` (a private folder under LHA_HOME)."""
+
+    def __init__(
+        self, git_binary: str, root: Path, home: Path, private: tuple[Path, ...] = ()
+    ) -> None:
+        self.root = root
+        self.home = home
+        self.private = private
+        """Folders never snapshotted even inside ``root`` (LHA_HOME, with this very store)."""
+        self.git = ShadowGit(binary=git_binary, git_dir=home / "git", work_tree=root)
+        self.index_file = home / "index"
+
+    # -- taking snapshots -----------------------------------------------------------------------
+
+    def snapshot(self, max_file_bytes: int = MAX_FILE_BYTES) -> str:
+        """The tree id of the folder as it is now (its ``.gitignore``s honoured)."""
+        with self._locked():
+            self._ensure_initialised()
+            listed = self.git.run(
+                "ls-files", "-z", "--others", "--modified", "--deleted", "--exclude-standard",
+                index_file=self.index_file,
+            )  # fmt: skip
+            update, too_large = self._sort_changed(listed, max_file_bytes)
+            if update:
+                self._update_index(["--add", "--remove"], update)
+            if too_large:
+                self._update_index(["--force-remove"], too_large)
+            return self.git.run("write-tree", index_file=self.index_file).decode().strip()
+
+    def _sort_changed(self, listed: bytes, max_file_bytes: int) -> tuple[list[bytes], list[bytes]]:
+        """Changed paths to record, and those too large to (they are dropped from the index)."""
+        update: list[bytes] = []
+        too_large: list[bytes] = []
+        root = os.fsencode(self.root)
+        for path in dict.fromkeys(listed.split(b"\0")):
+            if not path or path.endswith(b"/"):  # a nested repository: not ours to copy
+                continue
+            try:
+                size = os.lstat(os.path.join(root, path)).st_size
+            except OSError:
+                size = 0  # deleted: recorded as a removal
+            (too_large if size > max_file_bytes else update).append(path)
+        return update, too_large
+
+    def _update_index(self, options: list[str], paths: list[bytes]) -> None:
+        self.git.run(
+            "update-index", *options, "-z", "--stdin",
+            index_file=self.index_file, stdin=b"\0".join(paths) + b"\0",
+        )  # fmt: skip
+
+    def _ensure_initialised(self) -> None:
+        if not (self.git.git_dir / "HEAD").is_file():
+            ensure_private_dir(self.home)
+            self.git.run("init", "--quiet")
+        rules = "".join(
+            f"/{path.relative_to(self.root).as_posix()}/\n"
+            for path in self.private
+            if path.is_relative_to(self.root) and path != self.root
+        )
+        exclude = self.git.git_dir / "info" / "exclude"
+        with contextlib.suppress(OSError):
+            if exclude.read_text(encoding="utf-8") == rules:
+                return
+        write_private_file(exclude, rules)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """One snapshot or restore of this folder at a time, across threads and processes."""
+        ensure_private_dir(self.home)
+        fd = os.open(self.home / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    # -- reading them ---------------------------------------------------------------------------
+
+    def keep(self, ref: str, tree: str) -> None:
+        """Point ``ref`` at ``tree`` so that the shadow repository's gc never drops it."""
+        self.git.run("update-ref", ref, tree)
+
+    def has_tree(self, tree: str) -> bool:
+        """Whether the shadow repository still holds ``tree`` (a damaged store may not)."""
+        try:
+            self.git.run("cat-file", "-e", f"{tree}^{{tree}}")
+        except GitFailed:
+            return False
+        return True
+
+    def changes(self, old: str, new: str) -> list[Change]:
+        """The paths that differ from tree ``old`` to tree ``new``."""
+        if old == new:
+            return []
+        raw = self.git.run("diff-tree", "-r", "-z", "--no-renames", "--name-status", old, new)
+        parts = raw.split(b"\0")
+        return [
+            Change(status=parts[i].decode()[:1], path=os.fsdecode(parts[i + 1]))
+            for i in range(0, len(parts) - 1, 2)
+        ]
+
+    def unified_diff(self, old: str, new: str, *, prefix: str = "") -> str:
+        """``git diff`` of two trees; ``prefix`` names the folder when it is not the workspace."""
+        return self.git.run(
+            "diff", "--no-renames", "--no-ext-diff", "--text",
+            "--no-color",
+            f"--src-prefix=a/{prefix}", f"--dst-prefix=b/{prefix}", old, new,
+        ).decode("utf-8", "replace")  # fmt: skip
+
+    # -- restoring ------------------------------------------------------------------------------
+
+    def restore(self, tree: str, changes: list[Change]) -> list[str]:
+        """Make each changed path as it is in ``tree``: written from it, or deleted when it is
+        not there. Paths that would lead outside the folder (through a symlinked parent) are
+        skipped and returned."""
+        to_write = [c.path for c in changes if c.status != "A"]
+        to_delete = [c.path for c in changes if c.status == "A"]
+        skipped = [path for path in to_write + to_delete if not self._inside(path)]
+        with self._locked():
+            self._write_from_tree(tree, [p for p in to_write if p not in skipped])
+            for path in to_delete:
+                if path not in skipped:
+                    self._delete(path)
+        return skipped
+
+    def _inside(self, path: str) -> bool:
+        root = self.root.resolve()
+        return (self.root / path).parent.resolve().is_relative_to(root)
+
+    def _write_from_tree(self, tree: str, paths: list[str]) -> None:
+        if not paths:
+            return
+        scratch = self.home / "restore-index"
+        try:
+            self.git.run("read-tree", tree, index_file=scratch)
+            for path in paths:
+                self._clear_way(path)
+            self.git.run(
+                "checkout-index", "--force", "-z", "--stdin",
+                index_file=scratch, stdin=b"\0".join(os.fsencode(p) for p in paths) + b"\0",
+            )  # fmt: skip
+        finally:
+            with contextlib.suppress(OSError):
+                scratch.unlink()
+
+    def _clear_way(self, path: str) -> None:
+        """A folder or symlink where a file goes back is removed first (only when empty)."""
+        target = self.root / path
+        if target.is_symlink():
+            target.unlink()
+        elif target.is_dir():
+            with contextlib.suppress(OSError):
+                target.rmdir()
+
+    def _delete(self, path: str) -> None:
+        target = self.root / path
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
+        parent = target.parent
+        while parent != self.root and parent.is_relative_to(self.root):
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
