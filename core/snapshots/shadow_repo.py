@@ -56,27 +56,32 @@ class ShadowRepo:
                 "ls-files", "-z", "--others", "--modified", "--deleted", "--exclude-standard",
                 index_file=self.index_file,
             )  # fmt: skip
-            update, too_large = self._sort_changed(listed, max_file_bytes)
+            update, dropped = self._sort_changed(listed, max_file_bytes)
+            if dropped:
+                self._update_index(["--force-remove"], dropped)
             if update:
-                self._update_index(["--add", "--remove"], update)
-            if too_large:
-                self._update_index(["--force-remove"], too_large)
+                self._update_index(["--add", "--remove", "--replace"], update)
             return self.git.run("write-tree", index_file=self.index_file).decode().strip()
 
     def _sort_changed(self, listed: bytes, max_file_bytes: int) -> tuple[list[bytes], list[bytes]]:
-        """Changed paths to record, and those too large to (they are dropped from the index)."""
+        """Changed paths to record, and those to drop from the index: too large, or behind a
+        symlinked folder (git does not follow those)."""
         update: list[bytes] = []
-        too_large: list[bytes] = []
+        dropped: list[bytes] = []
         root = os.fsencode(self.root)
+        symlinked: dict[bytes, bool] = {}
         for path in dict.fromkeys(listed.split(b"\0")):
             if not path or path.endswith(b"/"):  # a nested repository: not ours to copy
+                continue
+            if _behind_symlink(root, path, symlinked):
+                dropped.append(path)
                 continue
             try:
                 size = os.lstat(os.path.join(root, path)).st_size
             except OSError:
                 size = 0  # deleted: recorded as a removal
-            (too_large if size > max_file_bytes else update).append(path)
-        return update, too_large
+            (dropped if size > max_file_bytes else update).append(path)
+        return update, dropped
 
     def _update_index(self, options: list[str], paths: list[bytes]) -> None:
         self.git.run(
@@ -199,3 +204,15 @@ class ShadowRepo:
             except OSError:
                 break
             parent = parent.parent
+
+
+def _behind_symlink(root: bytes, path: bytes, known: dict[bytes, bool]) -> bool:
+    """Whether a parent folder of ``path`` (relative to ``root``) is a symlink."""
+    parent = os.path.dirname(path)
+    if not parent:
+        return False
+    if parent not in known:
+        known[parent] = os.path.islink(os.path.join(root, parent)) or _behind_symlink(
+            root, parent, known
+        )
+    return known[parent]

@@ -112,7 +112,7 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             new = await manager.resume_thread_from_rollout(config, path, auth, dynamic_tools)
         else:
             if ns.restore_files:
-                await restore_files_for_fork(config.lha_home, path, ns.at)
+                await restore_files_for_fork(config.lha_home, path, ns.at, ns.yes)
             new = await manager.fork_thread(ns.at, config, path, dynamic_tools)
     return await drive_one_turn(manager, new, prompt, printer, RequestAnswerer(printer))
 

@@ -38,6 +38,11 @@ def add_restore_files_flag(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also put the files back as they were before message N",
     )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="with --restore-files: overwrite files changed since the last turn without asking",
+    )
 
 
 def _add_target(parser: argparse.ArgumentParser) -> None:
@@ -78,30 +83,30 @@ async def run_undo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def restore_files_for_fork(
-    lha_home: Path, rollout: Path, at: int, *, assume_yes: bool = False
-) -> None:
+async def restore_files_for_fork(lha_home: Path, rollout: Path, at: int, assume_yes: bool) -> None:
     """Put the source thread's files back as before message ``at`` (before the fork is made,
     so a refusal leaves neither a fork nor a changed file)."""
     from core.snapshots.fork_files import plan_restore_before_message
 
     thread_id = await thread_id_of(lha_home, str(rollout), last=False)
     plan = await asyncio.to_thread(plan_restore_before_message, lha_home, thread_id, at)
-    if plan.files and not confirm(plan, f"restore the files as before message {at}", assume_yes):
+    action = f"restoring the files as before message {at}"
+    if not confirm(plan, action, assume_yes=assume_yes, only_edits=True):
         raise InvalidRequest("the files were not restored, so no fork was made")
     _report_skipped(await asyncio.to_thread(plan.apply))
     print(f"lha: restored {len(plan.files)} files as before message {at}", file=sys.stderr)
 
 
-def confirm(plan: RestorePlan, action: str, assume_yes: bool) -> bool:
+def confirm(plan: RestorePlan, action: str, *, assume_yes: bool, only_edits: bool = False) -> bool:
     """List the files, then ask on a terminal; ``assume_yes`` answers yes. Refuses with one
-    line when nobody can be asked."""
+    line when nobody can be asked. ``only_edits``: ask only when files changed since would be
+    overwritten (the command itself asked for the restore)."""
     edited = set(plan.changed_since)
     out = sys.stderr
     for path in plan.files:
         mark = "  (changed since: your edit is overwritten)" if path in edited else ""
         print(f"  {neutralize_terminal_escapes(str(path))}{mark}", file=out)
-    if assume_yes:
+    if assume_yes or (only_edits and not edited):
         return True
     if sys.stdin is None or not sys.stdin.isatty():
         what = "overwrites files changed since the turn" if edited else "needs a confirmation"

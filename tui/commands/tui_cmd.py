@@ -42,7 +42,7 @@ async def run_tui(args: argparse.Namespace) -> int:
         if args.restore_files:
             from tui.commands.snapshot_cmd import restore_files_for_fork
 
-            await restore_files_for_fork(config.lha_home, path, args.at)
+            await restore_files_for_fork(config.lha_home, path, args.at, args.yes)
         start = StartRequest("fork", path, fork_at=args.at)
     app = LhaApp(config, start=start)
     await app.run_async()
