@@ -4,8 +4,10 @@ processes, a scripted model whose shell calls edit a real folder, the real git b
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,19 @@ def test_undo_bad_inputs_say_one_line_and_touch_nothing(
     assert "is not the folder the snapshots were taken in" in other_repo.stderr
     assert other_repo.stderr.count("\n") == 1
     assert sorted(p.name for p in work.iterdir()) == [".git"]
+
+
+def test_undo_without_git_says_it_is_unavailable(
+    home: Path, work: Path, tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    thread_id = run_turn(home, work, scripted_server_thread, EDIT)
+    no_git = tmp_path / "bin-without-git"
+    no_git.mkdir()
+    env = {**os.environ, "LHA_HOME": str(home), "PATH": str(no_git)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tui.cli", "undo", thread_id, "--yes"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr == "lha: file snapshots are unavailable: git is not installed\n"
+    assert (work / "keep.txt").read_text() == "edited\n"
