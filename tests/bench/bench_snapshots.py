@@ -18,10 +18,11 @@ FILES = 5_000
 FILE_BYTES = 10_000
 TURNS = 100
 CHANGED_PER_TURN = 3
-WORDS = (
-    "def class return import self value result items path config thread turn model "
-    "error event async await for in if else while with open read write None True False"
-).split()
+WORDS = [
+    *("def", "class", "return", "import", "self", "value", "result", "items", "path"),
+    *("config", "thread", "turn", "model", "error", "event", "async", "await", "for"),
+    *("in", "if", "else", "while", "with", "open", "read", "write", "None", "True"),
+]
 
 
 def make_workspace(root: Path, rng: random.Random) -> list[Path]:

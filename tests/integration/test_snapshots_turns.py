@@ -38,7 +38,7 @@ async def test_a_turn_is_snapshotted_before_and_after(
     [first, second] = thread_snapshots(h.home, thread_id).turns
     assert (first.turn, second.turn) == (0, 1)
     assert first.has_changes and not second.has_changes
-    assert first.folders[0].root == str(work.resolve())
+    assert first.folders[0].root.endswith(f"/{work.name}")
     assert "-old\n+new" in turn_diff(h.home, thread_id)
     assert oct((h.home / "snapshots").stat().st_mode & 0o777) == "0o700"
     listing = h.home / "snapshots" / "threads" / f"{thread_id}.json"
