@@ -11,6 +11,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.snapshots.shadow_repo import FolderTooLarge
 from core.snapshots.store import (
     FolderSnapshot,
     ThreadSnapshots,
@@ -53,25 +54,34 @@ class FileSnapshots:
         self._lock = threading.Lock()
         self._pending: int | None = None
         """The turn whose "after" is still to be taken."""
+        self._left_out: set[Path] = set()
+        """Folders too large to snapshot: not tried again in this session."""
 
-    def before_turn(self, turn: int, roots: list[Path]) -> None:
-        """Snapshot ``roots`` before ``turn`` (finishing an interrupted turn's "after" first)."""
+    def before_turn(self, turn: int, roots: list[Path]) -> list[str]:
+        """Snapshot ``roots`` before ``turn`` (finishing an interrupted turn's "after" first);
+        what went wrong with a folder, to tell the user once (that folder is then left out)."""
         with self._lock:
             snapshots = self._load()
             self._finish(snapshots)
             turn = max(turn, max((t.turn + 1 for t in snapshots.turns), default=0))
             kept = _kept_trees(snapshots)
-            folders = [
-                FolderSnapshot(
-                    root=str(root),
-                    identity=folder_identity(root),
-                    before=self._tree(root, turn, "before", kept),
-                )
-                for root in roots
-            ]
+            folders: list[FolderSnapshot] = []
+            problems: list[str] = []
+            for root in roots:
+                if root in self._left_out:
+                    continue
+                try:
+                    tree = self._tree(root, turn, "before", kept)
+                except FolderTooLarge as err:
+                    self._left_out.add(root)
+                    problems.append(str(err))
+                    continue
+                identity = folder_identity(root)
+                folders.append(FolderSnapshot(root=str(root), identity=identity, before=tree))
             snapshots.turns.append(TurnSnapshot(turn=turn, started_at=now_stamp(), folders=folders))
             save_thread_snapshots(self._lha_home, snapshots)
             self._pending = turn
+            return problems
 
     def after_turn(self) -> None:
         """Snapshot the folders of the turn that just ended (nothing when none is pending)."""
@@ -83,8 +93,13 @@ class FileSnapshots:
             save_thread_snapshots(self._lha_home, snapshots)
 
     def _finish(self, snapshots: ThreadSnapshots) -> None:
+        """Take the "after" of the pending turn, or of a last turn left without one (its
+        process ended mid-turn): the folder as it is now is the best "after" there is."""
         pending, self._pending = self._pending, None
         record = snapshots.find(pending) if pending is not None else None
+        if record is None and snapshots.turns:
+            last = snapshots.turns[-1]
+            record = last if any(f.after is None for f in last.folders) else None
         if record is None:
             return
         kept = _kept_trees(snapshots)

@@ -17,12 +17,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.config.home import ensure_private_dir, write_private_file
-from core.snapshots.git import GitFailed, ShadowGit
+from core.snapshots.git import GitFailed, ShadowGit, SnapshotUnavailable
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 """Files larger than this (build outputs, datasets) are not snapshotted."""
 
-EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+MAX_NEW_FILES = 100_000
+MAX_NEW_BYTES = 2 * 1024**3
+"""A folder with more new files or bytes than this to copy (a home folder, a huge cache) is
+not snapshotted: the first copy alone would hold its turn up for minutes."""
+
+
+class FolderTooLarge(SnapshotUnavailable):
+    """The folder is too large to snapshot; turns there go on without snapshots."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class ShadowRepo:
                 index_file=self.index_file,
             )  # fmt: skip
             update, dropped = self._sort_changed(listed, max_file_bytes)
+            self._refuse_huge(update)
             if dropped:
                 self._update_index(["--force-remove"], dropped)
             if update:
@@ -82,6 +90,21 @@ class ShadowRepo:
                 size = 0  # deleted: recorded as a removal
             (dropped if size > max_file_bytes else update).append(path)
         return update, dropped
+
+    def _refuse_huge(self, update: list[bytes]) -> None:
+        if len(update) <= MAX_NEW_FILES // 10:  # the common case: no need to add sizes up
+            return
+        root = os.fsencode(self.root)
+        total = 0
+        for path in update:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(root, path)).st_size
+        if len(update) > MAX_NEW_FILES or total > MAX_NEW_BYTES:
+            raise FolderTooLarge(
+                f"{self.root} is too large to snapshot ({len(update):,} files, "
+                f"{total / 1e9:.1f} GB not ignored): its file changes cannot be undone; "
+                "a .gitignore there can leave the bulk out"
+            )
 
     def _update_index(self, options: list[str], paths: list[bytes]) -> None:
         self.git.run(

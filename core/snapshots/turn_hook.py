@@ -87,9 +87,9 @@ def _warn_git_missing(session: Session, sub_id: str, missing: bool) -> None:
         )  # fmt: skip
 
 
-async def _run(session: Session, sub_id: str, step: Callable[[], None]) -> None:
+async def _run(session: Session, sub_id: str, step: Callable[[], list[str] | None]) -> None:
     try:
-        await asyncio.to_thread(step)
+        problems = await asyncio.to_thread(step)
     except (LhaError, OSError) as err:
         log.warning("file snapshot failed: %s", err)
         if session.tools.first_time("file-snapshots"):
@@ -97,3 +97,6 @@ async def _run(session: Session, sub_id: str, step: Callable[[], None]) -> None:
                 sub_id,
                 Warning(message=f"file snapshot failed ({err}); undo may miss this turn"),
             )
+        return
+    for problem in problems or []:
+        session.emit(sub_id, Warning(message=problem))
