@@ -175,12 +175,21 @@ def test_fork_with_restore_files_puts_the_files_back_before_message_n(
     assert (work / "keep.txt").read_text() == "second\n"
 
     scripted_server_thread.enqueue(Reply.text("forked"))
-    forked = lha(home, "exec", "fork", thread_id, "--at", "1", "--restore-files", "again")
+    forked = lha(
+        home, "exec", "-C", str(work), "fork", thread_id, "--at", "1", "--restore-files", "again"
+    )
     assert forked.returncode == 0, forked.stderr
     assert forked.stdout.strip() == "forked"
     assert "restored 2 files as before message 1" in forked.stderr
     assert (work / "keep.txt").read_text() == "first\n"
     assert not (work / "b.txt").exists()
+
+    scripted_server_thread.enqueue(Reply.text("forked again"))
+    fork_id = json.loads(lha(home, "threads", "--json").stdout.splitlines()[0])["thread_id"]
+    assert fork_id != thread_id
+    again = lha(home, "exec", "fork", fork_id, "--at", "0", "--restore-files", "from the top")
+    assert again.returncode == 0, again.stderr  # message 0 was sent in the parent thread
+    assert (work / "keep.txt").read_text() == "original\n"
 
 
 def test_undo_bad_inputs_say_one_line_and_touch_nothing(

@@ -16,9 +16,11 @@ from core.errors import InvalidRequest
 from core.sanitize import neutralize_terminal_escapes
 
 if TYPE_CHECKING:
+    from core.protocol.session import SessionMeta
     from core.snapshots.restore import RestorePlan
 
 EXIT_OK = 0
+MAX_FORK_DEPTH = 32
 
 
 def add_snapshot_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -88,13 +90,29 @@ async def restore_files_for_fork(lha_home: Path, rollout: Path, at: int, assume_
     so a refusal leaves neither a fork nor a changed file)."""
     from core.snapshots.fork_files import plan_restore_before_message
 
-    thread_id = await thread_id_of(lha_home, str(rollout), last=False)
-    plan = await asyncio.to_thread(plan_restore_before_message, lha_home, thread_id, at)
+    lineage = await _lineage(lha_home, rollout)
+    plan = await asyncio.to_thread(plan_restore_before_message, lha_home, lineage, at)
     action = f"restoring the files as before message {at}"
     if not confirm(plan, action, assume_yes=assume_yes, only_edits=True):
         raise InvalidRequest("the files were not restored, so no fork was made")
     _report_skipped(await asyncio.to_thread(plan.apply))
     print(f"lha: restored {len(plan.files)} files as before message {at}", file=sys.stderr)
+
+
+async def _lineage(lha_home: Path, rollout: Path) -> list[str]:
+    """The thread of ``rollout``, the thread it was forked from, and so on (as far as their
+    rollouts are found)."""
+    from core.protocol.ids import ThreadId
+    from core.rollout.listing import find_thread_path_by_id
+
+    lineage: list[str] = []
+    path: Path | None = rollout
+    while path is not None and len(lineage) < MAX_FORK_DEPTH:
+        meta = await asyncio.to_thread(_session_meta_of, path)
+        lineage.append(str(meta.id))
+        parent = meta.forked_from_id
+        path = await find_thread_path_by_id(lha_home, ThreadId(str(parent))) if parent else None
+    return lineage
 
 
 def confirm(plan: RestorePlan, action: str, *, assume_yes: bool, only_edits: bool = False) -> bool:
@@ -147,10 +165,10 @@ async def thread_id_of(lha_home: Path, target: str | None, *, last: bool) -> str
     if target is not None and not last and ThreadId.is_valid(target):
         return target  # its snapshots outlive its rollout: no need to find the file
     path = await resolve_rollout(lha_home, target, last=last)
-    return await asyncio.to_thread(_thread_id_in, path)
+    return str((await asyncio.to_thread(_session_meta_of, path)).id)
 
 
-def _thread_id_in(path: Path) -> str:
+def _session_meta_of(path: Path) -> SessionMeta:
     from core.protocol.rollout import RolloutLine, SessionMetaRecord
 
     try:
@@ -161,4 +179,4 @@ def _thread_id_in(path: Path) -> str:
         raise InvalidRequest(f"{path}: not a readable rollout ({err})") from None
     if not isinstance(item, SessionMetaRecord):
         raise InvalidRequest(f"{path}: its first line is not a session_meta")
-    return str(item.payload.id)
+    return item.payload
