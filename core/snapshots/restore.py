@@ -50,9 +50,13 @@ class RestorePlan:
         """Write and delete the planned files; the paths skipped (they led outside a folder)."""
         skipped: list[Path] = []
         for folder in self.folders:
-            skipped += [
-                folder.repo.root / p for p in folder.repo.restore(folder.tree, folder.changes)
-            ]
+            try:
+                left_alone = folder.repo.restore(folder.tree, folder.changes)
+            except OSError as err:
+                raise SnapshotUnavailable(
+                    f"restoring {folder.repo.root} stopped: {err.strerror}: {err.filename}"
+                ) from err
+            skipped += [folder.repo.root / path for path in left_alone]
         return skipped
 
 

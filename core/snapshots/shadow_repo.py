@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,10 +86,14 @@ class ShadowRepo:
                 dropped.append(path)
                 continue
             try:
-                size = os.lstat(os.path.join(root, path)).st_size
+                info = os.lstat(os.path.join(root, path))
             except OSError:
-                size = 0  # deleted: recorded as a removal
-            (dropped if size > max_file_bytes else update).append(path)
+                update.append(path)  # deleted: recorded as a removal
+                continue
+            if stat.S_ISDIR(info.st_mode) or info.st_size > max_file_bytes:
+                dropped.append(path)  # a file that became a folder: its files are listed too
+            else:
+                update.append(path)
         return update, dropped
 
     def _refuse_huge(self, update: list[bytes]) -> None:
@@ -117,7 +122,7 @@ class ShadowRepo:
             ensure_private_dir(self.home)
             self.git.run("init", "--quiet")
         rules = "".join(
-            f"/{path.relative_to(self.root).as_posix()}/\n"
+            f"/{_escape_pattern(path.relative_to(self.root).as_posix())}/\n"
             for path in self.private
             if path.is_relative_to(self.root) and path != self.root
         )
@@ -181,10 +186,10 @@ class ShadowRepo:
         to_delete = [c.path for c in changes if c.status == "A"]
         skipped = [path for path in to_write + to_delete if not self._inside(path)]
         with self._locked():
-            self._write_from_tree(tree, [p for p in to_write if p not in skipped])
-            for path in to_delete:
+            for path in to_delete:  # first: a file may go back where a folder was made
                 if path not in skipped:
                     self._delete(path)
+            self._write_from_tree(tree, [p for p in to_write if p not in skipped])
         return skipped
 
     def _inside(self, path: str) -> bool:
@@ -239,3 +244,8 @@ def _behind_symlink(root: bytes, path: bytes, known: dict[bytes, bool]) -> bool:
             root, parent, known
         )
     return known[parent]
+
+
+def _escape_pattern(path: str) -> str:
+    """``path`` as a literal gitignore pattern."""
+    return "".join("\\" + char if char in "\\*?[]!# " else char for char in path)

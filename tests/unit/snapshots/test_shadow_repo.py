@@ -85,3 +85,22 @@ def test_lha_home_inside_the_workspace_is_never_snapshotted(tmp_path: Path) -> N
     assert paths_in(repo, tree) == ["a.txt"]
     modes = {oct(p.stat().st_mode & 0o077) for p in (home / "snapshots").rglob("*")}
     assert modes == {"0o0"}  # nothing readable by group or others
+
+
+def test_restore_swaps_files_and_folders_back(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    (work / "was_dir").mkdir(parents=True)
+    (work / "was_dir" / "f.txt").write_text("in a folder")
+    (work / "was_file").write_text("a file")
+    repo = shadow_repo_for(tmp_path / "home", work)
+    tree = repo.snapshot()
+    shutil.rmtree(work / "was_dir")
+    (work / "was_dir").write_text("now a file")
+    (work / "was_file").unlink()
+    (work / "was_file").mkdir()
+    (work / "was_file" / "g.txt").write_text("now in a folder")
+
+    assert repo.restore(tree, repo.changes(tree, repo.snapshot())) == []
+    assert (work / "was_dir" / "f.txt").read_text() == "in a folder"
+    assert (work / "was_file").read_text() == "a file"
+    assert repo.snapshot() == tree
