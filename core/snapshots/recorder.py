@@ -22,6 +22,7 @@ from core.snapshots.store import (
     now_stamp,
     save_thread_snapshots,
     shadow_repo_for,
+    thread_lock,
     turn_ref,
 )
 
@@ -60,7 +61,7 @@ class FileSnapshots:
     def before_turn(self, turn: int, roots: list[Path]) -> list[str]:
         """Snapshot ``roots`` before ``turn`` (finishing an interrupted turn's "after" first);
         what went wrong with a folder, to tell the user once (that folder is then left out)."""
-        with self._lock:
+        with self._lock, thread_lock(self._lha_home, self._thread_id):
             snapshots = self._load()
             self._finish(snapshots)
             turn = max(turn, max((t.turn + 1 for t in snapshots.turns), default=0))
@@ -85,7 +86,7 @@ class FileSnapshots:
 
     def after_turn(self) -> None:
         """Snapshot the folders of the turn that just ended (nothing when none is pending)."""
-        with self._lock:
+        with self._lock, thread_lock(self._lha_home, self._thread_id):
             if self._pending is None:
                 return
             snapshots = self._load()

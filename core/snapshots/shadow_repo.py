@@ -171,8 +171,7 @@ class ShadowRepo:
     def unified_diff(self, old: str, new: str, *, prefix: str = "") -> str:
         """``git diff`` of two trees; ``prefix`` names the folder when it is not the workspace."""
         return self.git.run(
-            "diff", "--no-renames", "--no-ext-diff", "--text",
-            "--no-color",
+            "diff", "--no-renames", "--no-ext-diff", "--no-textconv", "--no-color",
             f"--src-prefix=a/{prefix}", f"--dst-prefix=b/{prefix}", old, new,
         ).decode("utf-8", "replace")  # fmt: skip
 

@@ -10,9 +10,12 @@ touched: the thread id alone finds everything here.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -120,6 +123,19 @@ def load_thread_snapshots(lha_home: Path, thread_id: str) -> ThreadSnapshots | N
     if snapshots.version != STORE_VERSION or snapshots.thread_id != thread_id:
         raise SnapshotUnavailable(f"the snapshot list {path} is not this thread's; delete it")
     return snapshots
+
+
+@contextlib.contextmanager
+def thread_lock(lha_home: Path, thread_id: str) -> Iterator[None]:
+    """One writer of a thread's snapshot list at a time, across processes (a turn in the UI
+    and ``lha undo`` in another terminal)."""
+    folder = ensure_private_dir(snapshots_dir(lha_home) / "threads")
+    fd = os.open(folder / f"{thread_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
 
 
 def save_thread_snapshots(lha_home: Path, snapshots: ThreadSnapshots) -> None:

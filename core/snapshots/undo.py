@@ -18,7 +18,12 @@ from core.snapshots.restore import (
     plan_folder,
     usable_snapshots,
 )
-from core.snapshots.store import ThreadSnapshots, TurnSnapshot, save_thread_snapshots
+from core.snapshots.store import (
+    ThreadSnapshots,
+    TurnSnapshot,
+    save_thread_snapshots,
+    thread_lock,
+)
 
 
 @dataclass
@@ -55,9 +60,10 @@ def plan_undo(lha_home: Path, thread_id: str) -> UndoPlan:
 def apply_undo(lha_home: Path, plan: UndoPlan) -> list[Path]:
     """Restore the files and mark the turn undone; the paths skipped (outside a folder)."""
     skipped = plan.restore.apply()
-    snapshots = usable_snapshots(lha_home, plan.thread_id)
-    record = snapshots.find(plan.turn)
-    if record is not None:
-        record.undone = True
-        save_thread_snapshots(lha_home, snapshots)
+    with thread_lock(lha_home, plan.thread_id):
+        snapshots = usable_snapshots(lha_home, plan.thread_id)
+        record = snapshots.find(plan.turn)
+        if record is not None:
+            record.undone = True
+            save_thread_snapshots(lha_home, snapshots)
     return skipped

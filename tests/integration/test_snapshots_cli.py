@@ -246,3 +246,52 @@ def test_undo_without_git_says_it_is_unavailable(
     assert result.returncode == 2
     assert result.stderr == "lha: file snapshots are unavailable: git is not installed\n"
     assert (work / "keep.txt").read_text() == "edited\n"
+
+
+def run_in_terminal(home: Path, args: list[str], answer: str | None = None) -> tuple[int, str]:
+    """Run ``lha ARGS`` on a pseudo-terminal, typing ``answer`` at its question; its exit code
+    and everything it wrote."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", *args],
+        stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+        env={**os.environ, "LHA_HOME": str(home)},
+    )  # fmt: skip
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 30)
+        assert ready, seen
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the process ended and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+        if answer is not None and b"[y/N]" in seen:
+            os.write(master, answer.encode() + b"\n")
+            answer = None
+    os.close(master)
+    return proc.wait(timeout=30), seen.decode("utf-8", "replace")
+
+
+def test_on_a_terminal_undo_asks_and_diff_is_coloured(
+    home: Path, work: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    thread_id = run_turn(home, work, scripted_server_thread, EDIT)
+
+    code, shown = run_in_terminal(home, ["diff", thread_id])
+    assert code == 0 and "\x1b[32m+edited\x1b[0m" in shown and "\x1b[31m-original" in shown
+
+    code, shown = run_in_terminal(home, ["undo", thread_id], answer="n")
+    assert code == 0 and "undo turn 0: 3 files. Go ahead? [y/N]" in shown
+    assert "nothing was changed" in shown
+    assert (work / "keep.txt").read_text() == "edited\n"
+
+    code, shown = run_in_terminal(home, ["undo", thread_id], answer="y")
+    assert code == 0 and "undid turn 0" in shown, shown
+    assert (work / "keep.txt").read_text() == "original\n"
