@@ -126,6 +126,8 @@ class ShadowRepo:
             for path in self.private
             if path.is_relative_to(self.root) and path != self.root
         )
+        with contextlib.suppress(OSError, UnicodeDecodeError):  # the user's own ignore rules
+            rules += (self.root / ".git" / "info" / "exclude").read_text(encoding="utf-8")
         exclude = self.git.git_dir / "info" / "exclude"
         with contextlib.suppress(OSError):
             if exclude.read_text(encoding="utf-8") == rules:

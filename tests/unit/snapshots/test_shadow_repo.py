@@ -20,7 +20,7 @@ def paths_in(repo: ShadowRepo, tree: str) -> list[str]:
     return repo.git.run("ls-tree", "-r", "--name-only", "-z", tree).decode().split("\0")[:-1]
 
 
-def test_a_plain_folder_is_snapshotted_with_its_gitignore(tmp_path: Path) -> None:
+def test_a_folder_is_snapshotted_with_its_ignore_rules(tmp_path: Path) -> None:
     work = tmp_path / "work"
     (work / "src").mkdir(parents=True)
     (work / "src" / "a.py").write_text("print(1)\n")
@@ -32,6 +32,9 @@ def test_a_plain_folder_is_snapshotted_with_its_gitignore(tmp_path: Path) -> Non
     (work / "nested").mkdir()
     subprocess.run(["git", "init", "-q", str(work / "nested")], check=True)
     (work / "nested" / "inner.txt").write_text("theirs")
+    (work / ".git" / "info").mkdir(parents=True)
+    (work / ".git" / "info" / "exclude").write_text("local-notes.md\n")
+    (work / "local-notes.md").write_text("x")
     repo = shadow_repo_for(tmp_path / "home", work)
 
     tree = repo.snapshot(max_file_bytes=1_000)
