@@ -172,6 +172,9 @@ def test_fork_with_restore_files_puts_the_files_back_before_message_n(
     missing = lha(home, "exec", "fork", thread_id, "--at", "7", "--restore-files", "x")
     assert missing.returncode == 2
     assert "no file snapshot from before message 7" in missing.stderr
+    in_the_ui = lha(home, "fork", thread_id, "--at", "7", "--restore-files")
+    assert in_the_ui.returncode == 2, "refused before the UI starts"
+    assert in_the_ui.stderr == missing.stderr
     assert (work / "keep.txt").read_text() == "second\n"
 
     scripted_server_thread.enqueue(Reply.text("forked"))
