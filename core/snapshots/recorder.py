@@ -86,12 +86,13 @@ class FileSnapshots:
 
     def after_turn(self) -> None:
         """Snapshot the folders of the turn that just ended (nothing when none is pending)."""
-        with self._lock, thread_lock(self._lha_home, self._thread_id):
+        with self._lock:
             if self._pending is None:
                 return
-            snapshots = self._load()
-            self._finish(snapshots)
-            save_thread_snapshots(self._lha_home, snapshots)
+            with thread_lock(self._lha_home, self._thread_id):
+                snapshots = self._load()
+                self._finish(snapshots)
+                save_thread_snapshots(self._lha_home, snapshots)
 
     def _finish(self, snapshots: ThreadSnapshots) -> None:
         """Take the "after" of the pending turn, or of a last turn left without one (its

@@ -47,8 +47,11 @@ async def snapshot_files_before_turn(session: Session, sub_id: str) -> TurnFiles
         return TurnFiles(session, sub_id, None)
     turn = sum(1 for item in session.history if is_real_user_message(item))
     context = session.turn_context
-    roots = snapshot_roots(context.cwd, context.writable_roots)
-    await _run(session, sub_id, lambda: files.before_turn(turn, roots))
+    await _run(
+        session,
+        sub_id,
+        lambda: files.before_turn(turn, snapshot_roots(context.cwd, context.writable_roots)),
+    )
     task = asyncio.current_task()
     if task is not None:
         loop = asyncio.get_running_loop()
