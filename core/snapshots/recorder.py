@@ -65,14 +65,13 @@ class FileSnapshots:
             snapshots = self._load()
             self._finish(snapshots)
             turn = max(turn, max((t.turn + 1 for t in snapshots.turns), default=0))
-            kept = _kept_trees(snapshots)
             folders: list[FolderSnapshot] = []
             problems: list[str] = []
             for root in roots:
                 if root in self._left_out:
                     continue
                 try:
-                    tree = self._tree(root, turn, "before", kept)
+                    tree = shadow_repo_for(self._lha_home, root, self._git).snapshot()
                 except FolderTooLarge as err:
                     self._left_out.add(root)
                     problems.append(str(err))
@@ -104,33 +103,19 @@ class FileSnapshots:
             record = last if any(f.after is None for f in last.folders) else None
         if record is None:
             return
-        kept = _kept_trees(snapshots)
         for folder in record.folders:
             root = Path(folder.root)
             if root.is_dir() and folder_identity(root) == folder.identity:
-                folder.after = self._tree(root, record.turn, "after", kept)
-
-    def _tree(self, root: Path, turn: int, side: str, kept: set[str]) -> str:
-        """Snapshot ``root``; a tree no earlier ref keeps gets a ref of its own."""
-        repo = shadow_repo_for(self._lha_home, root, self._git)
-        tree = repo.snapshot()
-        if tree not in kept:
-            repo.keep(turn_ref(self._thread_id, turn, side), tree)
-            kept.add(tree)
-        return tree
+                repo = shadow_repo_for(self._lha_home, root, self._git)
+                folder.after = repo.snapshot()
+                repo.keep(
+                    {
+                        turn_ref(self._thread_id, record.turn, "before"): folder.before,
+                        turn_ref(self._thread_id, record.turn, "after"): folder.after,
+                    }
+                )
 
     def _load(self) -> ThreadSnapshots:
         return load_thread_snapshots(self._lha_home, self._thread_id) or new_thread_snapshots(
             self._thread_id
         )
-
-
-def _kept_trees(snapshots: ThreadSnapshots) -> set[str]:
-    """Trees the thread's refs already keep."""
-    return {
-        tree
-        for record in snapshots.turns
-        for folder in record.folders
-        for tree in (folder.before, folder.after)
-        if tree is not None
-    }
