@@ -67,9 +67,10 @@ class FileSnapshots:
             turn = max(turn, max((t.turn + 1 for t in snapshots.turns), default=0))
             folders: list[FolderSnapshot] = []
             problems: list[str] = []
+            own_home = self._lha_home.resolve()
             for root in roots:
-                if root in self._left_out:
-                    continue
+                if root in self._left_out or root.is_relative_to(own_home):
+                    continue  # lha's own folder would copy its snapshots into themselves
                 try:
                     tree = shadow_repo_for(self._lha_home, root, self._git).snapshot()
                 except FolderTooLarge as err:

@@ -54,3 +54,12 @@ def test_roots_are_existing_folders_never_nested_nor_the_home_folder(tmp_path: P
     (tmp_path / "a" / "b").mkdir(parents=True)
     roots = snapshot_roots(tmp_path / "a" / "b", [tmp_path / "a", tmp_path / "gone", Path.home()])
     assert roots == [(tmp_path / "a").resolve()]
+
+
+def test_lha_home_itself_is_never_a_snapshot_root(tmp_path: Path) -> None:
+    assert GIT is not None
+    home = tmp_path / "home"
+    (home / "sessions").mkdir(parents=True)
+    FileSnapshots(home, THREAD, GIT).before_turn(0, [home.resolve()])
+    snapshots = load_thread_snapshots(home, THREAD)
+    assert snapshots is not None and snapshots.turns[0].folders == []
