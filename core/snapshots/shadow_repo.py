@@ -66,11 +66,34 @@ class ShadowRepo:
             )  # fmt: skip
             update, dropped = self._sort_changed(listed, max_file_bytes)
             self._refuse_huge(update)
+            if not update and not dropped and (known := self._last_tree()) is not None:
+                return known  # nothing changed since the last snapshot: one git call, not two
             if dropped:
                 self._update_index(["--force-remove"], dropped)
             if update:
                 self._update_index(["--add", "--remove", "--replace"], update)
-            return self.git.run("write-tree", index_file=self.index_file).decode().strip()
+            tree = self.git.run("write-tree", index_file=self.index_file).decode().strip()
+            self._remember_tree(tree)
+            return tree
+
+    def _index_stamp(self) -> str:
+        info = os.stat(self.index_file)
+        return f"{info.st_mtime_ns} {info.st_size} {info.st_ino}"
+
+    def _last_tree(self) -> str | None:
+        """The tree written from the index as it is now, if the index has not changed since."""
+        try:
+            tree, stamp = (self.home / "tree").read_text(encoding="ascii").split(" ", 1)
+            return tree if stamp == self._index_stamp() else None
+        except (OSError, ValueError):
+            return None
+
+    def _remember_tree(self, tree: str) -> None:
+        """Not fsynced: it is only a shortcut, and a torn copy never matches the index."""
+        with contextlib.suppress(OSError):
+            fd = os.open(self.home / "tree", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(f"{tree} {self._index_stamp()}")
 
     def _sort_changed(self, listed: bytes, max_file_bytes: int) -> tuple[list[bytes], list[bytes]]:
         """Changed paths to record, and those to drop from the index: too large, or behind a

@@ -107,3 +107,16 @@ def test_restore_swaps_files_and_folders_back(tmp_path: Path) -> None:
     assert (work / "was_dir" / "f.txt").read_text() == "in a folder"
     assert (work / "was_file").read_text() == "a file"
     assert repo.snapshot() == tree
+
+
+def test_an_unchanged_folder_reuses_its_last_tree_until_the_index_changes(tmp_path: Path) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a.txt").write_text("a")
+    repo = shadow_repo_for(tmp_path / "home", work)
+    tree = repo.snapshot()
+    assert repo.snapshot() == tree
+    (repo.home / "tree").write_text("0" * 40 + " stale")  # a torn or stale shortcut is ignored
+    assert repo.snapshot() == tree
+    (work / "a.txt").write_text("b")
+    assert repo.snapshot() != tree
