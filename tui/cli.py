@@ -17,6 +17,7 @@ from tui.cli_options import (
     fold_flags_into_overrides,
     merge_run_options,
 )
+from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -52,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         "args",
         nargs=argparse.REMAINDER,
         metavar="PROMPT",
-        help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) [--at N] PROMPT "
+        help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) [--at N] "
+        "[--restore-files] PROMPT "
         "(PROMPT '-' reads it from stdin)",
     )
 
@@ -71,7 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="fork before user message N (0-based); without it, a copy of the whole thread",
     )
+    add_restore_files_flag(fork_p)
     add_run_options(fork_p)
+    add_snapshot_commands(sub)
 
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
@@ -166,6 +170,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.models_cmd import run_models
 
             return await run_models(args)
+        if args.command in ("diff", "undo"):
+            from tui.commands.snapshot_cmd import run_diff, run_undo
+
+            return await (run_diff(args) if args.command == "diff" else run_undo(args))
         if args.command == "mcp":
             from tui.commands.mcp_cmd import run_mcp_list
 

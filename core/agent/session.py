@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from core.auth import AuthManager
     from core.llm.client import ModelClient
     from core.rollout.recorder import RolloutRecorder
+    from core.snapshots.recorder import FileSnapshots
 
 log = logging.getLogger("lha.agent")
 
@@ -56,6 +57,8 @@ class Session:
     """The user was told the rollout could not be written; shutting down does not repeat it."""
     tools: ToolsState = field(default_factory=ToolsState)
     """Approvals remembered for the session, MCP connections (see ``core.tools``)."""
+    file_snapshots: FileSnapshots | None = None
+    """The workspace's snapshots around turns (``core.snapshots``), made at the first turn."""
     _client: ModelClient | None = field(default=None, repr=False)
     _client_key: tuple[str, str | None] | None = field(default=None, repr=False)
 

@@ -44,6 +44,7 @@ from core.protocol.items import (
 from core.protocol.ops import ImageInput, UserInputItem
 from core.protocol.rollout import TurnContextRecord
 from core.sanitize import count_undecodable, encodable_text
+from core.snapshots.turn_hook import TurnFiles, start_turn_snapshot
 
 log = logging.getLogger("lha.agent")
 
@@ -64,26 +65,31 @@ def user_input_to_message(items: list[UserInputItem]) -> MessageItem:
 async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) -> None:
     """Run a whole turn. It always ends with one event: ``task_complete``, or ``error`` when
     it failed for any reason (an interrupt cancels it and the agent says ``turn_aborted``)."""
+    session.emit(
+        sub_id, TaskStarted(model_context_window=session.turn_context.model_context_window)
+    )
+    files = start_turn_snapshot(session, sub_id)
     try:
-        last_message = await _run_turn_body(session, sub_id, items)
+        last_message = await _run_turn_body(session, sub_id, items, files)
     except LhaError as err:
-        await _end_with_error(session, sub_id, str(err))
+        await _end_with_error(session, sub_id, str(err), files)
         return
     except Exception as err:  # a bug or an input nobody foresaw: the turn still ends, visibly
         log.debug("turn of thread %s failed", session.thread_id, exc_info=True)
-        await _end_with_error(session, sub_id, describe_unexpected(err, session.api_key_in_use()))
+        message = describe_unexpected(err, session.api_key_in_use())
+        await _end_with_error(session, sub_id, message, files)
         return
     not_saved = await _flush_rollout(session)
+    await files.after_turn()
     if not_saved is not None:
         session.emit(sub_id, ErrorEvent(message=not_saved))
         return
     session.emit(sub_id, TaskComplete(last_agent_message=last_message))
 
 
-async def _run_turn_body(session: Session, sub_id: str, items: list[UserInputItem]) -> str | None:
-    session.emit(
-        sub_id, TaskStarted(model_context_window=session.turn_context.model_context_window)
-    )
+async def _run_turn_body(
+    session: Session, sub_id: str, items: list[UserInputItem], files: TurnFiles
+) -> str | None:
     _warn_about_undecodable_input(session, sub_id, items)
     if not session.initial_context_recorded:
         context = build_initial_context(
@@ -98,7 +104,7 @@ async def _run_turn_body(session: Session, sub_id: str, items: list[UserInputIte
     session.emit(sub_id, UserMessageEvent(message=user_item.text(), images=images or None))
     session.record_rollout_only([TurnContextRecord(payload=session.turn_context.to_item())])
     await session.tools.wait_ready()
-    return await _sample_until_done(session, sub_id)
+    return await _sample_until_done(session, sub_id, files)
 
 
 def _warn_about_undecodable_input(
@@ -117,9 +123,10 @@ def _warn_about_undecodable_input(
         )
 
 
-async def _end_with_error(session: Session, sub_id: str, message: str) -> None:
+async def _end_with_error(session: Session, sub_id: str, message: str, files: TurnFiles) -> None:
     """End the turn with one error event, after putting what it did on disk."""
     not_saved = await _flush_rollout(session)
+    await files.after_turn()
     if not_saved is not None:
         message = f"{message}; also, {not_saved}"
     session.emit(sub_id, ErrorEvent(message=encodable_text(message)))
@@ -144,7 +151,7 @@ def session_skill_injections(session: Session, user_item: MessageItem) -> list[T
     return session.skill_injector(user_item.text())
 
 
-async def _sample_until_done(session: Session, sub_id: str) -> str | None:
+async def _sample_until_done(session: Session, sub_id: str, files: TurnFiles) -> str | None:
     last_message: str | None = None
     for _ in range(MAX_SAMPLING_ROUNDS):
         done_items, message = await _sample_once(session, sub_id)
@@ -153,6 +160,7 @@ async def _sample_until_done(session: Session, sub_id: str) -> str | None:
         calls = [item for item in done_items if isinstance(item, ToolCallItem)]
         if not calls:
             return last_message
+        await files.before_tools()  # nothing may change a file before its "before" exists
         outputs = await run_tool_calls(session, sub_id, calls)
         session.record(list(outputs))
     session.emit(sub_id, Warning(message=f"stopped after {MAX_SAMPLING_ROUNDS} tool rounds"))

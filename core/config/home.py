@@ -24,8 +24,15 @@ def default_lha_home() -> Path:
 
 
 def ensure_private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) with mode 0700; an existing folder is left as it is."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create ``path`` (and its missing parents) with mode 0700; an existing folder is left as
+    it is. ``mkdir(parents=True)`` alone would make the parents by the umask (often 0755)."""
+    missing: list[Path] = []
+    folder = path
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for new_folder in reversed(missing):
+        new_folder.mkdir(mode=0o700, exist_ok=True)
     return path
 
 

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from core.errors import InvalidRequest
 from tui.cli_options import add_run_options, fold_flags_into_overrides, merge_run_options
 from tui.commands.event_printer import EventPrinter, HumanPrinter, JsonPrinter
+from tui.commands.snapshot_cmd import add_restore_files_flag, restore_files_for_fork
 from tui.startup_gc import end_startup_pause
 
 if TYPE_CHECKING:
@@ -47,6 +48,7 @@ def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
         parser.add_argument(
             "--at", type=int, help="fork before the N-th user message (0-based; default: all)"
         )
+        add_restore_files_flag(parser)
         parser.add_argument("prompt", nargs="?")
         ns = parser.parse_intermixed_args(rest)
         ns.last = False
@@ -118,6 +120,8 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         if ns.mode == "resume":
             new = await manager.resume_thread_from_rollout(config, path, auth, dynamic_tools)
         else:
+            if ns.restore_files:
+                await restore_files_for_fork(config.lha_home, path, ns.at, ns.yes)
             new = await manager.fork_thread(ns.at, config, path, dynamic_tools)
     return await drive_one_turn(manager, new, prompt, printer, RequestAnswerer(printer))
 

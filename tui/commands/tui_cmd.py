@@ -39,6 +39,10 @@ async def run_tui(args: argparse.Namespace) -> int:
                 f"--at must be 0 or more (got {args.at}); 0 forks before the first"
             )
         path = await resolve_rollout(config.lha_home, args.target)
+        if args.restore_files:
+            from tui.commands.snapshot_cmd import restore_files_for_fork
+
+            await restore_files_for_fork(config.lha_home, path, args.at, args.yes)
         start = StartRequest("fork", path, fork_at=args.at)
     app = LhaApp(config, start=start)
     await app.run_async()

@@ -1,0 +1,117 @@
+"""The turn's side of snapshots: one call at a turn's start, one after, off the event loop.
+
+A snapshot never fails a turn: a problem (no git, an unreadable folder) becomes one warning
+and the turn goes on without it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.errors import LhaError
+from core.protocol.events import Warning
+from core.rollout.session_prefix import is_real_user_message
+from core.snapshots.git import find_git
+from core.snapshots.recorder import FileSnapshots, snapshot_roots
+
+if TYPE_CHECKING:
+    from core.agent.session import Session
+
+log = logging.getLogger("lha.snapshots")
+
+_git_missing_warned = False
+
+
+class TurnFiles:
+    """A turn's snapshots: the "before" runs in the background from the turn's start, so the
+    model's first request does not wait for it; ``before_tools`` waits for it before anything
+    can change a file, and ``after_turn`` takes the "after" when the turn ends."""
+
+    def __init__(
+        self, session: Session, sub_id: str, before: asyncio.Future[None] | None = None
+    ) -> None:
+        self._session = session
+        self._sub_id = sub_id
+        self._before = before
+
+    async def before_tools(self) -> None:
+        if self._before is not None:
+            await asyncio.shield(self._before)
+
+    async def after_turn(self) -> None:
+        files = self._session.file_snapshots
+        if self._before is None or files is None:
+            return
+        await self.before_tools()
+        await _run(self._session, self._sub_id, files.after_turn)
+
+
+def start_turn_snapshot(session: Session, sub_id: str) -> TurnFiles:
+    """Start snapshotting the folders the turn may write. An interrupted turn gets its "after"
+    when its task ends (``after_turn`` is then never called)."""
+    try:
+        files = _thread_files(session, sub_id)
+    except (LhaError, OSError) as err:
+        log.warning("file snapshots unavailable: %s", err)
+        files = None
+    if files is None:
+        return TurnFiles(session, sub_id)
+    turn = sum(1 for item in session.history if is_real_user_message(item))
+    context = session.turn_context
+    roots = snapshot_roots(context.cwd, context.writable_roots)
+    before = asyncio.ensure_future(_run(session, sub_id, lambda: files.before_turn(turn, roots)))
+    task = asyncio.current_task()
+    if task is not None:
+        loop = asyncio.get_running_loop()
+        task.add_done_callback(lambda _: loop.run_in_executor(None, _finish_quietly, files))
+    return TurnFiles(session, sub_id, before)
+
+
+def _finish_quietly(files: FileSnapshots) -> None:
+    """The "after" of an interrupted turn; nobody is left to hear of a failure but the log."""
+    try:
+        files.after_turn()
+    except (LhaError, OSError) as err:
+        log.warning("file snapshot after an interrupted turn failed: %s", err)
+
+
+def _thread_files(session: Session, sub_id: str) -> FileSnapshots | None:
+    if session.file_snapshots is not None:
+        return session.file_snapshots
+    git = find_git()
+    lha_home = session.tools.lha_home
+    if git is None or lha_home is None:
+        _warn_git_missing(session, sub_id, git is None)
+        return None
+    session.file_snapshots = FileSnapshots(Path(lha_home), str(session.thread_id), git)
+    return session.file_snapshots
+
+
+def _warn_git_missing(session: Session, sub_id: str, missing: bool) -> None:
+    global _git_missing_warned
+    if missing and not _git_missing_warned:
+        _git_missing_warned = True
+        session.emit(
+            sub_id,
+            Warning(message="git is not installed: file changes are not snapshotted "
+                    "(`lha diff` and `lha undo` are unavailable)"),
+        )  # fmt: skip
+
+
+async def _run(session: Session, sub_id: str, step: Callable[[], list[str] | None]) -> None:
+    try:
+        problems = await asyncio.to_thread(step)
+    except (LhaError, OSError) as err:
+        log.warning("file snapshot failed: %s", err)
+        if session.tools.first_time("file-snapshots"):
+            session.emit(
+                sub_id,
+                Warning(message=f"file snapshot failed ({err}); undo may miss this turn"),
+            )
+        return
+    for problem in problems or []:
+        session.emit(sub_id, Warning(message=problem))

@@ -1,0 +1,65 @@
+"""A thread's snapshots across turns, processes and folders too large to copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from core.snapshots import shadow_repo
+from core.snapshots.recorder import FileSnapshots, snapshot_roots
+from core.snapshots.store import load_thread_snapshots
+
+GIT = shutil.which("git")
+pytestmark = pytest.mark.skipif(GIT is None, reason="needs git")
+THREAD = "01900000-0000-7000-8000-000000000001"
+
+
+def test_a_turn_left_without_after_is_finished_by_the_next_process(tmp_path: Path) -> None:
+    assert GIT is not None
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    FileSnapshots(home, THREAD, GIT).before_turn(0, [work])  # then the process died
+    (work / "f.txt").write_text("made by turn 0")
+    FileSnapshots(home, THREAD, GIT).before_turn(0, [work])
+    snapshots = load_thread_snapshots(home, THREAD)
+    assert snapshots is not None
+    first, second = snapshots.turns
+    assert (first.turn, second.turn) == (0, 1)  # numbers never repeat
+    assert first.has_changes and second.folders[0].before == first.folders[0].after
+
+
+def test_a_folder_too_large_is_left_out_with_one_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert GIT is not None
+    monkeypatch.setattr(shadow_repo, "MAX_NEW_FILES", 30)
+    home, work, small = tmp_path / "home", tmp_path / "work", tmp_path / "small"
+    for index in range(40):
+        (work / str(index % 2)).mkdir(parents=True, exist_ok=True)
+        (work / str(index % 2) / f"{index}.txt").write_text("x")
+    small.mkdir()
+    files = FileSnapshots(home, THREAD, GIT)
+    [problem] = files.before_turn(0, [work, small])
+    assert problem.startswith(f"{work} is too large to snapshot (40 files")
+    files.after_turn()
+    assert files.before_turn(1, [work, small]) == []
+    snapshots = load_thread_snapshots(home, THREAD)
+    assert snapshots is not None
+    assert [[f.root for f in t.folders] for t in snapshots.turns] == [[str(small)], [str(small)]]
+
+
+def test_roots_are_existing_folders_never_nested_nor_the_home_folder(tmp_path: Path) -> None:
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    roots = snapshot_roots(tmp_path / "a" / "b", [tmp_path / "a", tmp_path / "gone", Path.home()])
+    assert roots == [(tmp_path / "a").resolve()]
+
+
+def test_lha_home_itself_is_never_a_snapshot_root(tmp_path: Path) -> None:
+    assert GIT is not None
+    home = tmp_path / "home"
+    (home / "sessions").mkdir(parents=True)
+    FileSnapshots(home, THREAD, GIT).before_turn(0, [home.resolve()])
+    snapshots = load_thread_snapshots(home, THREAD)
+    assert snapshots is not None and snapshots.turns[0].folders == []
