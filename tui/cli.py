@@ -10,9 +10,11 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from tui.cli_options import (
     GLOBAL_PREFIX,
+    LhaArgumentParser,
     add_run_options,
     fold_flags_into_overrides,
     merge_run_options,
@@ -33,13 +35,18 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     from core import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = LhaArgumentParser(
         prog="lha",
         description="A terminal workbench for coding-agent conversations.",
     )
     parser.add_argument("--version", action="version", version=f"lha {__version__}")
     add_run_options(parser, prefix=GLOBAL_PREFIX)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Subcommands are LhaArgumentParsers too (argparse makes them of the parent's class); typed
+    # as plain parsers so each command module can add its own without knowing the subclass.
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND"),
+    )
 
     exec_p = sub.add_parser("exec", help="run one turn without the UI and print the result")
     _add_common(exec_p)

@@ -7,7 +7,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
-from tui.cli_options import add_run_options, fold_flags_into_overrides, merge_run_options
+from tui.cli_options import (
+    LhaArgumentParser,
+    add_run_options,
+    fold_flags_into_overrides,
+    merge_run_options,
+)
 from tui.commands.event_printer import EventPrinter, HumanPrinter, JsonPrinter
 from tui.commands.snapshot_cmd import add_restore_files_flag, restore_files_for_fork
 from tui.startup_gc import end_startup_pause
@@ -20,7 +25,7 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def _sub_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, add_help=True)
+    parser = LhaArgumentParser(prog=prog, add_help=True)
     add_run_options(parser)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-C", "--cd", dest="cwd")
