@@ -5,9 +5,10 @@ Figures:
 * ``lha exec resume PATH "one more"`` of a 1,000-turn rollout (about 1.8 MB) plus one turn, and
   ``lha exec fork PATH --at N "..."`` of it, as ratios to the real Codex CLI doing the same in the
   same run against the same loopback scripted server (both on the Responses API), on the same
-  conversation in its own rollout format (``tests.bench.codex_session``). Wall time is the median
-  of 5 runs after one warm-up, lha and Codex alternating so both see the same machine load; peak
-  RSS is ``wait4``'s ``ru_maxrss``. Every run must reach the server with the whole history and
+  conversation in its own rollout format (``tests.bench.codex_session``). After one warm-up, 5
+  rounds run each lha command right next to its Codex one; the figure is the median of the
+  rounds' wall-time ratios, so the machine's load changing between rounds cancels out. Peak RSS
+  is ``wait4``'s ``ru_maxrss``. Every run must reach the server with the whole history and
   the new prompt, or the bench fails. The Codex CLI's ``exec fork`` forks a whole thread (it has
   no ``--at``), so it is compared with ``lha exec fork --at 999`` (all but the last turn) and,
   as the issue's figure, with ``--at 500``. Without the Codex CLI the times are info rows.
@@ -270,12 +271,18 @@ def _codex_commands(codex: CodexSide) -> dict[str, Command]:
 
 
 def _ratio_row(name: str, lha: Series, codex: Series, note: str = "") -> BenchResult:
+    """The median of the rounds' lha / Codex ratios: each pair ran back to back, so a change in
+    the machine's load between rounds cancels out instead of landing on one side."""
+    ratios = [a.wall_s / b.wall_s for a, b in zip(lha.runs, codex.runs, strict=True)]
     return BenchResult(
         name,
-        lha.wall / codex.wall,
+        median(ratios),
         "x",
         goal=RATIO_GOAL,
-        detail=f"lha {lha.text()}; Codex CLI {codex.text()}; median of {REPEAT}{note}",
+        detail=(
+            f"lha {lha.text()}; Codex CLI {codex.text()}; median of {REPEAT} paired rounds "
+            f"(ratio of medians {lha.wall / codex.wall:.3f}){note}"
+        ),
     )
 
 
@@ -299,8 +306,12 @@ async def _bench_cli(folder: Path, server: ScriptedServer) -> list[BenchResult]:
         await asyncio.to_thread(codex.prepare, check, _conversation())
     ours = _lha_commands(lha)
     theirs = _codex_commands(codex) if codex else {}
-    measured = await _alternate(check, [*ours.values(), *theirs.values()])
-    by_name = dict(zip([*ours, *(f"codex_{k}" for k in theirs)], measured, strict=True))
+    # Each Codex command right after the lha ones it anchors, so every pair shares its moment.
+    order = ["resume", "codex_resume", "fork", "codex_fork", "fork_mid"]
+    commands = {**ours, **{f"codex_{k}": c for k, c in theirs.items()}}
+    names = [name for name in order if name in commands]
+    measured = await _alternate(check, [commands[name] for name in names])
+    by_name = dict(zip(names, measured, strict=True))
     if codex is None or binary is None:
         return [
             BenchResult("codex: not available", 0, "", detail=found),
