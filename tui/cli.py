@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_run_options(fork_p)
 
+    from tui.commands.search_cmd import add_search_parser
+
+    add_search_parser(sub)
+
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
     threads_p.add_argument("-n", "--limit", type=int, default=50)
@@ -104,6 +108,8 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
+    if args.command == "search":  # no asyncio: a search is mostly start-up time
+        return _run_sync_command(args)
     if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
         # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:
         # paused until the thread runs (exec) or the first screen is up (UI). See startup_gc.
@@ -119,6 +125,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None and args.command == "exec" and _is_process_entry():
         _exit_without_teardown(code)
     return code
+
+
+def _run_sync_command(args: argparse.Namespace) -> int:
+    from core.errors import LhaError
+    from tui.commands.search_cmd import run_search
+
+    try:
+        return run_search(args)
+    except LhaError as err:
+        print(f"lha: {err}", file=sys.stderr)
+        return exit_code_for(err)
+    except KeyboardInterrupt:
+        return 130
 
 
 def _is_process_entry() -> bool:
