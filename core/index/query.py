@@ -2,10 +2,11 @@
 
 The accepted language is small on purpose: words (all must match, in any order), ``"quoted
 phrases"`` and ``prefix*``. Every term is passed to FTS5 as a quoted string, so FTS5 operators
-(``AND``, ``OR``, ``NEAR``, ``col:``), stray quotes, lone ``*`` and control characters are just
-text: a query can never fail to parse. Terms are split into tokens the way FTS5's ``unicode61``
-tokenizer does (letters and digits; everything else separates), so ``foo-bar`` looks for the
-phrase "foo bar", exactly what indexing ``foo-bar`` produced.
+(``OR``, ``NEAR``, ``col:``), stray quotes, lone ``*`` and control characters are just text: a
+query can never fail to parse (a bare ``AND`` is dropped: all words must match anyway).
+Terms are split into tokens the way FTS5's ``unicode61`` tokenizer does (letters and digits;
+everything else separates), so ``foo-bar`` looks for the phrase "foo bar", exactly what indexing
+``foo-bar`` produced.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ def parse_query(text: str) -> SearchQuery:
                 terms.append(QueryTerm(tokens))
             continue
         for word in piece.split():
+            if word == "AND":  # every word must match anyway: the operator adds nothing
+                continue
             term = _word_term(word)
             if term is not None:
                 terms.append(term)
