@@ -8,6 +8,7 @@ secret; a match is replaced by ``[redacted]`` (so it is neither stored nor finda
 
 from __future__ import annotations
 
+import functools
 import re
 
 REDACTED = "[redacted]"
@@ -32,15 +33,18 @@ _NAMED_VALUES = [
     r"(?:bearer|basic)\s+(?P<value>[a-z0-9_\-.=+/]{16,})",
 ]
 
-_KEYS = re.compile("|".join(_KEY_SHAPES))
 _KEY_STARTS = (
     "sk-", "rk_", "AKIA", "AIza", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_",
     "glpat-", "xox", "hf_", "eyJ", "PRIVATE KEY",
 )  # fmt: skip
 """Literal starts of ``_KEY_SHAPES``: ``in`` checks are far faster than the regex's scan."""
 _NAME_HINTS = ("key", "secret", "token", "passw", "credential", "bearer", "basic")
-_NAMED_IN_LOWERCASE = [re.compile(pattern) for pattern in _NAMED_VALUES]
-_NAMED_ANY_CASE = [re.compile(pattern, re.IGNORECASE) for pattern in _NAMED_VALUES]
+
+
+@functools.cache
+def _compiled(patterns: tuple[str, ...], flags: int = 0) -> list[re.Pattern[str]]:
+    """Compiled on first need: compiling them all costs more than a quick command's search."""
+    return [re.compile(pattern, flags) for pattern in patterns]
 
 
 def _named_value_spans(text: str) -> list[tuple[int, int]]:
@@ -54,7 +58,7 @@ def _named_value_spans(text: str) -> list[tuple[int, int]]:
     if not any(hint in lowered for hint in _NAME_HINTS):
         return []
     same_length = len(lowered) == len(text)
-    patterns = _NAMED_IN_LOWERCASE if same_length else _NAMED_ANY_CASE
+    patterns = _compiled(tuple(_NAMED_VALUES), 0 if same_length else re.IGNORECASE)
     subject = lowered if same_length else text
     spans = [match.span("value") for pattern in patterns for match in pattern.finditer(subject)]
     return sorted(spans)
@@ -63,7 +67,8 @@ def _named_value_spans(text: str) -> list[tuple[int, int]]:
 def redact_secrets(text: str) -> str:
     """``text`` with every secret-looking value replaced by ``[redacted]``."""
     if any(start in text for start in _KEY_STARTS):
-        text = _KEYS.sub(REDACTED, text)
+        [keys] = _compiled(("|".join(_KEY_SHAPES),))
+        text = keys.sub(REDACTED, text)
     spans = _named_value_spans(text)
     if not spans:
         return text

@@ -192,6 +192,7 @@ class Agent:
         elif isinstance(op, Shutdown):
             await self._abort_turn(sub_id, "shutdown")
             await self._close_session()
+            self._notify_turn_saved()
             session.events.put_nowait(Event(id=sub_id, msg=ShutdownComplete()))
             return True
         return False

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from core.index.extract import Role, line_text, session_head
 from core.index.scan import RolloutFile
-from core.index.schema import ORPHAN_COUNTER
+from core.index.schema import ORPHAN_COUNTER, read_counter, write_counter
 
 PREVIEW_CHARS = 200
 """The first user message is kept this long, to name unnamed sessions in search results."""
@@ -29,19 +29,6 @@ class _SessionState:
     indexed_bytes: int
     user_turns: int
     preview: str
-
-
-def _counter(connection: sqlite3.Connection, name: str) -> int:
-    row = connection.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
-    return int(row[0]) if row else 0
-
-
-def _set_counter(connection: sqlite3.Connection, name: str, value: int) -> None:
-    connection.execute(
-        "INSERT INTO counters(name, value) VALUES (?, ?) "
-        "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-        (name, value),
-    )
 
 
 def _load_state(connection: sqlite3.Connection, path: str) -> _SessionState | None:
@@ -124,7 +111,7 @@ def _append_messages(
 ) -> None:
     messages: list[tuple[int, int, int, int, int, int]] = []
     texts: list[tuple[int, str | None, str | None]] = []
-    next_id = _counter(connection, _NEXT_ID_COUNTER) or 1
+    next_id = read_counter(connection, _NEXT_ID_COUNTER) or 1
     offset = start
     for raw in data.split(b"\n"):
         length = len(raw)
@@ -147,7 +134,7 @@ def _append_messages(
         connection.executemany(
             "INSERT INTO message_text(rowid, body, tool_body) VALUES (?, ?, ?)", texts
         )
-        _set_counter(connection, _NEXT_ID_COUNTER, next_id)
+        write_counter(connection, _NEXT_ID_COUNTER, next_id)
 
 
 def forget_session(
@@ -160,7 +147,9 @@ def forget_session(
     ).fetchall()
     orphans = len(rows) - (_replay_deletes(connection, rows, replay_from) if replay_from else 0)
     if orphans:
-        _set_counter(connection, ORPHAN_COUNTER, _counter(connection, ORPHAN_COUNTER) + orphans)
+        write_counter(
+            connection, ORPHAN_COUNTER, read_counter(connection, ORPHAN_COUNTER) + orphans
+        )
     connection.execute("DELETE FROM messages WHERE session = ?", (session_id,))
     connection.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
 

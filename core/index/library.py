@@ -36,9 +36,10 @@ class SessionIndex:
     def in_memory(self) -> bool:
         return self._opened is not None and self._opened.path is None
 
-    def refresh(self, progress: Progress | None = None) -> RefreshReport:
-        """Index whatever was appended to any rollout since the last refresh."""
-        return self._with_healing(lambda c: updater.refresh(c, self.lha_home, progress))
+    def refresh(self, progress: Progress | None = None, full: bool = True) -> RefreshReport:
+        """Index whatever was appended to any rollout since the last refresh; ``full=False``
+        trusts live updates for rollouts already indexed (see ``updater``)."""
+        return self._with_healing(lambda c: updater.refresh(c, self.lha_home, progress, full))
 
     def update_rollout(self, path: Path) -> int:
         """Index one rollout's new lines (a live thread's turn); returns the bytes read."""
@@ -51,8 +52,8 @@ class SessionIndex:
         self._with_healing(lambda c: updater.forget_rollout(c, path))
 
     def search(self, query: SearchQuery, scope: SearchScope) -> tuple[list[SearchHit], list[str]]:
-        """Refresh, then the hits and the paths of rollouts that vanished meanwhile."""
-        self.refresh()
+        """Refresh (quickly), then the hits and the rollouts that vanished meanwhile."""
+        self.refresh(full=False)
         return self._with_healing(lambda c: run_search(c, query, scope))
 
     def close(self) -> None:

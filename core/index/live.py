@@ -2,11 +2,15 @@
 
 The agent calls ``rollout_saved(path)`` when a turn's lines are on disk; that only queues the
 path (a repeated path is queued once) for a single worker thread, so the UI's event loop never
-waits for SQLite. A failure is logged and forgotten: the next search's refresh catches up.
+waits for SQLite. At exit the queue is drained (for at most ``DRAIN_SECONDS``): ``lha exec``
+ends right after its turn, and searches trust these updates for rollouts they already know. A
+failure is logged and forgotten: the next full refresh catches up.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import sqlite3
 import threading
@@ -16,6 +20,7 @@ from pathlib import Path
 from core.index.library import SessionIndex
 
 log = logging.getLogger("lha.index")
+DRAIN_SECONDS = 2.0
 
 
 class LiveIndexer:
@@ -27,6 +32,7 @@ class LiveIndexer:
         self._pending: set[Path] = set()
         self._lock = threading.Lock()
         self._warned = 0
+        self._last: Future[None] | None = None
 
     def rollout_saved(self, path: Path) -> Future[None] | None:
         """Schedule indexing ``path``'s new lines; returns at once (None if already queued)."""
@@ -35,7 +41,15 @@ class LiveIndexer:
             if path in self._pending:
                 return None
             self._pending.add(path)
-        return self._executor.submit(self._update, path)
+        self._last = self._executor.submit(self._update, path)
+        return self._last
+
+    def drain(self, timeout: float = DRAIN_SECONDS) -> None:
+        """Wait until every queued update is done (the worker runs them in order)."""
+        last = self._last
+        if last is not None:
+            with contextlib.suppress(TimeoutError):
+                last.result(timeout)
 
     def _update(self, path: Path) -> None:
         with self._lock:
@@ -59,5 +73,12 @@ def live_indexer_for(lha_home: Path) -> LiveIndexer:
     with _indexers_lock:
         indexer = _indexers.get(key)
         if indexer is None:
+            if not _indexers:
+                atexit.register(_drain_all)
             indexer = _indexers[key] = LiveIndexer(key)
         return indexer
+
+
+def _drain_all() -> None:
+    for indexer in list(_indexers.values()):
+        indexer.drain()

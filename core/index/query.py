@@ -42,6 +42,8 @@ class SearchQuery:
 
 def normalize(text: str) -> str:
     """Case- and accent-folded text, as the index compares it (``remove_diacritics 2``)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()

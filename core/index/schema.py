@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the tables or what is indexed change: an index of another version is rebuilt."""
 APPLICATION_ID = 0x6C686169
 """``PRAGMA application_id`` of an lha index ('lhai'), to tell it from a foreign database."""
@@ -52,12 +52,14 @@ _TABLES = (
         body, tool_body, content='', tokenize='{TOKENIZER}'
     )""",
     "CREATE TABLE IF NOT EXISTS counters(name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS folders(path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL)",
 )
 _DROPS = (
     "DROP TABLE IF EXISTS message_text",
     "DROP TABLE IF EXISTS messages",
     "DROP TABLE IF EXISTS sessions",
     "DROP TABLE IF EXISTS counters",
+    "DROP TABLE IF EXISTS folders",
 )
 
 ORPHAN_COUNTER = "orphan_rows"
@@ -76,3 +78,16 @@ def drop_tables(connection: sqlite3.Connection) -> None:
     """Remove lha's tables (an older schema's), keeping the file and its WAL set-up."""
     for statement in _DROPS:
         connection.execute(statement)
+
+
+def read_counter(connection: sqlite3.Connection, name: str) -> int:
+    row = connection.execute("SELECT value FROM counters WHERE name = ?", (name,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def write_counter(connection: sqlite3.Connection, name: str, value: int) -> None:
+    connection.execute(
+        "INSERT INTO counters(name, value) VALUES (?, ?) "
+        "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+        (name, value),
+    )

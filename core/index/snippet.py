@@ -38,27 +38,43 @@ class Snippet:
         return "".join(pieces)
 
 
-def _term_matches(words: list[tuple[str, int, int]], term: QueryTerm) -> list[tuple[int, int]]:
-    size = len(term.tokens)
+def _matches_at(words: list[tuple[str, int, int]], index: int, term: QueryTerm) -> bool:
+    last = len(term.tokens) - 1
+    if index + last >= len(words):
+        return False
+    for offset, token in enumerate(term.tokens):
+        word = words[index + offset][0]
+        if word != token and not (term.prefix and offset == last and word.startswith(token)):
+            return False
+    return True
+
+
+def _match_spans(
+    flat: str, terms: tuple[QueryTerm, ...], first_only: bool
+) -> list[tuple[int, int]]:
+    """Spans of the terms' matches in ``flat``; with ``first_only``, stop at the first one.
+
+    Each term is tried where its last token has just been read, so the text is tokenized only
+    as far as needed (a message can be 64 KB, and a search cuts up to ``-n`` snippets).
+    """
+    words: list[tuple[str, int, int]] = []
     spans = []
-    for index in range(len(words) - size + 1):
-        window = words[index : index + size]
-        if all(
-            word == token or (term.prefix and last and word.startswith(token))
-            for (word, _, _), token, last in zip(
-                window, term.tokens, [i == size - 1 for i in range(size)], strict=True
-            )
-        ):
-            spans.append((window[0][1], window[-1][2]))
+    for match in _TOKEN.finditer(flat):
+        words.append((normalize(match.group()), match.start(), match.end()))
+        for term in terms:
+            begin = len(words) - len(term.tokens)
+            if begin >= 0 and _matches_at(words, begin, term):
+                spans.append((words[begin][1], words[-1][2]))
+                if first_only:
+                    return spans
     return spans
 
 
 def make_snippet(text: str, terms: tuple[QueryTerm, ...]) -> Snippet:
     """The snippet of ``text`` for ``terms``; the start of the text when nothing matches."""
     flat = _SPACES.sub(" ", text).strip()
-    words = [(normalize(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(flat)]
-    spans = sorted({span for term in terms for span in _term_matches(words, term)})
-    anchor = spans[0][0] if spans else 0
+    first = _match_spans(flat, terms, first_only=True)
+    anchor = first[0][0] if first else 0
     start = 0 if anchor <= _LEAD else flat.rfind(" ", 0, anchor - _LEAD + 1) + 1
     start = min(start, anchor)
     budget = SNIPPET_CHARS - (1 if start else 0)
@@ -68,10 +84,8 @@ def make_snippet(text: str, terms: tuple[QueryTerm, ...]) -> Snippet:
     body = flat[start:end]
     prefix = _ELLIPSIS if start else ""
     suffix = _ELLIPSIS if end < len(flat) else ""
-    shift = len(prefix) - start
-    marks = tuple(
-        (max(s, start) + shift, min(e, end) + shift) for s, e in spans if s < end and e > start
-    )
+    spans = _match_spans(body, terms, first_only=False) if first else []
+    marks = tuple((s + len(prefix), e + len(prefix)) for s, e in sorted(set(spans)))
     return Snippet(prefix + body + suffix, _without_overlaps(marks))
 
 

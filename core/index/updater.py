@@ -1,25 +1,40 @@
 """Bringing the index up to date with the rollouts on disk.
 
-``refresh`` compares every rollout's size and time with what the index holds and indexes what was
-appended, in transactions of a few MB so other processes (and a search screen showing partial
-results) are never shut out for long. ``update_rollout`` does the same for one file, after a live
-thread's turn. A rollout that moved (archived, unarchived) keeps its rows: only its path changes.
+A *full* refresh compares every rollout's size and time with what the index holds and indexes
+what was appended, in transactions of a few MB so other processes (and a search screen showing
+partial results) are never shut out for long. ``update_rollout`` does the same for one file;
+running threads call it after every turn (``live``), so a *quick* refresh, what a search does,
+only lists file names to pick up new, moved and deleted rollouts: at 10,000 sessions a ``stat``
+of every file would cost more than the search itself. A quick refresh still does the full one
+when the last was more than ``FULL_SCAN_SECONDS`` ago, which catches appends whose live update
+was lost (a process killed mid-turn). A rollout that moved (archived, unarchived) keeps its rows:
+only its path changes.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from core.index.ingest import forget_session, index_rollout
-from core.index.scan import RolloutFile, find_rollout_files, is_archived_path
-from core.index.schema import ORPHAN_COUNTER, create_tables, drop_tables
+from core.index.scan import FolderScan, RolloutFile, is_archived_path, scan_folders, with_stat
+from core.index.schema import (
+    ORPHAN_COUNTER,
+    create_tables,
+    drop_tables,
+    read_counter,
+    write_counter,
+)
 
 BATCH_BYTES = 8 * 1024 * 1024
 BATCH_FILES = 400
+FULL_SCAN_SECONDS = 600
+_LAST_FULL_SCAN = "last_full_scan_unix"
 ORPHAN_REBUILD_RATIO = 0.25
 """Rebuild once unreachable FTS rows exceed this share of all rows (and 10,000 rows)."""
 
@@ -36,16 +51,30 @@ class RefreshReport:
     indexed_bytes: int
 
 
-@dataclass(frozen=True, slots=True)
-class _Known:
+class _Known(NamedTuple):
+    path: str
     id: int
     indexed_bytes: int
     updated_ns: int
 
 
-def _known_sessions(connection: sqlite3.Connection) -> dict[str, _Known]:
-    rows = connection.execute("SELECT path, id, indexed_bytes, updated_ns FROM sessions")
-    return {path: _Known(sid, size, mtime) for path, sid, size, mtime in rows}
+def _known_sessions(
+    connection: sqlite3.Connection, folders: set[str] | None = None
+) -> dict[str, _Known]:
+    """Indexed rollouts by path: all of them, or those directly in ``folders``."""
+    query = "SELECT path, id, indexed_bytes, updated_ns FROM sessions"
+    if folders is None:
+        return {row[0]: _Known._make(row) for row in connection.execute(query)}
+    known: dict[str, _Known] = {}
+    for folder in folders:
+        below = folder + os.sep
+        rows = connection.execute(
+            query + " WHERE path > ? AND path < ?", (below, folder + chr(ord(os.sep) + 1))
+        )
+        known.update(
+            (row[0], _Known._make(row)) for row in rows if os.path.dirname(row[0]) == folder
+        )
+    return known
 
 
 class _WriteTransaction:
@@ -61,18 +90,47 @@ class _WriteTransaction:
 
 
 def refresh(
-    connection: sqlite3.Connection, lha_home: Path, progress: Progress | None = None
+    connection: sqlite3.Connection,
+    lha_home: Path,
+    progress: Progress | None = None,
+    full: bool = True,
 ) -> RefreshReport:
-    """Index every rollout's new lines and forget rollouts that are gone."""
+    """Index new lines and forget rollouts that are gone; see the module docstring."""
     _rebuild_if_mostly_orphans(connection)
-    files = find_rollout_files(lha_home)
-    known = _known_sessions(connection)
-    on_disk = {rollout.path for rollout in files}
+    now = int(time.time())
+    full = full or now - read_counter(connection, _LAST_FULL_SCAN) > FULL_SCAN_SECONDS
+    recorded = None if full else dict(connection.execute("SELECT path, mtime_ns FROM folders"))
+    scan = scan_folders(lha_home, recorded, with_stat=full)
+    known = _known_sessions(connection, None if full else _unsure_folders(scan, recorded))
+    on_disk = {rollout.path for rollout in scan.files}
     gone = [path for path in known if path not in on_disk]
+    files = scan.files
+    if not full:
+        files = [f for f in map(with_stat, (f for f in files if f.path not in known)) if f]
     if gone:
         _follow_moves_or_forget(connection, gone, files, known)
-        known = _known_sessions(connection)
+        known = _known_sessions(connection, None if full else set(map(os.path.dirname, on_disk)))
     stale = [f for f in files if _is_stale(f, known.get(f.path))]
+    done = _index_in_batches(connection, stale, known, progress)
+    with _WriteTransaction(connection) as writer:
+        _record_folders(writer, scan, recorded)
+        if full:
+            write_counter(writer, _LAST_FULL_SCAN, now)
+    return RefreshReport(len(on_disk), len(stale), done)
+
+
+def _unsure_folders(scan: FolderScan, recorded: dict[str, int] | None) -> set[str]:
+    """Folders whose rollouts may differ from the index: listed again, or gone."""
+    gone = set(recorded or ()) - set(scan.times)
+    return scan.listed | gone
+
+
+def _index_in_batches(
+    connection: sqlite3.Connection,
+    stale: list[RolloutFile],
+    known: dict[str, _Known],
+    progress: Progress | None,
+) -> int:
     total = sum(f.size - (known[f.path].indexed_bytes if f.path in known else 0) for f in stale)
     done = 0
     for batch in _batches(stale):
@@ -80,7 +138,21 @@ def refresh(
             done += sum(index_rollout(writer, rollout) for rollout in batch)
         if progress is not None:
             progress(done, max(total, done))
-    return RefreshReport(len(files), len(stale), done)
+    return done
+
+
+def _record_folders(
+    connection: sqlite3.Connection, scan: FolderScan, recorded: dict[str, int] | None
+) -> None:
+    if recorded is None:
+        connection.execute("DELETE FROM folders")
+    else:
+        for folder in set(recorded) - set(scan.times):
+            connection.execute("DELETE FROM folders WHERE path = ?", (folder,))
+    connection.executemany(
+        "INSERT OR REPLACE INTO folders(path, mtime_ns) VALUES (?, ?)",
+        [(folder, scan.times[folder]) for folder in scan.listed if folder in scan.times],
+    )
 
 
 def update_rollout(connection: sqlite3.Connection, lha_home: Path, path: Path) -> int:
@@ -144,10 +216,7 @@ def _follow_moves_or_forget(
 
 
 def _rebuild_if_mostly_orphans(connection: sqlite3.Connection) -> None:
-    row = connection.execute(
-        "SELECT value FROM counters WHERE name = ?", (ORPHAN_COUNTER,)
-    ).fetchone()
-    orphans = int(row[0]) if row else 0
+    orphans = read_counter(connection, ORPHAN_COUNTER)
     if orphans < 10_000:
         return
     rows = connection.execute("SELECT count(*) FROM messages").fetchone()[0]

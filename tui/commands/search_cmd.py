@@ -7,14 +7,12 @@ and start-up is most of its time. Hits print one a line; with ``--json`` one obj
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from datetime import datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.index.search import SearchHit, SearchScope
-from core.sanitize import neutralize_terminal_escapes
+if TYPE_CHECKING:
+    from core.index.search import SearchHit
 
 HIGHLIGHT_ON = "\x1b[1;33m"
 HIGHLIGHT_OFF = "\x1b[0m"
@@ -36,9 +34,12 @@ def add_search_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run_search(args: argparse.Namespace) -> int:
     """Print the hits; 0 when there were some, 1 when none (like grep), 2 for a bad query."""
+    from pathlib import Path
+
     from core.config.home import default_lha_home
     from core.index.library import SessionIndex
     from core.index.query import parse_query
+    from core.index.search import SearchScope
 
     query = parse_query(" ".join(args.query))
     scope = SearchScope(
@@ -84,6 +85,8 @@ def _names() -> dict[str, str]:
 
 
 def _json_line(hit: SearchHit, name: str | None) -> str:
+    import json
+
     return json.dumps(
         {
             "thread_id": hit.thread_id,
@@ -102,12 +105,14 @@ def _json_line(hit: SearchHit, name: str | None) -> str:
 
 
 def _one_line(text: str, width: int) -> str:
+    from core.sanitize import neutralize_terminal_escapes
+
     flat = " ".join(neutralize_terminal_escapes(text).split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
 def _text_line(hit: SearchHit, names: dict[str, str], color: bool) -> str:
     label = _one_line(names.get(hit.thread_id) or hit.preview, LABEL_CHARS)
-    when = datetime.fromisoformat(hit.updated_at.isoformat()).astimezone()
+    when = hit.updated_at.astimezone()
     snippet = hit.snippet.render(HIGHLIGHT_ON, HIGHLIGHT_OFF) if color else hit.snippet.text
     return f"{label}  {hit.thread_id[:8]}  {when:%Y-%m-%d %H:%M}  #{hit.turn} {hit.role}  {snippet}"

@@ -196,3 +196,22 @@ def test_image_only_user_message_still_counts_as_a_turn(home: Path, tmp_path: Pa
     append_items(path, [TranscriptRecord(payload=user_message("then the plover"))])
     [hit] = search(home, "plover")
     assert hit.turn == 1
+
+
+def test_quick_refresh_finds_new_moved_and_deleted_files_and_trusts_live_updates(
+    home: Path, tmp_path: Path
+) -> None:
+    first = new_rollout(home, tmp_path)
+    append_turn(first, "grebe", "ok")
+    assert len(search(home, "grebe")) == 1
+    second = new_rollout(home, tmp_path)  # a new file in a known folder
+    append_turn(second, "grebe two", "ok")
+    assert len(search(home, "grebe")) == 2
+    append_turn(first, "loon", "ok")  # appended with no live update: left to a full scan
+    assert search(home, "loon") == []
+    index = SessionIndex(home)
+    index.refresh()
+    index.close()
+    assert len(search(home, "loon")) == 1
+    second.unlink()
+    assert [h.path for h in search(home, "grebe")] == [first]
