@@ -12,7 +12,7 @@ import os
 import sqlite3
 from dataclasses import dataclass
 
-from core.index.extract import Role, line_text, session_head
+from core.index.extract import LineText, Role, SessionHead, line_text, session_head
 from core.index.scan import RolloutFile
 from core.index.schema import ORPHAN_COUNTER, read_counter, write_counter
 
@@ -47,12 +47,52 @@ def _read_from(path: str, start: int, size: int) -> bytes:
     return data[: end + 1]
 
 
-def _new_session(connection: sqlite3.Connection, rollout: RolloutFile, data: bytes) -> int:
-    head = None
+@dataclass(frozen=True)
+class PreparedRollout:
+    """A rollout's new lines, read and extracted outside any transaction.
+
+    Extraction is the Python half of indexing; preparing the next files while SQLite (which
+    releases the GIL) writes the current ones is what lets a full build use two cores.
+    """
+
+    path: str
+    start: int
+    """The indexed size it was read from; if the index moved on meanwhile, it is discarded."""
+    length: int
+    """Bytes of whole lines read."""
+    head: SessionHead | None
+    lines: list[tuple[int, int, LineText]]
+    """(offset, length, text) of every line that has searchable text or is a user turn."""
+
+
+def prepare_rollout(rollout: RolloutFile, start: int) -> PreparedRollout | None:
+    """Read ``rollout`` from byte ``start`` and extract its lines; None when it cannot be read."""
+    try:
+        data = _read_from(rollout.path, start, rollout.size) if rollout.size > start else b""
+    except OSError:
+        return None  # vanished or unreadable since the scan; the next refresh sees it
+    head = _head_of(data) if start == 0 else None
+    lines = []
+    offset = start
+    for raw in data.split(b"\n"):
+        found = line_text(raw) if raw else None
+        if found is not None:
+            lines.append((offset, len(raw), found))
+        offset += len(raw) + 1
+    return PreparedRollout(rollout.path, start, len(data), head, lines)
+
+
+def _head_of(data: bytes) -> SessionHead | None:
     for raw in data.split(b"\n", _HEAD_LINES)[:_HEAD_LINES]:
         head = session_head(raw)
         if head is not None:
-            break
+            return head
+    return None
+
+
+def _new_session(
+    connection: sqlite3.Connection, rollout: RolloutFile, head: SessionHead | None
+) -> int:
     cursor = connection.execute(
         "INSERT INTO sessions(path, thread_id, cwd, created_at, archived) VALUES (?, ?, ?, ?, ?)",
         (
@@ -73,29 +113,34 @@ def _preview_of(text: str) -> str:
     return "[image]"
 
 
-def index_rollout(connection: sqlite3.Connection, rollout: RolloutFile) -> int:
+def index_rollout(
+    connection: sqlite3.Connection,
+    rollout: RolloutFile,
+    prepared: PreparedRollout | None = None,
+) -> int:
     """Index the lines of ``rollout`` added since the last update; returns the bytes read.
 
     Must run inside a write transaction (``BEGIN IMMEDIATE``), which makes reading the stored
-    offset and appending the rows one step for every process sharing the index.
+    offset and appending the rows one step for every process sharing the index. ``prepared``
+    is used when it starts where the index stopped (else the file is read again here).
     """
     state = _load_state(connection, rollout.path)
     if state is not None and rollout.size < state.indexed_bytes:
         forget_session(connection, state.id, replay_from=None)  # not a rollout we wrote
         state = None
     start = state.indexed_bytes if state else 0
-    try:
-        data = _read_from(rollout.path, start, rollout.size) if rollout.size > start else b""
-    except OSError:
-        return 0  # vanished or unreadable since the scan; the next refresh sees it
+    if prepared is None or prepared.start != start or prepared.path != rollout.path:
+        prepared = prepare_rollout(rollout, start)
+        if prepared is None:
+            return 0
     if state is None:
-        state = _SessionState(_new_session(connection, rollout, data), 0, 0, "")
-    _append_messages(connection, state, start, data)
+        state = _SessionState(_new_session(connection, rollout, prepared.head), 0, 0, "")
+    _append_messages(connection, state, prepared.lines)
     connection.execute(
         "UPDATE sessions SET indexed_bytes = ?, user_turns = ?, preview = ?, updated_ns = ?, "
         "archived = ? WHERE id = ?",
         (
-            start + len(data),
+            start + prepared.length,
             state.user_turns,
             state.preview,
             rollout.mtime_ns,
@@ -103,32 +148,29 @@ def index_rollout(connection: sqlite3.Connection, rollout: RolloutFile) -> int:
             state.id,
         ),
     )
-    return len(data)
+    return prepared.length
 
 
 def _append_messages(
-    connection: sqlite3.Connection, state: _SessionState, start: int, data: bytes
+    connection: sqlite3.Connection,
+    state: _SessionState,
+    lines: list[tuple[int, int, LineText]],
 ) -> None:
     messages: list[tuple[int, int, int, int, int, int]] = []
     texts: list[tuple[int, str | None, str | None]] = []
     next_id = read_counter(connection, _NEXT_ID_COUNTER) or 1
-    offset = start
-    for raw in data.split(b"\n"):
-        length = len(raw)
-        found = line_text(raw) if length else None
-        if found is not None:
-            if found.role is Role.USER:
-                turn = state.user_turns
-                state.user_turns += 1
-                state.preview = state.preview or _preview_of(found.text)
-            else:
-                turn = max(state.user_turns - 1, 0)
-            if found.text.strip():
-                messages.append((next_id, state.id, turn, int(found.role), offset, length))
-                tool = found.role is Role.TOOL
-                texts.append((next_id, None if tool else found.text, found.text if tool else None))
-                next_id += 1
-        offset += length + 1
+    for offset, length, found in lines:
+        if found.role is Role.USER:
+            turn = state.user_turns
+            state.user_turns += 1
+            state.preview = state.preview or _preview_of(found.text)
+        else:
+            turn = max(state.user_turns - 1, 0)
+        if found.text.strip():
+            messages.append((next_id, state.id, turn, int(found.role), offset, length))
+            tool = found.role is Role.TOOL
+            texts.append((next_id, None if tool else found.text, found.text if tool else None))
+            next_id += 1
     if messages:
         connection.executemany("INSERT INTO messages VALUES (?, ?, ?, ?, ?, ?)", messages)
         connection.executemany(

@@ -17,11 +17,13 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from core.index.ingest import forget_session, index_rollout
+from core.index.ingest import PreparedRollout, forget_session, index_rollout, prepare_rollout
 from core.index.scan import FolderScan, RolloutFile, is_archived_path, scan_folders, with_stat
 from core.index.schema import (
     ORPHAN_COUNTER,
@@ -131,13 +133,27 @@ def _index_in_batches(
     known: dict[str, _Known],
     progress: Progress | None,
 ) -> int:
-    total = sum(f.size - (known[f.path].indexed_bytes if f.path in known else 0) for f in stale)
+    """Index ``stale`` a batch per transaction, extracting the next batch in a worker thread
+    meanwhile (``ingest.PreparedRollout``)."""
+    starts = {f.path: known[f.path].indexed_bytes if f.path in known else 0 for f in stale}
+    total = sum(f.size - starts[f.path] for f in stale)
+
+    def prepare(batch: list[RolloutFile]) -> list[PreparedRollout | None]:
+        return [prepare_rollout(rollout, starts[rollout.path]) for rollout in batch]
+
     done = 0
-    for batch in _batches(stale):
-        with _WriteTransaction(connection) as writer:
-            done += sum(index_rollout(writer, rollout) for rollout in batch)
-        if progress is not None:
-            progress(done, max(total, done))
+    batches = _batches(stale)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lha-index-read") as reader:
+        upcoming = reader.submit(prepare, batches[0]) if batches else None
+        for number, batch in enumerate(batches):
+            assert upcoming is not None
+            prepared = upcoming.result()
+            if number + 1 < len(batches):
+                upcoming = reader.submit(prepare, batches[number + 1])
+            with _WriteTransaction(connection) as writer:
+                done += sum(map(partial(index_rollout, writer), batch, prepared))
+            if progress is not None:
+                progress(done, max(total, done))
     return done
 
 
