@@ -27,6 +27,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     add_run_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON event per line")
     parser.add_argument("-C", "--cd", dest="cwd", help="working directory of the thread")
+    parser.add_argument("--name", help="name the session (resume, fork and search by name)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         "args",
         nargs=argparse.REMAINDER,
         metavar="PROMPT",
-        help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) --at N PROMPT "
+        help="PROMPT | resume (--last | ID | PATH | NAME) PROMPT | fork (ID | PATH | NAME) --at N "
+        "PROMPT "
         "(PROMPT '-' reads it from stdin)",
     )
 
@@ -60,19 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
         "resume", help="open the UI on a past session (with none named: pick one in the list)"
     )
     resume_p.add_argument("--last", action="store_true", help="the newest session")
-    resume_p.add_argument("target", nargs="?", help="thread id or rollout path")
+    resume_p.add_argument("target", nargs="?", help="thread id, rollout path or session name")
     add_run_options(resume_p)
 
     fork_p = sub.add_parser("fork", help="open the UI on a fork of a past session")
-    fork_p.add_argument("target", help="thread id or rollout path")
+    fork_p.add_argument("target", help="thread id, rollout path or session name")
     fork_p.add_argument(
         "--at", type=int, required=True, help="fork before user message N (0-based)"
     )
     add_run_options(fork_p)
 
+    from tui.commands.rename_cmd import add_rename_parser
     from tui.commands.search_cmd import add_search_parser
 
     add_search_parser(sub)
+    add_rename_parser(sub)
 
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
@@ -172,6 +176,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.exec_cmd import run_exec
 
             return await run_exec(parser, args)
+        if args.command == "rename":
+            from tui.commands.rename_cmd import run_rename
+
+            return await run_rename(args)
         if args.command == "threads":
             from tui.commands.threads_cmd import run_threads
 

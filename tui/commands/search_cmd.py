@@ -12,6 +12,8 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from core.index.search import SearchHit
 
 HIGHLIGHT_ON = "\x1b[1;33m"
@@ -60,15 +62,17 @@ def run_search(args: argparse.Namespace) -> int:
             f"indexed (first: {vanished[0]})",
             file=sys.stderr,
         )
-    _print_hits(hits, args.json)
+    _print_hits(hits, args.json, default_lha_home())
     if not hits and not args.json:
         hint = "" if args.all else " in this folder; --all searches every session"
         print(f"lha: no session matches {query.text!r}{hint}", file=sys.stderr)
     return 0 if hits else 1
 
 
-def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
-    names = _names()
+def _print_hits(hits: list[SearchHit], as_json: bool, lha_home: Path) -> None:
+    from core.session_names import read_names
+
+    names = read_names(lha_home) if hits else {}
     color = not as_json and sys.stdout.isatty()
     lines = [
         _json_line(hit, names.get(hit.thread_id)) if as_json else _text_line(hit, names, color)
@@ -77,11 +81,6 @@ def _print_hits(hits: list[SearchHit], as_json: bool) -> None:
     if lines:
         sys.stdout.write("\n".join(lines) + "\n")
         sys.stdout.flush()
-
-
-def _names() -> dict[str, str]:
-    """Session names by thread id (none until sessions can be named)."""
-    return {}
 
 
 def _json_line(hit: SearchHit, name: str | None) -> str:
