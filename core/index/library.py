@@ -51,9 +51,11 @@ class SessionIndex:
         """Drop a rollout's rows; call before deleting or moving it away for good."""
         self._with_healing(lambda c: updater.forget_rollout(c, path))
 
-    def search(self, query: SearchQuery, scope: SearchScope) -> tuple[list[SearchHit], list[str]]:
+    def search(
+        self, query: SearchQuery, scope: SearchScope, progress: Progress | None = None
+    ) -> tuple[list[SearchHit], list[str]]:
         """Refresh (quickly), then the hits and the rollouts that vanished meanwhile."""
-        self.refresh(full=False)
+        self.refresh(progress, full=False)
         return self._with_healing(lambda c: run_search(c, query, scope))
 
     def close(self) -> None:

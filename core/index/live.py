@@ -61,6 +61,8 @@ class LiveIndexer:
         for warning in self._index.warnings[self._warned :]:
             log.warning("%s", warning)
         self._warned = len(self._index.warnings)
+        if self._index.in_memory:  # the file was locked or unwritable: try it again next time
+            self._index.close()
 
 
 _indexers: dict[Path, LiveIndexer] = {}

@@ -12,6 +12,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from core.index.search import SearchHit
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
 HIGHLIGHT_ON = "\x1b[1;33m"
 HIGHLIGHT_OFF = "\x1b[0m"
 LABEL_CHARS = 40
+PROGRESS_MIN_BYTES = 50_000_000
 
 
 def add_search_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,7 +53,7 @@ def run_search(args: argparse.Namespace) -> int:
     )
     index = SessionIndex(default_lha_home())
     try:
-        hits, vanished = index.search(query, scope)
+        hits, vanished = index.search(query, scope, _progress_on_terminal())
     finally:
         index.close()
     for warning in index.warnings:
@@ -67,6 +69,19 @@ def run_search(args: argparse.Namespace) -> int:
         hint = "" if args.all else " in this folder; --all searches every session"
         print(f"lha: no session matches {query.text!r}{hint}", file=sys.stderr)
     return 0 if hits else 1
+
+
+def _progress_on_terminal() -> Callable[[int, int], None] | None:
+    """On a terminal, a first build of a large library says how far it is (on stderr)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= PROGRESS_MIN_BYTES:
+            end = "\n" if done >= total else ""
+            print(f"\rlha: indexing sessions {100 * done // total}%", end=end, file=sys.stderr)
+
+    return show
 
 
 def _print_hits(hits: list[SearchHit], as_json: bool, lha_home: Path) -> None:
