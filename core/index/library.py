@@ -58,6 +58,16 @@ class SessionIndex:
         self.refresh(progress, full=False)
         return self._with_healing(lambda c: run_search(c, query, scope))
 
+    def open_file_only(self) -> bool:
+        """Open (and heal) the index file; False, with nothing left open, when this process
+        could only have a memory index (locked or read-only): live updates then wait."""
+        with self._lock:
+            self._connection()
+            if self.in_memory:
+                self.close()
+                return False
+            return True
+
     def close(self) -> None:
         with self._lock:
             if self._opened is not None:
