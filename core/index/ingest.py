@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from core.index.extract import LineText, Role, SessionHead, line_text, session_head
-from core.index.scan import RolloutFile
+from core.index.scan import RolloutFile, open_regular_file
 from core.index.schema import ORPHAN_COUNTER, read_counter, write_counter
 
 PREVIEW_CHARS = 200
@@ -40,9 +40,11 @@ def _load_state(connection: sqlite3.Connection, path: str) -> _SessionState | No
 
 def _read_from(path: str, start: int, size: int) -> bytes:
     """Bytes ``start``..``size`` of the file, cut after its last complete line."""
-    with open(path, "rb") as file:
-        file.seek(start)
-        data = file.read(max(0, size - start))
+    fd = open_regular_file(path)
+    try:
+        data = os.pread(fd, max(0, size - start), start)
+    finally:
+        os.close(fd)
     end = data.rfind(b"\n")
     return data[: end + 1]
 
@@ -202,7 +204,7 @@ def _replay_deletes(
     """Delete the FTS terms of ``rows`` by re-reading their lines; returns how many were."""
     deleted = 0
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = open_regular_file(path)
     except OSError:
         return 0
     try:

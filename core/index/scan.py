@@ -11,6 +11,7 @@ change its folder; those come from live updates, or a full scan, which ``stat``s
 from __future__ import annotations
 
 import os
+import stat
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,3 +121,14 @@ def is_archived_path(lha_home: Path, path: Path) -> bool:
     except ValueError:
         return False
     return True
+
+
+def open_regular_file(path: str) -> int:
+    """A read-only descriptor of ``path``, which must be a regular file (not a link, FIFO or
+    device that would block or mislead a read); ``OSError`` otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a regular file")
+    return fd

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from core.index.extract import Role, line_text
 from core.index.query import SearchQuery
+from core.index.scan import open_regular_file
 from core.index.schema import TOOL_WEIGHT
 from core.index.snippet import Snippet, make_snippet
 
@@ -93,7 +94,7 @@ def run_search(
 
 def _read_line(path: str, offset: int, length: int) -> bytes | None:
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = open_regular_file(path)
     except OSError:
         return None
     try:

@@ -47,7 +47,7 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class RefreshReport:
     files: int
-    """Rollout files found on disk."""
+    """Rollout files listed (every one in a full refresh; those in changed folders otherwise)."""
     indexed_files: int
     """Files that had new lines."""
     indexed_bytes: int
