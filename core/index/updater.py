@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -174,8 +175,10 @@ def _record_folders(
 def update_rollout(connection: sqlite3.Connection, lha_home: Path, path: Path) -> int:
     """Index the new lines of one rollout (after a live thread's turn); returns bytes read."""
     try:
-        info = os.stat(path)
+        info = os.stat(path, follow_symlinks=False)
     except OSError:
+        return 0
+    if not stat.S_ISREG(info.st_mode):
         return 0
     rollout = RolloutFile(
         str(path), info.st_size, info.st_mtime_ns, is_archived_path(lha_home, path)

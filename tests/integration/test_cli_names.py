@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
 
+from core.index.database import index_path
 from core.session_names import names_path, read_names
 from tests.integration.test_cli_exec import lha, write_config
 from tests.support.scripted_server import Reply, ScriptedServer
@@ -81,3 +83,22 @@ def test_bad_names_exit_2_with_one_line(home: Path, name: str, needle: str) -> N
     result = lha(home, "exec", "--name", name, "hello")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and needle in result.stderr
+
+
+def test_exec_leaves_its_turn_indexed_before_exiting(
+    home: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    """``lha exec`` ends right after its turn: the live update is drained at exit, so a later
+    quick search (which trusts live updates for known rollouts) sees the resumed turn."""
+    scripted_server_thread.enqueue(Reply.text("first answer"), Reply.text("the shearwater"))
+    thread_id = _thread_id(lha(home, "exec", "--json", "first question").stdout)
+    assert lha(home, "search", "first", "--all").returncode == 0  # indexes the rollout
+    assert lha(home, "exec", "resume", thread_id, "and the seabird?").returncode == 0
+    connection = sqlite3.connect(index_path(home))
+    [(turns,)] = connection.execute(
+        "SELECT user_turns FROM sessions WHERE thread_id = ?", (thread_id,)
+    ).fetchall()
+    connection.close()
+    assert turns == 2
+    found = lha(home, "search", "shearwater", "--all", "--json")
+    assert json.loads(found.stdout)["turn"] == 1

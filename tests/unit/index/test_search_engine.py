@@ -215,3 +215,22 @@ def test_quick_refresh_finds_new_moved_and_deleted_files_and_trusts_live_updates
     assert len(search(home, "loon")) == 1
     second.unlink()
     assert [h.path for h in search(home, "grebe")] == [first]
+
+
+def test_a_fifo_or_link_named_like_a_rollout_is_skipped_not_waited_on(
+    home: Path, tmp_path: Path
+) -> None:
+    real = new_rollout(home, tmp_path)
+    append_turn(real, "petrel", "ok")
+    folder = real.parent
+    os.mkfifo(folder / "rollout-2026-01-01T00-00-00-0190a1b2-0000-7000-8000-000000000001.jsonl")
+    (folder / "rollout-2026-01-01T00-00-00-0190a1b2-0000-7000-8000-000000000002.jsonl").symlink_to(
+        real
+    )
+    assert [h.path for h in search(home, "petrel")] == [real]
+    index = SessionIndex(home)
+    fifo = next(folder.glob("*-000000000001.jsonl"))
+    assert index.update_rollout(fifo) == 0
+    index.close()
+    connection = sqlite3.connect(index_path(home))
+    assert connection.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
