@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
@@ -52,11 +52,16 @@ class SessionIndex:
         self._with_healing(lambda c: updater.forget_rollout(c, path))
 
     def search(
-        self, query: SearchQuery, scope: SearchScope, progress: Progress | None = None
+        self,
+        query: SearchQuery,
+        scope: SearchScope,
+        progress: Progress | None = None,
+        names: Mapping[str, str] | None = None,
     ) -> tuple[list[SearchHit], list[str]]:
-        """Refresh (quickly), then the hits and the rollouts that vanished meanwhile."""
+        """Refresh (quickly), then the hits and the rollouts that vanished meanwhile;
+        ``names`` (thread id to session name) lets names match too."""
         self.refresh(progress, full=False)
-        return self._with_healing(lambda c: run_search(c, query, scope))
+        return self._with_healing(lambda c: run_search(c, query, scope, names))
 
     def open_file_only(self) -> bool:
         """Open (and heal) the index file; False, with nothing left open, when this process

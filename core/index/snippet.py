@@ -97,3 +97,9 @@ def _without_overlaps(spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, in
         else:
             merged.append((start, end))
     return tuple(merged)
+
+
+def matches_every_term(text: str, terms: tuple[QueryTerm, ...]) -> bool:
+    """True when every term occurs in ``text`` (how a session's name is searched)."""
+    flat = _SPACES.sub(" ", text)
+    return all(_match_spans(flat, (term,), first_only=True) for term in terms)

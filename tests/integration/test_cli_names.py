@@ -50,6 +50,9 @@ def test_exec_name_then_resume_fork_search_and_threads_by_name(
     assert {json.loads(h)["name"] for h in hits} == {"Bird survey", None}
     text = lha(home, "search", "herons", "--all").stdout
     assert "Bird survey" in text
+    [by_name] = [json.loads(h) for h in lha(home, "search", "SURV*", "--json").stdout.splitlines()]
+    assert (by_name["thread_id"], by_name["role"], by_name["turn"]) == (thread_id, "name", 0)
+    assert by_name["snippet"] == "Bird survey"
 
 
 def test_rename_later_wins_and_ambiguous_or_unknown_names_exit_2(

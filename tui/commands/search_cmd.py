@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from core.index.search import SearchHit
 
@@ -51,9 +50,12 @@ def run_search(args: argparse.Namespace) -> int:
         include_archived=args.archived,
         limit=max(1, args.limit),
     )
+    from core.session_names import read_names
+
+    names = read_names(default_lha_home())
     index = SessionIndex(default_lha_home())
     try:
-        hits, vanished = index.search(query, scope, _progress_on_terminal())
+        hits, vanished = index.search(query, scope, _progress_on_terminal(), names)
     finally:
         index.close()
     for warning in index.warnings:
@@ -64,7 +66,7 @@ def run_search(args: argparse.Namespace) -> int:
             f"indexed (first: {vanished[0]})",
             file=sys.stderr,
         )
-    _print_hits(hits, args.json, default_lha_home())
+    _print_hits(hits, args.json, names)
     if not hits and not args.json:
         hint = "" if args.all else " in this folder; --all searches every session"
         print(f"lha: no session matches {query.text!r}{hint}", file=sys.stderr)
@@ -84,10 +86,7 @@ def _progress_on_terminal() -> Callable[[int, int], None] | None:
     return show
 
 
-def _print_hits(hits: list[SearchHit], as_json: bool, lha_home: Path) -> None:
-    from core.session_names import read_names
-
-    names = read_names(lha_home) if hits else {}
+def _print_hits(hits: list[SearchHit], as_json: bool, names: dict[str, str]) -> None:
     color = not as_json and sys.stdout.isatty()
     lines = [
         _json_line(hit, names.get(hit.thread_id)) if as_json else _text_line(hit, names, color)
