@@ -18,7 +18,6 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -141,6 +140,8 @@ def _index_in_batches(
 
     def prepare(batch: list[RolloutFile]) -> list[PreparedRollout | None]:
         return [prepare_rollout(rollout, starts[rollout.path]) for rollout in batch]
+
+    from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import; a search rarely needs it
 
     done = 0
     batches = _batches(stale)

@@ -29,7 +29,7 @@ TARGET_BYTES = 1_000_000_000
 MB = 1_000_000
 WORD_RANK = 12_000
 """A word of middling frequency: found in some hundreds of the 10,000 sessions."""
-ROUNDS = 5
+ROUNDS = 9
 
 
 def _index_bytes(home: Path) -> int:
