@@ -18,7 +18,6 @@ from core.agent.agent_thread import AgentThread
 from core.agent.broadcast import Broadcast, BroadcastReceiver
 from core.agent.memories import start_memories_startup_task
 from core.errors import LhaError, SessionConfiguredNotFirstEvent, ThreadNotFound
-from core.index.live import live_indexer_for
 from core.llm.catalog_strategy import CatalogRefreshStrategy
 from core.llm.endpoint import RuntimeEndpoint
 from core.protocol.events import SessionConfigured
@@ -288,6 +287,8 @@ class ThreadManager:
             session_source,
             dynamic_tools,
         )
+        from core.index.live import live_indexer_for  # sqlite3 and the index: not at start-up
+
         spawned.agent.on_turn_saved = live_indexer_for(config.lha_home).rollout_saved
         new_thread = await self._finalize_thread_spawn(spawned.agent)
         start_memories_startup_task(
