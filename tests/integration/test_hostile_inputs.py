@@ -133,7 +133,7 @@ def test_a_five_thousand_character_id_is_one_line(home: Path) -> None:
     result = lha(home, "exec", "resume", "a" * 5000, "hi")
     assert result.returncode == 2
     line = one_error_line(result)
-    assert "neither a rollout file nor a thread id" in line and len(line) < 300
+    assert "is not a rollout file, a thread id or a session name" in line and len(line) < 300
 
 
 def test_resume_by_id_of_a_fifo_named_like_a_rollout(home: Path) -> None:

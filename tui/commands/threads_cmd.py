@@ -11,12 +11,16 @@ from tui.commands.output import say
 async def run_threads(args: argparse.Namespace) -> int:
     from core.config.home import default_lha_home
     from core.rollout.recorder import RolloutRecorder
+    from core.session_names import read_names
 
     page = await RolloutRecorder.list_threads(default_lha_home(), max(1, args.limit))
+    names = read_names(default_lha_home())
     for item in page.items:
+        name = names.get(str(item.thread_id))
         if args.json:
             row = {
                 "thread_id": str(item.thread_id),
+                "name": name,
                 "path": str(item.path),
                 "created_at": item.created_at.isoformat(),
                 "updated_at": item.updated_at.isoformat(),
@@ -29,7 +33,7 @@ async def run_threads(args: argparse.Namespace) -> int:
             }
             print(json.dumps(row))
         else:
-            first_line = (item.preview.splitlines() or [""])[0][:70]
+            first_line = name or (item.preview.splitlines() or [""])[0][:70]
             when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             fork = " (fork)" if item.forked_from_id else ""
             say(f"{when}  {item.thread_id}  {first_line}{fork}")
