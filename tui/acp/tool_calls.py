@@ -1,8 +1,8 @@
 """How one lha tool call looks to an ACP client: its title, its kind and its content.
 
 Shell commands are titled with the command as a shell would read it; ``apply_patch`` carries
-one diff block per file, computed from the patch before it runs so the client can show it in
-the permission request; MCP tools (``mcp__SERVER__TOOL``) and a program's dynamic tools are
+one diff block per file, computed from the patch text, so the client can show it with the
+permission request too; MCP tools (``mcp__SERVER__TOOL``) and a program's dynamic tools are
 named as the model called them.
 """
 
@@ -61,29 +61,31 @@ def tool_title(tool_name: str, arguments: Any) -> str:
 
 
 def patch_diffs(arguments: Any, cwd: Path) -> list[ToolContent]:
-    """One diff block per file the patch would change; none when it does not parse or apply
-    (the tool then fails and says why, which the client sees as the call's output)."""
-    from core.tools.patch_apply import plan_patch
-    from core.tools.patch_parser import PatchError, parse_patch
+    """One block per file of the patch, from the patch alone: the tool may already be applying
+    it when this is computed, so the files on disk are not a reliable "before". An update shows
+    its hunks (context and removed lines against context and added ones); a patch that does not
+    parse shows nothing here (the tool fails and says why, which the client sees as output)."""
+    from core.tools.patch_parser import AddFile, DeleteFile, PatchError, parse_patch
 
     patch = arguments.get("input", arguments.get("patch")) if isinstance(arguments, dict) else None
     if not isinstance(patch, str):
         return []
     try:
-        plan = plan_patch(parse_patch(patch), cwd)
-    except (PatchError, OSError, ValueError):
+        ops = parse_patch(patch)
+    except PatchError:
         return []
-    return [
-        tool_diff_content(str(change.path), change.content or "", _old_text(change.path))
-        for change in plan.changes
-    ]
-
-
-def _old_text(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8") if path.is_file() else None
-    except (OSError, UnicodeDecodeError):
-        return None
+    blocks: list[ToolContent] = []
+    for op in ops:
+        path = str(cwd / op.path)
+        if isinstance(op, AddFile):
+            blocks.append(tool_diff_content(path, op.content))
+        elif isinstance(op, DeleteFile):
+            blocks.append(tool_content(text_block(f"delete {op.path}")))
+        else:
+            old = "".join(line + "\n" for hunk in op.hunks for line in hunk.old)
+            new = "".join(line + "\n" for hunk in op.hunks for line in hunk.new)
+            blocks.append(tool_diff_content(str(cwd / (op.move_to or op.path)), new, old))
+    return blocks
 
 
 def call_started(begin: ToolCallBegin, cwd: Path) -> ToolCallStart:
