@@ -119,6 +119,7 @@ class LhaAcpAgent:
             config = self._session_config(cwd, mcp_servers)
             new = await self._manager.start_thread(config)
         session = self._open(new, config)
+        session.announce(commands_update())
         return NewSessionResponse(
             session_id=session.session_id, config_options=await self._options(session)
         )
@@ -134,6 +135,7 @@ class LhaAcpAgent:
         history = session.new.session_configured.initial_messages or []
         for update in replay_updates(history):
             await session.send(update)
+        session.announce(commands_update())
         return LoadSessionResponse(config_options=await self._options(session))
 
     async def resume_session(
@@ -144,6 +146,7 @@ class LhaAcpAgent:
         **_: Any,
     ) -> ResumeSessionResponse:
         session = await self._resume(cwd, session_id, mcp_servers)
+        session.announce(commands_update())
         return ResumeSessionResponse(config_options=await self._options(session))
 
     async def fork_session(
@@ -161,6 +164,7 @@ class LhaAcpAgent:
             path = await resolve_rollout(config.lha_home, session_id)
             new = await self._manager.fork_thread(at, config, path)
         session = self._open(new, config)
+        session.announce(commands_update())
         return ForkSessionResponse(
             session_id=session.session_id, config_options=await self._options(session)
         )
@@ -286,7 +290,6 @@ class LhaAcpAgent:
         )
         self._sessions[session.session_id] = session
         session.start()
-        session.announce(commands_update())
         return session
 
     def _session(self, session_id: str) -> AcpSession:
