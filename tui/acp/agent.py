@@ -119,10 +119,9 @@ class LhaAcpAgent:
             config = self._session_config(cwd, mcp_servers)
             new = await self._manager.start_thread(config)
         session = self._open(new, config)
+        options = await self._options(session)
         session.announce(commands_update())
-        return NewSessionResponse(
-            session_id=session.session_id, config_options=await self._options(session)
-        )
+        return NewSessionResponse(session_id=session.session_id, config_options=options)
 
     async def load_session(
         self,
@@ -135,8 +134,9 @@ class LhaAcpAgent:
         history = session.new.session_configured.initial_messages or []
         for update in replay_updates(history):
             await session.send(update)
+        options = await self._options(session)
         session.announce(commands_update())
-        return LoadSessionResponse(config_options=await self._options(session))
+        return LoadSessionResponse(config_options=options)
 
     async def resume_session(
         self,
@@ -146,8 +146,9 @@ class LhaAcpAgent:
         **_: Any,
     ) -> ResumeSessionResponse:
         session = await self._resume(cwd, session_id, mcp_servers)
+        options = await self._options(session)
         session.announce(commands_update())
-        return ResumeSessionResponse(config_options=await self._options(session))
+        return ResumeSessionResponse(config_options=options)
 
     async def fork_session(
         self,
@@ -164,10 +165,9 @@ class LhaAcpAgent:
             path = await resolve_rollout(config.lha_home, session_id)
             new = await self._manager.fork_thread(at, config, path)
         session = self._open(new, config)
+        options = await self._options(session)
         session.announce(commands_update())
-        return ForkSessionResponse(
-            session_id=session.session_id, config_options=await self._options(session)
-        )
+        return ForkSessionResponse(session_id=session.session_id, config_options=options)
 
     async def list_sessions(
         self, cwd: str | None = None, cursor: str | None = None, **_: Any

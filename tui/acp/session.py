@@ -151,7 +151,8 @@ class AcpSession:
 
     def announce(self, update: object) -> None:
         """Send ``update`` once the answer that made this session is out: a client learns the
-        session id from that answer and may drop updates for a session it does not know yet."""
+        session id from that answer and may drop updates for a session it does not know yet.
+        Call it last in the handler: the SDK writes the answer before the loop runs again."""
 
         async def later() -> None:
             await asyncio.sleep(0)

@@ -1,0 +1,71 @@
+"""Lines from the client checked before the SDK reads them: only JSON-RPC objects get through.
+
+The SDK skips a line that is not JSON without answering, and a JSON value that is not an object
+(``[1, 2]``, ``"hi"``) stops its read loop with a traceback. Here the first is answered with the
+JSON-RPC parse error and the second with "invalid request", as JSON-RPC 2.0 says, and the
+session goes on; every other line reaches the SDK unchanged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+PARSE_ERROR = -32700
+INVALID_REQUEST = -32600
+
+
+def guard_input(
+    raw: asyncio.StreamReader, out: asyncio.StreamWriter, limit: int
+) -> tuple[asyncio.StreamReader, asyncio.Task[None]]:
+    """A reader of the client's valid lines, and the task filling it from ``raw``."""
+    checked = asyncio.StreamReader(limit=limit)
+    task = asyncio.create_task(_forward(raw, checked, out), name="acp-wire-guard")
+    return checked, task
+
+
+async def _forward(
+    raw: asyncio.StreamReader, checked: asyncio.StreamReader, out: asyncio.StreamWriter
+) -> None:
+    try:
+        while True:
+            try:
+                line = await raw.readline()
+            except ValueError:  # longer than the limit: the SDK could not read it either
+                _answer(out, None, PARSE_ERROR, "the message is longer than lha acp reads")
+                continue
+            if not line:
+                return
+            if not line.strip():
+                continue
+            error = _rejection(line)
+            if error is None:
+                checked.feed_data(line if line.endswith(b"\n") else line + b"\n")
+            else:
+                _answer(out, *error)
+    finally:
+        checked.feed_eof()
+
+
+def _rejection(line: bytes) -> tuple[Any, int, str] | None:
+    """(id, code, message) to answer instead of passing the line on; None: pass it on."""
+    try:
+        message = json.loads(line)
+    except (ValueError, RecursionError):
+        return None, PARSE_ERROR, "not JSON: each line must be one JSON-RPC message"
+    if not isinstance(message, dict):
+        return None, INVALID_REQUEST, "a JSON-RPC message is a JSON object"
+    request_id = message.get("id")
+    if not isinstance(request_id, str | int | None) or isinstance(request_id, bool):
+        return None, INVALID_REQUEST, "a JSON-RPC id is a string or a number"
+    if isinstance(message.get("method"), str):
+        return None
+    if "id" in message and ("result" in message or "error" in message):
+        return None
+    return request_id, INVALID_REQUEST, "neither a request, a notification nor a response"
+
+
+def _answer(out: asyncio.StreamWriter, request_id: Any, code: int, message: str) -> None:
+    error = {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+    out.write(json.dumps(error).encode() + b"\n")
