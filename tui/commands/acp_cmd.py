@@ -8,13 +8,13 @@ every session is shut down the ordinary way, so its rollout ends with everything
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
 from typing import TYPE_CHECKING, cast
 
 from tui.cli_options import add_run_options
 
 if TYPE_CHECKING:
+    import asyncio
+
     from acp.interfaces import Agent
 
 EXIT_OK = 0
@@ -30,6 +30,8 @@ def add_acp_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 async def run_acp(args: argparse.Namespace) -> int:
+    import logging
+
     from acp import run_agent
 
     from core import __version__
