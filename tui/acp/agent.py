@@ -1,8 +1,9 @@
 """The ACP agent: each JSON-RPC method of a client, answered with lha's ThreadManager.
 
-A session is an lha thread and its id is the thread id, so a session made here is an ordinary
-rollout: ``lha threads``, the UI and ``lha resume`` see it, and ``session/load`` reopens any
-thread those made. Errors are JSON-RPC errors carrying lha's one-line message.
+``initialize`` is answered before this class exists (``tui.acp.capabilities``, by the wire
+guard). A session is an lha thread and its id is the thread id, so a session made here is an
+ordinary rollout: ``lha threads``, the UI and ``lha resume`` see it, and ``session/load``
+reopens any thread those made. Errors are JSON-RPC errors carrying lha's one-line message.
 """
 
 from __future__ import annotations
@@ -13,30 +14,21 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from acp import PROTOCOL_VERSION, RequestError, update_agent_message_text
+from acp import RequestError, update_agent_message_text
 from acp.schema import (
-    AgentCapabilities,
     ForkSessionResponse,
-    Implementation,
-    InitializeResponse,
     ListSessionsResponse,
     LoadSessionResponse,
-    McpCapabilities,
     NewSessionResponse,
-    PromptCapabilities,
     PromptResponse,
     ResumeSessionResponse,
-    SessionCapabilities,
     SessionConfigOptionSelect,
-    SessionForkCapabilities,
     SessionInfo,
-    SessionListCapabilities,
-    SessionResumeCapabilities,
     SetSessionConfigOptionResponse,
 )
 
 from core.llm.catalog_strategy import CatalogRefreshStrategy
-from core.protocol.ops import OverrideTurnContext
+from core.protocol.ops import ImageInput, OverrideTurnContext
 from tui.acp.commands import command_of, commands_update, run_command
 from tui.acp.errors import as_request_errors, unknown_session
 from tui.acp.mcp_servers import ClientMcpServer, with_client_servers
@@ -64,51 +56,17 @@ LIST_PAGE_SIZE = 50
 
 
 class LhaAcpAgent:
-    def __init__(
-        self, config: Config, manager: ThreadManager, auth: AuthManager, version: str
-    ) -> None:
+    def __init__(self, config: Config, manager: ThreadManager, auth: AuthManager) -> None:
         self._config = config
         """The configuration read at start-up; each session reloads it for its own folder."""
         self._manager = manager
         self._auth = auth
-        self._version = version
         self._client: Client | None = None
         self._sessions: dict[str, AcpSession] = {}
         self._effort: str | None = config.model_reasoning_effort
 
     def on_connect(self, conn: Client) -> None:
         self._client = conn
-
-    # -- set-up --------------------------------------------------------------------------------
-
-    async def initialize(self, protocol_version: int, **_: Any) -> InitializeResponse:
-        return InitializeResponse(
-            protocol_version=min(protocol_version, PROTOCOL_VERSION),
-            agent_capabilities=AgentCapabilities(
-                load_session=True,
-                prompt_capabilities=PromptCapabilities(
-                    image=self._model_takes_images(), embedded_context=True
-                ),
-                mcp_capabilities=McpCapabilities(http=False, sse=False),
-                session_capabilities=SessionCapabilities(
-                    list=SessionListCapabilities(),
-                    fork=SessionForkCapabilities(),
-                    resume=SessionResumeCapabilities(),
-                ),
-            ),
-            agent_info=Implementation(name="lha", title="lha", version=self._version),
-        )
-
-    def _model_takes_images(self) -> bool:
-        from core.errors import LhaError
-
-        try:
-            presets = self._manager.try_list_picker_models(self._config)
-        except LhaError:
-            return False
-        wanted = self._config.model
-        preset = next((p for p in presets if (p.model == wanted if wanted else p.is_default)), None)
-        return preset is not None and "image" in preset.input_modalities
 
     # -- sessions ------------------------------------------------------------------------------
 
@@ -201,8 +159,20 @@ class LhaAcpAgent:
             answer = await run_command(command, self._config.lha_home, session_id)
             await session.send(update_agent_message_text(answer))
             return PromptResponse(stop_reason="end_turn")
-        stop = await session.prompt(user_input_items(prompt))
+        items = user_input_items(prompt)
+        if any(isinstance(item, ImageInput) for item in items):
+            await self._check_takes_images(session.model)
+        stop = await session.prompt(items)
         return PromptResponse(stop_reason=stop)
+
+    async def _check_takes_images(self, model: str) -> None:
+        """Refuse images for a model the catalog knows to take only text (an unknown model is
+        given the benefit of the doubt: its provider answers)."""
+        preset = next((p for p in await self._presets() if p.model == model), None)
+        if preset is not None and "image" not in preset.input_modalities:
+            raise RequestError.invalid_params(
+                {"message": f"the model {model} takes no images; send text, or switch model"}
+            )
 
     async def cancel(self, session_id: str, **_: Any) -> None:
         session = self._sessions.get(session_id)

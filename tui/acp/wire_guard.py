@@ -3,7 +3,8 @@
 The SDK skips a line that is not JSON without answering, and a JSON value that is not an object
 (``[1, 2]``, ``"hi"``) stops its read loop with a traceback. Here the first is answered with the
 JSON-RPC parse error and the second with "invalid request", as JSON-RPC 2.0 says, and the
-session goes on; every other line reaches the SDK unchanged.
+session goes on. ``initialize`` is answered here too, from ``capabilities``, so it needs neither
+the SDK nor the engine loaded; every other line reaches the SDK unchanged.
 """
 
 from __future__ import annotations
@@ -12,21 +13,26 @@ import asyncio
 import json
 from typing import Any
 
+from tui.acp.capabilities import initialize_answer
+
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
 
 
 def guard_input(
-    raw: asyncio.StreamReader, out: asyncio.StreamWriter, limit: int
+    raw: asyncio.StreamReader, out: asyncio.StreamWriter, limit: int, lha_version: str
 ) -> tuple[asyncio.StreamReader, asyncio.Task[None]]:
     """A reader of the client's valid lines, and the task filling it from ``raw``."""
     checked = asyncio.StreamReader(limit=limit)
-    task = asyncio.create_task(_forward(raw, checked, out), name="acp-wire-guard")
+    task = asyncio.create_task(_forward(raw, checked, out, lha_version), name="acp-wire-guard")
     return checked, task
 
 
 async def _forward(
-    raw: asyncio.StreamReader, checked: asyncio.StreamReader, out: asyncio.StreamWriter
+    raw: asyncio.StreamReader,
+    checked: asyncio.StreamReader,
+    out: asyncio.StreamWriter,
+    lha_version: str,
 ) -> None:
     try:
         while True:
@@ -40,10 +46,12 @@ async def _forward(
             if not line.strip():
                 continue
             error = _rejection(line)
-            if error is None:
-                checked.feed_data(line if line.endswith(b"\n") else line + b"\n")
-            else:
+            if error is not None:
                 _answer(out, *error)
+            elif (answer := initialize_answer(json.loads(line), lha_version)) is not None:
+                out.write(json.dumps(answer).encode() + b"\n")
+            else:
+                checked.feed_data(line if line.endswith(b"\n") else line + b"\n")
     finally:
         checked.feed_eof()
 
