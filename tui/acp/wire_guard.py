@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from tui.acp.capabilities import initialize_answer
@@ -39,16 +40,16 @@ async def _forward(
             try:
                 line = await raw.readline()
             except ValueError:  # longer than the limit: the SDK could not read it either
-                _answer(out, None, PARSE_ERROR, "the message is longer than lha acp reads")
+                _answer(out, Rejection(None, PARSE_ERROR, "the line is longer than lha acp reads"))
                 continue
             if not line:
                 return
             if not line.strip():
                 continue
-            error = _rejection(line)
-            if error is not None:
-                _answer(out, *error)
-            elif (answer := initialize_answer(json.loads(line), lha_version)) is not None:
+            message = _parsed(line)
+            if isinstance(message, Rejection):
+                _answer(out, message)
+            elif (answer := initialize_answer(message, lha_version)) is not None:
                 out.write(json.dumps(answer).encode() + b"\n")
             else:
                 checked.feed_data(line if line.endswith(b"\n") else line + b"\n")
@@ -56,24 +57,37 @@ async def _forward(
         checked.feed_eof()
 
 
-def _rejection(line: bytes) -> tuple[Any, int, str] | None:
-    """(id, code, message) to answer instead of passing the line on; None: pass it on."""
+@dataclass(frozen=True)
+class Rejection:
+    """The JSON-RPC error answering a line instead of passing it on."""
+
+    request_id: Any
+    code: int
+    message: str
+
+
+def _parsed(line: bytes) -> dict[str, Any] | Rejection:
+    """The line's JSON-RPC message, or the error to answer it with."""
     try:
         message = json.loads(line)
     except (ValueError, RecursionError):
-        return None, PARSE_ERROR, "not JSON: each line must be one JSON-RPC message"
+        return Rejection(None, PARSE_ERROR, "not JSON: each line must be one JSON-RPC message")
     if not isinstance(message, dict):
-        return None, INVALID_REQUEST, "a JSON-RPC message is a JSON object"
+        return Rejection(None, INVALID_REQUEST, "a JSON-RPC message is a JSON object")
     request_id = message.get("id")
     if not isinstance(request_id, str | int | None) or isinstance(request_id, bool):
-        return None, INVALID_REQUEST, "a JSON-RPC id is a string or a number"
-    if isinstance(message.get("method"), str):
-        return None
-    if "id" in message and ("result" in message or "error" in message):
-        return None
-    return request_id, INVALID_REQUEST, "neither a request, a notification nor a response"
+        return Rejection(None, INVALID_REQUEST, "a JSON-RPC id is a string or a number")
+    is_call = isinstance(message.get("method"), str)
+    is_response = "id" in message and ("result" in message or "error" in message)
+    if is_call or is_response:
+        return message
+    return Rejection(request_id, INVALID_REQUEST, "not a request, a notification or a response")
 
 
-def _answer(out: asyncio.StreamWriter, request_id: Any, code: int, message: str) -> None:
-    error = {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
+def _answer(out: asyncio.StreamWriter, rejection: Rejection) -> None:
+    error = {
+        "jsonrpc": "2.0",
+        "id": rejection.request_id,
+        "error": {"code": rejection.code, "message": rejection.message},
+    }
     out.write(json.dumps(error).encode() + b"\n")
