@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 from acp import text_block
@@ -69,3 +70,22 @@ async def test_available_commands_and_diff_command(
     assert [c.name for c in announced.available_commands] == ["diff"]
     assert "no file snapshots" in client.text_of("agent_message_chunk")
     assert scripted_server_thread.model_requests() == [], "/diff must not ask the model"
+
+
+async def test_an_image_for_a_text_only_model_is_refused_with_its_name(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    from acp import RequestError, image_block
+
+    async with open_lha_acp(home, client, home.parent / "stderr.txt") as (conn, _):
+        session = await conn.new_session(cwd=str(work), mcp_servers=[])
+        try:
+            await conn.prompt(
+                session_id=session.session_id,
+                prompt=[text_block("what is this?"), image_block("AAAA", "image/png")],
+            )
+        except RequestError as err:
+            assert "gpt-test takes no images" in json.dumps(err.data)
+        else:
+            raise AssertionError("an image for a text-only model must be refused")
+    assert scripted_server_thread.model_requests() == []
