@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from acp import PROTOCOL_VERSION, spawn_agent_process
+from acp import PROTOCOL_VERSION, RequestError, spawn_agent_process
 from acp.core import ClientSideConnection
 from acp.schema import (
     AllowedOutcome,
@@ -32,7 +32,8 @@ class RecordingClient:
     """An ACP client that records updates and answers permission requests from a script."""
 
     answers: list[str | None] = field(default_factory=list)
-    """Option ids to pick, in order (None: cancel the request); empty: reject."""
+    """Option ids to pick, in order (None: cancel the request; "fail": answer with a JSON-RPC
+    error, as a client that cannot ask anybody); when empty: reject."""
     updates: list[tuple[str, Any]] = field(default_factory=list)
     permission_requests: list[tuple[ToolCallUpdate, list[PermissionOption]]] = field(
         default_factory=list
@@ -53,6 +54,8 @@ class RecordingClient:
         answer = self.answers.pop(0) if self.answers else "reject_once"
         if answer is None:
             return RequestPermissionResponse(outcome=DeniedOutcome(outcome="cancelled"))
+        if answer == "fail":
+            raise RequestError.internal_error({"message": "nobody here to ask"})
         return RequestPermissionResponse(
             outcome=AllowedOutcome(outcome="selected", option_id=answer)
         )

@@ -58,6 +58,7 @@ class AcpSession:
     """The diffs shown when each ``apply_patch`` call began, shown again with its result."""
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     pump: asyncio.Task[None] | None = None
+    client_reachable: bool = True
 
     def start(self) -> None:
         self.pump = asyncio.create_task(self._pump(), name=f"acp-session-{self.session_id}")
@@ -102,7 +103,7 @@ class AcpSession:
             try:
                 await self._on_event(event)
             except (ConnectionError, RequestError) as err:
-                log.warning("could not send an update to the client: %s", err)
+                self._lost_client(err)
             if event.msg.type == "shutdown_complete":
                 return
 
@@ -147,6 +148,8 @@ class AcpSession:
         )
 
     async def send(self, update: object) -> None:
+        if not self.client_reachable:
+            return
         await self.client.session_update(session_id=self.session_id, update=update)  # type: ignore[arg-type]
 
     def announce(self, update: object) -> None:
@@ -159,9 +162,16 @@ class AcpSession:
             try:
                 await self.send(update)
             except (ConnectionError, RequestError) as err:
-                log.warning("could not send an update to the client: %s", err)
+                self._lost_client(err)
 
         self._spawn(later())
+
+    def _lost_client(self, err: Exception) -> None:
+        """Stop sending after the first failure (the client hung up): said once, not per token;
+        the thread still runs to its end, so the rollout gets everything."""
+        if self.client_reachable:
+            log.warning("the client stopped taking updates (%s); the thread goes on", err)
+        self.client_reachable = False
 
     def _spawn(self, coro: object) -> None:
         task: asyncio.Task[None] = asyncio.create_task(coro)  # type: ignore[arg-type]

@@ -81,6 +81,17 @@ async def test_a_cancelled_permission_request_cancels_the_turn(
     assert not (work / "made.txt").exists()
 
 
+async def test_a_client_that_cannot_ask_gets_the_safe_default(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.enqueue(touch("c1", "made.txt"), Reply.text("not run then"))
+    client.answers = ["fail"]
+    assert await run_prompts(home, work, client, 1, *UNTRUSTED) == ["end_turn"]
+    assert not (work / "made.txt").exists()
+    (end,) = client.of_kind("tool_call_update")
+    assert end.status == "failed" and "denied" in end.raw_output
+
+
 async def test_apply_patch_shows_a_diff(
     home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
 ) -> None:
