@@ -162,7 +162,8 @@ class LhaAcpAgent:
         items = user_input_items(prompt)
         if any(isinstance(item, ImageInput) for item in items):
             await self._check_takes_images(session.model)
-        stop = await session.prompt(items)
+        with as_request_errors():  # a thread that died under the prompt: one line
+            stop = await session.prompt(items)
         return PromptResponse(stop_reason=stop)
 
     async def _check_takes_images(self, model: str) -> None:
