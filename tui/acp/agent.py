@@ -58,12 +58,12 @@ LIST_PAGE_SIZE = 50
 class LhaAcpAgent:
     def __init__(self, config: Config, manager: ThreadManager, auth: AuthManager) -> None:
         self._config = config
-        """The configuration read at start-up; each session reloads it for its own folder."""
+        """The configuration read at start-up (and the model choices since); each session
+        takes a copy set to its own folder."""
         self._manager = manager
         self._auth = auth
         self._client: Client | None = None
         self._sessions: dict[str, AcpSession] = {}
-        self._effort: str | None = config.model_reasoning_effort
 
     def on_connect(self, conn: Client) -> None:
         self._client = conn
@@ -204,18 +204,16 @@ class LhaAcpAgent:
 
         if config_id == MODEL_OPTION:
             await session.new.thread.submit(OverrideTurnContext(model=value))
-            session.model = value
-            self._config = self._config.model_copy(update={"model": value})
-            key = "model"
+            session.model, key = value, "model"
         else:
             await session.new.thread.submit(OverrideTurnContext(effort=value))
-            self._effort = value
-            key = "model_reasoning_effort"
+            session.effort, key = value, "model_reasoning_effort"
+        self._config = self._config.model_copy(update={key: value})
         with as_request_errors():
             await asyncio.to_thread(save_config_value, self._config.lha_home, key, value)
 
     async def _options(self, session: AcpSession) -> list[SessionConfigOptionSelect]:
-        return config_options(await self._presets(), session.model, self._effort)
+        return config_options(await self._presets(), session.model, session.effort)
 
     async def _presets(self) -> list[ModelPreset]:
         from core.errors import LhaError
@@ -258,6 +256,7 @@ class LhaAcpAgent:
             client=self._client,
             cwd=config.cwd,
             model=new.session_configured.model,
+            effort=config.model_reasoning_effort,
         )
         self._sessions[session.session_id] = session
         session.start()

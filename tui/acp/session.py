@@ -53,6 +53,7 @@ class AcpSession:
     client: Client
     cwd: Path
     model: str
+    effort: str | None
     turn: asyncio.Future[StopReason] | None = None
     patch_diffs: dict[str, list[ToolContent]] = field(default_factory=dict)
     """The diffs shown when each ``apply_patch`` call began, shown again with its result."""

@@ -137,3 +137,22 @@ async def test_acp_threads_are_listed_by_lha_threads(
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert any(json.dumps(row).find(session_id) >= 0 for row in rows), listed.stdout
     assert "acp" in listed.stdout
+
+
+async def test_reasoning_effort_option_reaches_the_request(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.models = ["gpt-oss-20b"]  # a catalog model with reasoning efforts
+    async with open_lha_acp(home, client, home.parent / "stderr.txt", "-m", "gpt-oss-20b") as (
+        conn,
+        _,
+    ):
+        session = await conn.new_session(cwd=str(work), mcp_servers=[])
+        (effort,) = [o for o in session.config_options or [] if o.id == "reasoning_effort"]
+        assert [c.value for c in effort.options] == ["low", "medium", "high"]
+        await conn.set_config_option(
+            config_id="reasoning_effort", session_id=session.session_id, value="high"
+        )
+        await conn.prompt(session_id=session.session_id, prompt=[text_block("think")])
+    assert scripted_server_thread.last_body()["reasoning_effort"] == "high"
+    assert 'model_reasoning_effort = "high"' in (home / "config.toml").read_text()
