@@ -19,6 +19,7 @@ from tui.cli_options import (
     fold_flags_into_overrides,
     merge_run_options,
 )
+from tui.commands.acp_cmd import add_acp_command
 from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
 
 EXIT_OK = 0
@@ -107,6 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
     mcp_list = mcp_sub.add_parser("list", help="start each server and show its status and tools")
     mcp_list.add_argument("--json", action="store_true")
     add_run_options(mcp_list)
+
+    add_acp_command(sub)
 
     login_p = sub.add_parser("login", help="save an API key (read from stdin) in auth.json")
     login_p.add_argument("--with-api-key", action="store_true", required=True)
@@ -211,6 +214,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.mcp_cmd import run_mcp_list
 
             return await run_mcp_list(args)
+        if args.command == "acp":
+            from tui.commands.acp_cmd import run_acp
+
+            return await run_acp(args)
         if args.command in ("login", "logout"):
             from tui.commands.auth_cmd import run_login, run_logout
 
