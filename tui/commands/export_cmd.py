@@ -1,0 +1,88 @@
+"""``lha export ID|PATH|--last [--format md|html|json] [-o FILE]``: a session as a document."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from tui.commands.output import note
+
+if TYPE_CHECKING:
+    from core.export import ExportFormat
+
+_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export_p = sub.add_parser(
+        "export", help="print a session as Markdown, HTML or JSON (secrets masked)"
+    )
+    export_p.add_argument("target", nargs="?", help="thread id or rollout path")
+    export_p.add_argument("--last", action="store_true", help="the newest session")
+    export_p.add_argument(
+        "--format",
+        choices=["md", "html", "json"],
+        help="md (default), html or json; with -o, the file's suffix picks it when not given",
+    )
+    export_p.add_argument("-o", "--output", metavar="FILE", help="write to FILE, not stdout")
+
+
+def export_format(args: argparse.Namespace) -> ExportFormat:
+    """``--format``, else the suffix of ``-o FILE``, else Markdown."""
+    chosen = args.format
+    if not chosen and args.output:
+        chosen = _SUFFIX_FORMATS.get(Path(args.output).suffix.lower())
+    return cast("ExportFormat", chosen or "md")
+
+
+async def run_export(args: argparse.Namespace) -> int:
+    from core.config.home import default_lha_home
+    from core.export import export_rollout
+
+    path = await _exported_rollout(default_lha_home(), args)
+    document = await asyncio.to_thread(export_rollout, path, export_format(args))
+    if args.output is None:
+        sys.stdout.write(document)
+        sys.stdout.flush()
+        return 0
+    output = await asyncio.to_thread(write_document, args.output, document)
+    note(f"exported {path.name} to {output}")
+    return 0
+
+
+async def _exported_rollout(home: Path, args: argparse.Namespace) -> Path:
+    """The session to export: like ``lha resume`` finds it, and an archived one by its id."""
+    from core.errors import ThreadNotFound
+    from core.rollout.listing import find_thread_path_by_id_sync
+    from tui.commands.targets import resolve_rollout
+
+    try:
+        return await resolve_rollout(home, args.target, last=args.last)
+    except ThreadNotFound:
+        found = await asyncio.to_thread(
+            find_thread_path_by_id_sync, home, args.target, archived=True
+        )
+        if found is None:
+            raise
+        return found
+
+
+def write_document(name: str, document: str) -> Path:
+    """Write the whole document or nothing: a temporary file beside the output, renamed over
+    it. Created 0600, since a conversation is private (the user may widen it)."""
+    output = Path(name).expanduser()
+    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(temporary, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(document)
+        os.replace(temporary, output)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    return output
