@@ -21,7 +21,9 @@ class Image:
     def rgb(self, x: int, y: int) -> tuple[int, int, int]:
         at = x * self.channels
         pixel = self.rows[y][at : at + self.channels]
-        return (pixel[0], pixel[0], pixel[0]) if self.channels < 3 else (pixel[0], pixel[1], pixel[2])
+        if self.channels < 3:  # grey
+            return (pixel[0], pixel[0], pixel[0])
+        return (pixel[0], pixel[1], pixel[2])
 
 
 def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
