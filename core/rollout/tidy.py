@@ -78,12 +78,12 @@ def _move(path: Path, source: Path, target: Path, lha_home: Path, verb: str) -> 
     relative = _relative_to(path, source)
     assert relative is not None
     destination = target / relative
-    ensure_private_dir(destination.parent)
-    if os.path.lexists(destination):
-        raise InvalidRequest(
-            f"cannot {verb} {thread_id}: {destination} already exists; move or delete it first"
-        )
     with _exclusively(path, lha_home, thread_id, verb):
+        if os.path.lexists(destination):
+            raise InvalidRequest(
+                f"cannot {verb} {thread_id}: {destination} already exists; move or delete it first"
+            )
+        ensure_private_dir(destination.parent)
         os.rename(path, destination)
         _sync_folder(destination.parent)
         _sync_folder(path.parent)
