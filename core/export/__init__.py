@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from core.export.html_page import render_html
 from core.export.json_doc import render_json
 from core.export.markdown import render_markdown
 from core.export.model import ExportedThread, read_thread
-
-ExportFormat = Literal["md", "html", "json"]
+from core.export.output_file import ExportFormat, format_for_file, write_document
 
 RENDERERS: dict[str, Callable[[ExportedThread], str]] = {
     "md": render_markdown,
@@ -29,4 +27,12 @@ def export_rollout(path: Path, fmt: ExportFormat) -> str:
     return RENDERERS[fmt](read_thread(path))
 
 
-__all__ = ["RENDERERS", "ExportFormat", "ExportedThread", "export_rollout", "read_thread"]
+__all__ = [
+    "RENDERERS",
+    "ExportFormat",
+    "ExportedThread",
+    "export_rollout",
+    "format_for_file",
+    "read_thread",
+    "write_document",
+]

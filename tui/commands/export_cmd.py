@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from tui.commands.output import note
 
 if TYPE_CHECKING:
     from core.export import ExportFormat
-
-_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
 
 
 def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,15 +30,17 @@ def add_export_command(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 def export_format(args: argparse.Namespace) -> ExportFormat:
     """``--format``, else the suffix of ``-o FILE``, else Markdown."""
-    chosen = args.format
-    if not chosen and args.output:
-        chosen = _SUFFIX_FORMATS.get(Path(args.output).suffix.lower())
-    return cast("ExportFormat", chosen or "md")
+    from core.export import format_for_file
+
+    if args.format:
+        chosen: ExportFormat = args.format
+        return chosen
+    return format_for_file(args.output) if args.output else "md"
 
 
 async def run_export(args: argparse.Namespace) -> int:
     from core.config.home import default_lha_home
-    from core.export import export_rollout
+    from core.export import export_rollout, write_document
 
     path = await _exported_rollout(default_lha_home(), args)
     document = await asyncio.to_thread(export_rollout, path, export_format(args))
@@ -49,7 +48,8 @@ async def run_export(args: argparse.Namespace) -> int:
         sys.stdout.write(document)
         sys.stdout.flush()
         return 0
-    output = await asyncio.to_thread(write_document, args.output, document)
+    output = Path(args.output)
+    await asyncio.to_thread(write_document, output, document)
     note(f"exported {path.name} to {output}")
     return 0
 
@@ -69,20 +69,3 @@ async def _exported_rollout(home: Path, args: argparse.Namespace) -> Path:
         if found is None:
             raise
         return found
-
-
-def write_document(name: str, document: str) -> Path:
-    """Write the whole document or nothing: a temporary file beside the output, renamed over
-    it. Created 0600, since a conversation is private (the user may widen it)."""
-    output = Path(name).expanduser()
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(document)
-        os.replace(temporary, output)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    return output
