@@ -66,7 +66,8 @@ def test_archive_moves_the_file_by_rename_and_hides_it_until_unarchived(
 
     assert listed(home) == [kept]
     assert listed(home, "--archived") == [thread_id]
-    assert "no thread with id" in one_line_error(lha(home, "exec", "resume", thread_id, "x"))
+    hidden = one_line_error(lha(home, "exec", "resume", thread_id, "x"))
+    assert f"is archived; `lha unarchive {thread_id}` brings it back" in hidden
     assert "is archived" in one_line_error(lha(home, "archive", thread_id))
 
     assert lha(home, "unarchive", thread_id).returncode == 0

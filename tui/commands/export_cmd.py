@@ -41,8 +41,11 @@ def export_format(args: argparse.Namespace) -> ExportFormat:
 async def run_export(args: argparse.Namespace) -> int:
     from core.config.home import default_lha_home
     from core.export import export_rollout, write_document
+    from tui.commands.targets import resolve_rollout
 
-    path = await _exported_rollout(default_lha_home(), args)
+    path = await resolve_rollout(
+        default_lha_home(), args.target, last=args.last, archived=(False, True)
+    )
     document = await asyncio.to_thread(export_rollout, path, export_format(args))
     if args.output is None:
         sys.stdout.write(document)
@@ -52,20 +55,3 @@ async def run_export(args: argparse.Namespace) -> int:
     await asyncio.to_thread(write_document, output, document)
     note(f"exported {path.name} to {output}")
     return 0
-
-
-async def _exported_rollout(home: Path, args: argparse.Namespace) -> Path:
-    """The session to export: like ``lha resume`` finds it, and an archived one by its id."""
-    from core.errors import ThreadNotFound
-    from core.rollout.listing import find_thread_path_by_id_sync
-    from tui.commands.targets import resolve_rollout
-
-    try:
-        return await resolve_rollout(home, args.target, last=args.last)
-    except ThreadNotFound:
-        found = await asyncio.to_thread(
-            find_thread_path_by_id_sync, home, args.target, archived=True
-        )
-        if found is None:
-            raise
-        return found

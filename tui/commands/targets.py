@@ -1,4 +1,8 @@
-"""Turning a user's ``ID | PATH | --last`` into a rollout file (ID: any unique prefix of one)."""
+"""Turning a user's ``ID | PATH | --last`` into a rollout file (ID: any unique prefix of one).
+
+An ID is looked up among the listed sessions; commands that act on archived ones too (export,
+unarchive, delete) say where to look with ``archived``.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,17 @@ from core.errors import InvalidRequest, ThreadNotFound
 from core.protocol.ids import ThreadId
 
 
-async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = False) -> Path:
-    """The rollout named by a path or thread id, or the newest session with ``last``."""
-    from core.rollout.listing import find_latest_thread_path, find_thread_path_by_id
+async def resolve_rollout(
+    lha_home: Path,
+    target: str | None,
+    *,
+    last: bool = False,
+    archived: tuple[bool, ...] = (False,),
+) -> Path:
+    """The rollout named by a path or thread id, or the newest session with ``last``. An id
+    is looked for among the listed sessions (False) and/or the archived ones (True), in the
+    order ``archived`` gives; found only on the other side, the error says so."""
+    from core.rollout.listing import find_latest_thread_path
 
     if last and target is not None:
         raise InvalidRequest(
@@ -29,13 +41,28 @@ async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = Fa
     if candidate is not None:
         return candidate
     if ThreadId.is_prefix(target):  # a whole id, or any unique beginning of one
-        found = await find_thread_path_by_id(lha_home, target)
-        if found is not None:
-            return found
-        raise ThreadNotFound(target)
+        return await asyncio.to_thread(_find_by_id, lha_home, target, archived)
     raise InvalidRequest(
         f"{_shown(target)} is neither a rollout file nor a thread id; `lha threads` lists sessions"
     )
+
+
+def _find_by_id(lha_home: Path, target: str, archived: tuple[bool, ...]) -> Path:
+    from core.rollout.listing import find_thread_path_by_id_sync
+
+    for in_archive in archived:
+        found = find_thread_path_by_id_sync(lha_home, target, archived=in_archive)
+        if found is not None:
+            return found
+    if len(archived) == 1 and find_thread_path_by_id_sync(
+        lha_home, target, archived=not archived[0]
+    ):
+        if archived[0]:
+            raise InvalidRequest(f"session {target} is not archived")
+        raise InvalidRequest(
+            f"session {target} is archived; `lha unarchive {target}` brings it back"
+        )
+    raise ThreadNotFound(target)
 
 
 def _existing_file(target: str) -> Path | None:

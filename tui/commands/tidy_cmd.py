@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 from pathlib import Path
 
-from core.errors import InvalidRequest, ThreadNotFound
+from core.errors import InvalidRequest
 from tui.commands.output import note
 
 EXIT_OK = 0
@@ -32,50 +31,25 @@ def add_tidy_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 async def run_tidy(args: argparse.Namespace) -> int:
     from core.config.home import default_lha_home
     from core.rollout.tidy import archive_rollout, delete_rollout, unarchive_rollout
+    from tui.commands.targets import resolve_rollout
 
     home = default_lha_home()
     if args.command == "archive":
-        path = await asyncio.to_thread(_resolve, home, args.target, (False,), "archive")
+        path = await resolve_rollout(home, args.target)
         moved = await asyncio.to_thread(archive_rollout, home, path)
         note(f"archived {_thread_id(moved)} (`lha unarchive` brings it back)")
     elif args.command == "unarchive":
-        path = await asyncio.to_thread(_resolve, home, args.target, (True,), "unarchive")
+        path = await resolve_rollout(home, args.target, archived=(True,))
         moved = await asyncio.to_thread(unarchive_rollout, home, path)
         note(f"unarchived {_thread_id(moved)}")
     else:
-        path = await asyncio.to_thread(_resolve, home, args.target, (False, True), "delete")
+        path = await resolve_rollout(home, args.target, archived=(False, True))
         if not _confirmed(path, args.yes):
             note("nothing was deleted")
             return EXIT_OK
         await asyncio.to_thread(delete_rollout, home, path)
         note(f"deleted {_thread_id(path)}")
     return EXIT_OK
-
-
-def _resolve(home: Path, target: str, archived: tuple[bool, ...], verb: str) -> Path:
-    """The rollout named by a path or an id (looked up among the listed sessions and/or the
-    archived ones, in the order ``archived`` gives)."""
-    from core.protocol.ids import ThreadId
-    from core.rollout.listing import find_thread_path_by_id_sync
-
-    path = Path(target).expanduser()
-    with contextlib.suppress(OSError):  # a name too long to be a path is an id, or nothing
-        if path.is_file():
-            return path
-    if not ThreadId.is_prefix(target):
-        raise InvalidRequest(
-            f"{target[:80]!r} is neither a rollout file nor a thread id; `lha threads` "
-            "(`--archived`) lists sessions"
-        )
-    for in_archive in archived:
-        found = find_thread_path_by_id_sync(home, target, archived=in_archive)
-        if found is not None:
-            return found
-    other = not archived[0]
-    if len(archived) == 1 and find_thread_path_by_id_sync(home, target, archived=other):
-        state = "archived" if other else "not archived"
-        raise InvalidRequest(f"cannot {verb} {target}: the session is {state}")
-    raise ThreadNotFound(target)
 
 
 def _confirmed(path: Path, assume_yes: bool) -> bool:
