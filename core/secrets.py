@@ -28,9 +28,10 @@ _TOKENS = re.compile("|".join(f"(?:{pattern})" for pattern in _TOKEN_PATTERNS))
 
 _ASSIGNED = re.compile(
     r"(?i)(?P<name>\b[A-Za-z0-9_.\-]*(?:api[_-]?key|secret|token|passw(?:or)?d|authorization)"
-    r"[A-Za-z0-9_.\-]*[\"']?\s*[:=]\s*(?:bearer\s+)?[\"']?)(?P<value>[^\s\"',;]{8,})"
+    r"[A-Za-z0-9_.\-]*[\"']?\s*[:=]\s*(?:bearer\s+)?[\"']?)(?!\d+\b)(?P<value>[^\s\"',;]{8,})"
 )
-"""``OPENAI_API_KEY=...``, ``"password": "..."``, ``Authorization: Bearer ...``: the value goes."""
+"""``OPENAI_API_KEY=...``, ``"password": "..."``, ``Authorization: Bearer ...``: the value goes
+(a number is left: ``total_tokens: 123456789`` is a count, not a secret)."""
 _BEARER = re.compile(r"(?i)(?P<name>\bbearer\s+)(?P<value>[A-Za-z0-9._\-~+/]{16,}=*)")
 
 

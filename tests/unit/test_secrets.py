@@ -31,6 +31,7 @@ def test_secret_shapes_are_masked(text: str, expected: str) -> None:
     [
         "the task list: ask-me later",
         "token = 3",  # too short to be a secret value
+        "total_tokens: 123456789",  # a count
         "def password_rules(): ...",
         "thread 0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
     ],
