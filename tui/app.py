@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 
     from core.agent.thread_manager import ThreadManager
     from core.config import Config
+    from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
     from tui.threads.controller import Controller
     from tui.threads.state import ThreadState
@@ -256,6 +257,9 @@ class LhaApp(App[None]):
     async def upsert_row(self, row: ThreadRow) -> None:
         await self.sidebar.upsert_live(row)
 
+    async def remove_row(self, thread_id: ThreadId) -> None:
+        await self.sidebar.remove_row(thread_id)
+
     def set_composer(self, text: str | None = None) -> None:
         composer = self.query_one(Composer)
         if text is not None:
@@ -302,10 +306,12 @@ class LhaApp(App[None]):
 
     @on(Composer.Submitted)
     async def _submitted(self, event: Composer.Submitted) -> None:
-        command = parse_slash_command(event.text)
-        if command is not None:
+        parsed = parse_slash_command(event.text)
+        if parsed is not None:
+            command, argument = parsed
             self.query_one("#slash-hints", Static).display = False
-            await self.run_action(command.action)
+            with_argument = f"{command.action}({argument!r})" if command.argument else None
+            await self.run_action(with_argument or command.action)
             return
         self._remember_input(event.text)
         self.run_worker(self._running_controller().send_message(event.text), group="send")
@@ -331,7 +337,7 @@ class LhaApp(App[None]):
     @on(Composer.Changed)
     def _show_slash_hints(self, event: Composer.Changed) -> None:
         hints = matching_commands(event.text_area.text)
-        label = "   ".join(f"{c.name}  {c.help}" for c in hints)
+        label = "   ".join(f"{c.usage}  {c.help}" for c in hints)
         hint_line = self.query_one("#slash-hints", Static)
         hint_line.update(label)
         hint_line.display = bool(hints)
@@ -354,6 +360,15 @@ class LhaApp(App[None]):
     def _thread_chosen(self, event: ThreadSidebar.Chosen) -> None:
         self.run_worker(self._running_controller().choose(event.row), group="resume")
 
+    @on(ThreadSidebar.ArchiveAsked)
+    def _archive_asked(self, event: ThreadSidebar.ArchiveAsked) -> None:
+        self.run_worker(self._running_controller().files.archive(event.row), group="tidy")
+
+    @on(ThreadSidebar.DeleteAsked)
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def _delete_asked(self, event: ThreadSidebar.DeleteAsked) -> None:
+        await self._running_controller().files.delete(event.row)
+
     # -- actions -------------------------------------------------------------------------------
 
     async def action_new_thread(self) -> None:
@@ -373,6 +388,11 @@ class LhaApp(App[None]):
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def action_fork_thread(self) -> None:
         await self._running_controller().fork_dialog()
+
+    def action_export_thread(self, file: str = "") -> None:
+        controller = self._running_controller()
+        work = controller.files.export(controller.current_thread(), file)
+        self.run_worker(work, group="export", exit_on_error=False)
 
     async def action_quit(self) -> None:
         self.exit()

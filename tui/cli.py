@@ -20,7 +20,9 @@ from tui.cli_options import (
     merge_run_options,
 )
 from tui.commands.acp_cmd import add_acp_command
+from tui.commands.export_cmd import add_export_command
 from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
+from tui.commands.tidy_cmd import add_tidy_commands
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -95,6 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
     threads_p.add_argument("-n", "--limit", type=int, default=50)
+    threads_p.add_argument("--archived", action="store_true", help="list the archived sessions")
+    threads_p.add_argument(
+        "--cwd",
+        nargs="?",
+        const=".",
+        metavar="DIR",
+        help="only sessions started in DIR (default: this folder) or below",
+    )
+    add_export_command(sub)
+    add_tidy_commands(sub)
 
     models_p = sub.add_parser("models", help="list the models of the configured provider")
     models_p.add_argument("--json", action="store_true")
@@ -210,6 +222,14 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.snapshot_cmd import run_diff, run_undo
 
             return await (run_diff(args) if args.command == "diff" else run_undo(args))
+        if args.command == "export":
+            from tui.commands.export_cmd import run_export
+
+            return await run_export(args)
+        if args.command in ("archive", "unarchive", "delete"):
+            from tui.commands.tidy_cmd import run_tidy
+
+            return await run_tidy(args)
         if args.command == "mcp":
             from tui.commands.mcp_cmd import run_mcp_list
 

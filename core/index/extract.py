@@ -17,8 +17,8 @@ import json
 from dataclasses import dataclass
 from enum import IntEnum
 
-from core.redact import redact_secrets
 from core.rollout.session_prefix import is_session_prefix_text
+from core.secrets import redact_secrets
 
 MAX_INDEXED_CHARS = 64 * 1024
 """Text indexed per line at most: a 5 MB log pasted by a tool is searchable by its head only."""

@@ -8,16 +8,15 @@ masked key in their 401 bodies; a misconfigured proxy may echo the whole header)
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 
 import httpx
 
 from core.errors import ProviderError, ProviderUnreachable, StreamError, UnauthorizedError
 from core.llm.endpoint import RuntimeEndpoint
+from core.secrets import redact_secrets
 
 MAX_SERVER_TEXT = 200
-_KEYLIKE = re.compile(r"\b(sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}")
 _RETRYABLE_STREAM_CODES = frozenset(
     {"server_error", "rate_limit_exceeded", "server_is_overloaded", "slow_down", "overloaded"}
 )
@@ -31,9 +30,7 @@ def one_line(text: str, limit: int = MAX_SERVER_TEXT) -> str:
 
 def scrub(text: str, api_key: str | None) -> str:
     """Remove the key (and anything key-shaped) from server-provided text."""
-    if api_key:
-        text = text.replace(api_key, "***")
-    return _KEYLIKE.sub("***", text)
+    return redact_secrets(text, (api_key,))
 
 
 def server_message(body: str | bytes, api_key: str | None) -> str:

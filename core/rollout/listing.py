@@ -23,7 +23,12 @@ from core.errors import InvalidRequest
 from core.protocol.ids import ThreadId
 from core.protocol.session import SessionSource
 from core.rollout.head import RolloutHead, read_head
-from core.rollout.paths import STAMP_FORMAT, parse_rollout_file_name, sessions_root
+from core.rollout.paths import (
+    STAMP_FORMAT,
+    archived_root,
+    parse_rollout_file_name,
+    sessions_root,
+)
 
 SortKey = Literal["created", "updated"]
 
@@ -239,6 +244,7 @@ def list_threads_sync(
     sources: Sequence[SessionSource] | None = None,
     providers: Sequence[str] | None = None,
     default_provider: str | None = None,
+    archived: bool = False,
 ) -> ThreadsPage:
     """The blocking implementation of ``list_threads`` (it runs in a worker thread)."""
     if page_size < 1:
@@ -246,7 +252,7 @@ def list_threads_sync(
     if sort_key not in ("created", "updated"):
         raise InvalidRequest(f"unknown sort key {sort_key!r}; use 'created' or 'updated'")
     after = _parse_cursor(cursor, sort_key) if cursor else None
-    root = sessions_root(Path(lha_home))
+    root = _root(Path(lha_home), archived)
     walk = _iter_created(root, after) if sort_key == "created" else _iter_updated(root, after)
     items: list[ThreadItem] = []
     scanned = 0
@@ -277,8 +283,10 @@ async def list_threads(
     sources: Sequence[SessionSource] | None = None,
     providers: Sequence[str] | None = None,
     default_provider: str | None = None,
+    archived: bool = False,
 ) -> ThreadsPage:
-    """One page of past sessions, newest first, without blocking the event loop."""
+    """One page of past sessions, newest first, without blocking the event loop; with
+    ``archived``, of the archived ones instead."""
     return await asyncio.to_thread(
         list_threads_sync,
         lha_home,
@@ -288,7 +296,12 @@ async def list_threads(
         sources,
         providers,
         default_provider,
+        archived,
     )
+
+
+def _root(lha_home: Path, archived: bool) -> Path:
+    return archived_root(lha_home) if archived else sessions_root(lha_home)
 
 
 def _same_dir(a: str, b: str) -> bool:
@@ -314,8 +327,11 @@ AMBIGUOUS_SHOWN = 5
 """Matching sessions named in the error for an ambiguous id prefix."""
 
 
-def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
-    """The blocking implementation of ``find_thread_path_by_id``."""
+def find_thread_path_by_id_sync(
+    lha_home: Path, thread_id: ThreadId | str, *, archived: bool = False
+) -> Path | None:
+    """The blocking implementation of ``find_thread_path_by_id``; ``archived`` looks among
+    the archived sessions instead (they are hidden from resume by id otherwise)."""
     text = str(thread_id).strip().lower()
     if not ThreadId.is_prefix(text):
         raise InvalidRequest(
@@ -323,7 +339,7 @@ def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Pa
         )
     whole = ThreadId.is_valid(text)
     found: dict[str, str] = {}
-    for _date, folder in _day_folders(sessions_root(Path(lha_home)), None):
+    for _date, folder in _day_folders(_root(Path(lha_home), archived), None):
         for candidate in _rollouts_in(folder, regular_only=False):
             if candidate.thread_id.startswith(text):
                 found.setdefault(candidate.thread_id, candidate.path_text)

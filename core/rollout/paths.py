@@ -19,6 +19,8 @@ from typing import NamedTuple
 from core.protocol.ids import ThreadId
 
 SESSIONS_SUBDIR = "sessions"
+ARCHIVED_SUBDIR = "archived_sessions"
+"""Archived rollouts, in the same ``YYYY/MM/DD`` layout (``lha archive`` moves them here)."""
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 
@@ -49,6 +51,10 @@ class RolloutFileName(NamedTuple):
 
 def sessions_root(lha_home: Path) -> Path:
     return Path(lha_home) / SESSIONS_SUBDIR
+
+
+def archived_root(lha_home: Path) -> Path:
+    return Path(lha_home) / ARCHIVED_SUBDIR
 
 
 def rollout_file_name(thread_id: ThreadId, created: datetime | None = None) -> str:

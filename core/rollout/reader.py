@@ -150,7 +150,8 @@ class _LineParser:
         )
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_rollout_bytes(path: Path) -> bytes:
+    """The whole rollout file, or a one-line ``RolloutError`` saying why it cannot be read."""
     try:
         return read_regular_file(path, max_bytes=ROLLOUT_MAX_BYTES)
     except FileNotFoundError:
@@ -188,7 +189,7 @@ def _check_not_empty(path: Path, data: bytes) -> None:
 async def load_rollout(path: Path | str) -> LoadedRollout:
     """Read and parse a whole rollout; see the module docstring for the rules."""
     path = Path(path)
-    data = await asyncio.to_thread(_read_bytes, path)
+    data = await asyncio.to_thread(read_rollout_bytes, path)
     _check_not_empty(path, data)
     parser = _LineParser(path, data)
     del data
@@ -202,7 +203,7 @@ async def load_rollout(path: Path | str) -> LoadedRollout:
 def load_rollout_sync(path: Path | str) -> LoadedRollout:
     """The same as ``load_rollout`` for callers outside the event loop (tools, benchmarks)."""
     path = Path(path)
-    data = _read_bytes(path)
+    data = read_rollout_bytes(path)
     _check_not_empty(path, data)
     parser = _LineParser(path, data)
     parser.parse_slice(len(data) + 1)

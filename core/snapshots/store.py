@@ -144,6 +144,17 @@ def save_thread_snapshots(lha_home: Path, snapshots: ThreadSnapshots) -> None:
     write_private_file(_thread_file(lha_home, snapshots.thread_id), data)
 
 
+def forget_thread_snapshots(lha_home: Path, thread_id: str) -> None:
+    """Remove the thread's snapshot list (its session was deleted). The trees stay in the
+    shared shadow repositories, kept by the thread's refs, until those are pruned."""
+    if not _thread_file(lha_home, thread_id).parent.is_dir():
+        return
+    with thread_lock(lha_home, thread_id), contextlib.suppress(FileNotFoundError):
+        _thread_file(lha_home, thread_id).unlink()
+    with contextlib.suppress(FileNotFoundError):
+        (snapshots_dir(lha_home) / "threads" / f"{thread_id}.lock").unlink()
+
+
 def new_thread_snapshots(thread_id: str) -> ThreadSnapshots:
     return ThreadSnapshots(thread_id=thread_id, machine=this_machine())
 

@@ -63,6 +63,9 @@ class FakePort:
         self.rows[row.thread_id] = row
         self.row_updates.append(row)
 
+    async def remove_row(self, thread_id: ThreadId) -> None:
+        self.rows.pop(thread_id, None)
+
     def set_composer(self, text: str | None = None) -> None:
         self.composer.append(text)
 

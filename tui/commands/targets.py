@@ -1,5 +1,9 @@
 """Turning a user's ``ID | PATH | NAME | --last`` into a rollout file (ID: any unique prefix of
-one; NAME: a session name, exact first, then a unique prefix)."""
+one; NAME: a session name, exact first, then a unique prefix).
+
+An ID is looked up among the listed sessions; commands that act on archived ones too (export,
+unarchive, delete) say where to look with ``archived``.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,17 @@ from core.errors import InvalidRequest, ThreadNotFound
 from core.protocol.ids import ThreadId
 
 
-async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = False) -> Path:
-    """The rollout named by a path, thread id or session name, or the newest with ``last``."""
-    from core.rollout.listing import find_latest_thread_path, find_thread_path_by_id
+async def resolve_rollout(
+    lha_home: Path,
+    target: str | None,
+    *,
+    last: bool = False,
+    archived: tuple[bool, ...] = (False,),
+) -> Path:
+    """The rollout named by a path, thread id or session name, or the newest with ``last``. An id
+    is looked for among the listed sessions (False) and/or the archived ones (True), in the
+    order ``archived`` gives; found only on the other side, the error says so."""
+    from core.rollout.listing import find_latest_thread_path
 
     if last and target is not None:
         raise InvalidRequest(
@@ -33,34 +45,52 @@ async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = Fa
     if candidate is not None:
         return candidate
     if ThreadId.is_prefix(target):  # a whole id, or any unique beginning of one
-        found = await find_thread_path_by_id(lha_home, target)
-        if found is not None:
-            return found
-        if ThreadId.is_valid(target):
-            raise ThreadNotFound(target)
-    return await _resolve_named(lha_home, target)  # "cafe" may be a name as well as hex
+        try:
+            return await asyncio.to_thread(_find_by_id, lha_home, target, archived)
+        except ThreadNotFound:
+            if ThreadId.is_valid(target):
+                raise
+    # "cafe" may be a name as well as the start of an id
+    return await _resolve_named(lha_home, target, archived)
 
 
-async def _resolve_named(lha_home: Path, name: str) -> Path:
-    from core.rollout.listing import find_thread_path_by_id
+async def _resolve_named(lha_home: Path, name: str, archived: tuple[bool, ...]) -> Path:
     from core.session_names import resolve_name
 
     thread_id = await asyncio.to_thread(resolve_name, lha_home, name)
-    found = await find_thread_path_by_id(lha_home, thread_id) if thread_id else None
-    if thread_id is not None and found is None:
-        raise InvalidRequest(
-            f"the session named {_shown(name)} ({thread_id}) has no rollout any more"
-        )
-    if found is None and ThreadId.is_prefix(name):
+    if thread_id is not None:
+        try:
+            return await asyncio.to_thread(_find_by_id, lha_home, thread_id, archived)
+        except ThreadNotFound:
+            raise InvalidRequest(
+                f"the session named {_shown(name)} ({thread_id}) has no rollout any more"
+            ) from None
+    if ThreadId.is_prefix(name):
         raise InvalidRequest(
             f"no thread with id {name}, nor a session named so; `lha threads` lists the known ones"
         )
-    if found is None:
+    raise InvalidRequest(
+        f"{_shown(name)} is not a rollout file, a thread id or a session name; "
+        "`lha threads` lists sessions"
+    )
+
+
+def _find_by_id(lha_home: Path, target: str, archived: tuple[bool, ...]) -> Path:
+    from core.rollout.listing import find_thread_path_by_id_sync
+
+    for in_archive in archived:
+        found = find_thread_path_by_id_sync(lha_home, target, archived=in_archive)
+        if found is not None:
+            return found
+    if len(archived) == 1 and find_thread_path_by_id_sync(
+        lha_home, target, archived=not archived[0]
+    ):
+        if archived[0]:
+            raise InvalidRequest(f"session {target} is not archived")
         raise InvalidRequest(
-            f"{_shown(name)} is not a rollout file, a thread id or a session name; "
-            "`lha threads` lists sessions"
+            f"session {target} is archived; `lha unarchive {target}` brings it back"
         )
-    return found
+    raise ThreadNotFound(target)
 
 
 def _existing_file(target: str) -> Path | None:

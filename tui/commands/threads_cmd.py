@@ -1,21 +1,53 @@
-"""``lha threads``: past sessions, newest first, from the rollout files' heads."""
+"""``lha threads``: past sessions, newest first, from the rollout files' heads.
+
+``--archived`` lists the archived sessions instead; ``--cwd [DIR]`` keeps those started in DIR
+(default: the current folder) or a folder below it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
+import os
+from typing import TYPE_CHECKING
 
 from tui.commands.output import say
+
+if TYPE_CHECKING:
+    from core.rollout.listing import ThreadItem
+
+
+def _listed(args: argparse.Namespace) -> list[ThreadItem]:
+    from core.config.home import default_lha_home
+    from core.rollout.listing import list_threads_sync
+
+    limit = max(1, args.limit)
+    folder = os.path.realpath(args.cwd) if args.cwd is not None else None
+    items: list[ThreadItem] = []
+    cursor: str | None = None
+    while len(items) < limit:
+        page = list_threads_sync(default_lha_home(), limit, cursor, archived=args.archived)
+        items += [item for item in page.items if folder is None or _within(item.cwd, folder)]
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    return items[:limit]
+
+
+def _within(cwd: str, folder: str) -> bool:
+    """True when the session's folder is ``folder`` or below it."""
+    path = os.path.realpath(cwd)
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 async def run_threads(args: argparse.Namespace) -> int:
     from core.config.home import default_lha_home
-    from core.rollout.recorder import RolloutRecorder
     from core.session_names import read_names
 
-    page = await RolloutRecorder.list_threads(default_lha_home(), max(1, args.limit))
+    items = await asyncio.to_thread(_listed, args)
     names = read_names(default_lha_home())
-    for item in page.items:
+    for item in items:
         name = names.get(str(item.thread_id))
         if args.json:
             row = {
@@ -37,6 +69,14 @@ async def run_threads(args: argparse.Namespace) -> int:
             when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             fork = " (fork)" if item.forked_from_id else ""
             say(f"{when}  {item.thread_id}  {first_line}{fork}")
-    if not page.items and not args.json:
-        print('no sessions yet; start one with `lha` or `lha exec "..."`')
+    if not items and not args.json:
+        print(_nothing_listed(args))
     return 0
+
+
+def _nothing_listed(args: argparse.Namespace) -> str:
+    if args.archived:
+        return "no archived sessions; `lha archive ID` archives one"
+    if args.cwd is not None:
+        return "no sessions started in this folder; `lha threads` lists every folder's"
+    return 'no sessions yet; start one with `lha` or `lha exec "..."`'

@@ -33,6 +33,7 @@ from tui.preview import transcript_id
 from tui.start_request import StartRequest
 from tui.threads.events import ThreadEventRouter
 from tui.threads.port import AppPort
+from tui.threads.session_files import SessionFiles
 from tui.threads.state import ThreadState
 from tui.transcript_model import entries_from_replay, last_token_info
 from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadRow
@@ -88,6 +89,8 @@ class Controller:
         self.current: ThreadId | None = None
         self._attach_lock = asyncio.Lock()
         self._events = ThreadEventRouter(port, self.refresh)
+        self.files = SessionFiles(port, config.lha_home)
+        """``/export`` and the sidebar's archive and delete keys."""
         self._created = manager.subscribe_thread_created()
         """Subscribed at once, so no thread spawned before ``start`` is missed."""
 

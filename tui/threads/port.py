@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from textual.notifications import SeverityLevel
     from textual.screen import ModalScreen
 
+    from core.protocol.ids import ThreadId
     from tui.threads.state import ThreadState
     from tui.widgets.sidebar import ThreadRow
     from tui.widgets.status_line import StatusInfo
@@ -39,6 +40,10 @@ class AppPort(Protocol):
 
     async def upsert_row(self, row: ThreadRow) -> None:
         """Add a live thread's sidebar row, or redraw it when it is there already."""
+        ...
+
+    async def remove_row(self, thread_id: ThreadId) -> None:
+        """Take a session's row out of the sidebar (archived or deleted)."""
         ...
 
     def set_composer(self, text: str | None = None) -> None:

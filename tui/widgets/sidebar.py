@@ -149,10 +149,20 @@ TIME_REFRESH_S = 30.0
 class ThreadSidebar(Vertical):
     BINDINGS = [
         Binding("/", "focus_filter", "Filter", show=False, id="sidebar.filter"),
+        Binding("ctrl+a", "archive_session", "Archive", show=False, id="sidebar.archive"),
+        Binding("delete", "delete_session", "Delete", show=False, id="sidebar.delete"),
     ]
 
     @dataclass
     class Chosen(Message):
+        row: ThreadRow
+
+    @dataclass
+    class ArchiveAsked(Message):
+        row: ThreadRow
+
+    @dataclass
+    class DeleteAsked(Message):
         row: ThreadRow
 
     def __init__(
@@ -267,6 +277,12 @@ class ThreadSidebar(Vertical):
         item.display = item.matches(self._query)
         await self.list_view.insert(index, [item])
 
+    async def remove_row(self, thread_id: ThreadId) -> None:
+        """Take a session's row out (archived or deleted); the highlight stays in place."""
+        item = self.find(thread_id)
+        if item is not None:
+            await item.remove()
+
     def select(self, thread_id: ThreadId) -> None:
         for index, child in enumerate(self.list_view.children):
             if isinstance(child, ThreadListItem) and child.row.thread_id == thread_id:
@@ -338,6 +354,20 @@ class ThreadSidebar(Vertical):
     @on(Input.Submitted, "#thread-filter")
     def _to_list(self, event: Input.Submitted) -> None:
         self.list_view.focus()
+
+    def _highlighted(self) -> ThreadRow | None:
+        item = self.list_view.highlighted_child
+        return item.row if isinstance(item, ThreadListItem) else None
+
+    def action_archive_session(self) -> None:
+        row = self._highlighted()
+        if row is not None:
+            self.post_message(self.ArchiveAsked(row))
+
+    def action_delete_session(self) -> None:
+        row = self._highlighted()
+        if row is not None:
+            self.post_message(self.DeleteAsked(row))
 
     def action_focus_filter(self) -> None:
         self.query_one("#thread-filter", Input).focus()

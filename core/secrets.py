@@ -1,0 +1,68 @@
+"""What looks like a secret, and text with those secrets masked: the one home for both.
+
+Error bodies a server echoes, exported transcripts (a pasted ``.env``, a command that printed its
+environment) and anything else lha shows or writes from untrusted text pass through here, so a
+key never leaves lha just because it was once on screen. The patterns are deliberately broad:
+masking a harmless token costs a few characters, letting a key through costs the key.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MASK = "***"
+
+_TOKEN_PATTERNS: tuple[str, ...] = (
+    r"\b(?:sk|pk|rk)-[A-Za-z0-9_\-*.]{6,}",  # OpenAI, Stripe and Anthropic style keys
+    r"\bgh[pousr]_[A-Za-z0-9]{20,}",  # GitHub tokens
+    r"\bgithub_pat_[A-Za-z0-9_]{20,}",
+    r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",  # AWS access key ids
+    r"\bxox[abprs]-[A-Za-z0-9-]{10,}",  # Slack tokens
+    r"\bAIza[0-9A-Za-z_\-]{30,}",  # Google API keys
+    r"\bglpat-[A-Za-z0-9_\-]{20,}",  # GitLab tokens
+    r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",  # JSON web tokens
+    r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)",
+)
+_TOKENS = re.compile("|".join(f"(?:{pattern})" for pattern in _TOKEN_PATTERNS))
+
+_ASSIGNED = re.compile(
+    r"(?i)(?P<name>\b[A-Za-z0-9_.\-]*(?:api[_-]?key|secret|token|passw(?:or)?d|authorization)"
+    r"[A-Za-z0-9_.\-]*[\"']?\s*[:=]\s*(?:bearer\s+)?[\"']?)(?!\d+\b)(?P<value>[^\s\"',;]{8,})"
+)
+"""``OPENAI_API_KEY=...``, ``"password": "..."``, ``Authorization: Bearer ...``: the value goes
+(a number is left: ``total_tokens: 123456789`` is a count, not a secret)."""
+_BEARER = re.compile(r"(?i)(?P<name>\bbearer\s+)(?P<value>[A-Za-z0-9._\-~+/]{16,}=*)")
+
+
+def _mask_value(match: re.Match[str]) -> str:
+    return match.group("name") + MASK
+
+
+_TOKEN_STARTS = (
+    "sk-", "pk-", "rk-", "gho_", "ghp_", "ghu_", "ghs_", "ghr_", "github_pat_", "AKIA", "ASIA",
+    "xox", "AIza", "glpat-", "eyJ", "PRIVATE KEY",
+)  # fmt: skip
+"""Literal starts of ``_TOKEN_PATTERNS``: ``in`` checks are far cheaper than a regex scan, and
+this runs over every message the search index takes in."""
+_NAME_HINTS = ("key", "secret", "token", "passw", "authorization", "bearer")
+
+
+def redact_secrets(text: str, known: Iterable[str | None] = ()) -> str:
+    """``text`` with every secret-looking part replaced by ``***``; ``known`` secrets (the API
+    key in use) are masked wherever they appear, whatever their shape."""
+    for secret in known:
+        if secret:
+            text = text.replace(secret, MASK)
+    if any(start in text for start in _TOKEN_STARTS):
+        text = _TOKENS.sub(MASK, text)
+    lowered = text.lower()
+    if any(hint in lowered for hint in _NAME_HINTS):
+        text = _ASSIGNED.sub(_mask_value, text)
+        text = _BEARER.sub(_mask_value, text)
+    return text
+
+
+def looks_like_secret(text: str) -> bool:
+    """True when ``text`` holds anything ``redact_secrets`` would mask."""
+    return redact_secrets(text) != text
