@@ -16,10 +16,11 @@ import contextlib
 import fcntl
 import logging
 import os
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from core.errors import InvalidRequest
+from core.errors import InvalidRequest, LhaError
 from core.fs import UnreadableFileError, open_regular_file
 from core.rollout.lock import notes_dir, read_holder
 from core.rollout.paths import (
@@ -47,10 +48,10 @@ def delete_rollout(lha_home: Path, path: Path) -> None:
     roots = (sessions_root(lha_home), archived_root(lha_home))
     thread_id = _thread_id_under(path, roots, "delete")
     with _exclusively(path, lha_home, thread_id, "delete"):
+        _forget_index_rows(lha_home, path)
         os.unlink(path)
         _sync_folder(path.parent)
     forget_snapshot_list(lha_home, thread_id)
-    remove_index_rows(lha_home, thread_id)
 
 
 def is_archived(lha_home: Path, path: Path) -> bool:
@@ -68,9 +69,16 @@ def forget_snapshot_list(lha_home: Path, thread_id: str) -> None:
         log.warning("could not remove the snapshot list of %s: %s", thread_id, err.strerror)
 
 
-def remove_index_rows(lha_home: Path, thread_id: str) -> None:
-    """Hook for the search index: a deleted session's rows must go. The index (``core.index``)
-    is not part of this change; connect its removal here."""
+def _forget_index_rows(lha_home: Path, path: Path) -> None:
+    """Drop the session's rows from the search index before its file goes. The index is derived
+    data that heals itself (a search notices vanished rollouts), so a failure here is only
+    logged; imported late because the index is built on top of this package."""
+    from core.index.library import SessionIndex
+
+    try:
+        SessionIndex(lha_home).forget_rollout(path)
+    except (LhaError, OSError, sqlite3.Error) as err:
+        log.warning("could not drop %s from the search index: %s", path.name, err)
 
 
 def _move(path: Path, source: Path, target: Path, lha_home: Path, verb: str) -> Path:

@@ -3,11 +3,13 @@ them: real ``lha`` processes, sessions recorded by ``lha exec`` against the scri
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pty
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -107,8 +109,10 @@ def test_delete_refuses_without_a_terminal_and_removes_the_session_and_its_snaps
     refused = one_line_error(lha(home, "delete", thread_id))
     assert "add --yes" in refused and path.exists()
 
+    assert _index_rows(home, thread_id) > 0, "the turn was indexed as it ended"
     assert lha(home, "delete", "--yes", thread_id).returncode == 0
     assert not path.exists() and not record.exists()
+    assert _index_rows(home, thread_id) == 0, "delete drops the session's index rows"
     assert "no thread with id" in one_line_error(lha(home, "delete", "--yes", thread_id))
 
 
@@ -181,4 +185,17 @@ def test_only_session_files_can_be_archived_or_deleted(home: Path, tmp_path: Pat
     for args in (("archive", str(stray)), ("delete", "--yes", str(stray))):
         assert "only session files under" in one_line_error(lha(home, *args))
     assert stray.exists()
-    assert "is not a rollout file, a thread id or a session name" in one_line_error(lha(home, "archive", "zz"))
+    assert "is not a rollout file, a thread id or a session name" in one_line_error(
+        lha(home, "archive", "zz")
+    )
+
+
+def _index_rows(home: Path, thread_id: str) -> int:
+    """Rows the search index holds for a session (read straight from the SQLite file)."""
+    with contextlib.closing(sqlite3.connect(home / "index.sqlite")) as db:
+        [(count,)] = db.execute(
+            "SELECT count(*) FROM messages JOIN sessions ON messages.session = sessions.id "
+            "WHERE sessions.thread_id = ?",
+            (thread_id,),
+        ).fetchall()
+    return int(count)
