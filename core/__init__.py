@@ -20,7 +20,7 @@ _EXPORTS: dict[str, str] = {
     "EventMsg": "core.protocol.events",
     "RuntimeEndpoint": "core.llm.endpoint",
     "CatalogRefreshStrategy": "core.llm.catalog_strategy",
-    "ToolCallPayload": "core.llm.tool_payload",
+    "ToolCallPayload": "core.protocol.tool_payload",
     "LhaError": "core.errors",
     "ThreadNotFound": "core.errors",
     "SessionConfiguredNotFirstEvent": "core.errors",

@@ -1,4 +1,4 @@
-"""Model-provider side: endpoints, catalog refresh strategies, tool payloads, streaming client.
+"""Model-provider side: endpoints, catalog refresh strategies, the streaming client.
 
 Names are loaded on first use (PEP 562), so importing ``core.llm.endpoint`` (as the config does
 at start-up) does not load the protocol. ``httpx_no_cli`` is installed eagerly: it must be in
@@ -20,25 +20,17 @@ if TYPE_CHECKING:
         WireApi,
         built_in_providers,
     )
-    from core.llm.tool_payload import (
-        JsonArguments,
-        ToolCallPayload,
-    )
 
 _EXPORTS: dict[str, str] = {
     "CatalogRefreshStrategy": "core.llm.catalog_strategy",
-    "JsonArguments": "core.llm.tool_payload",
     "RuntimeEndpoint": "core.llm.endpoint",
-    "ToolCallPayload": "core.llm.tool_payload",
     "WireApi": "core.llm.endpoint",
     "built_in_providers": "core.llm.endpoint",
 }
 
 __all__ = [
     "CatalogRefreshStrategy",
-    "JsonArguments",
     "RuntimeEndpoint",
-    "ToolCallPayload",
     "WireApi",
     "built_in_providers",
 ]

@@ -21,7 +21,6 @@ from core.llm.response_events import (
     ResponseEvent,
     TextDelta,
 )
-from core.llm.tool_payload import JsonArguments
 from core.protocol.events import TokenUsage
 from core.protocol.items import (
     InputImage,
@@ -35,6 +34,7 @@ from core.protocol.items import (
     ToolCallOutputItem,
     TranscriptItem,
 )
+from core.protocol.tool_payload import JsonArguments
 
 ROUTE = "/responses"
 

@@ -10,10 +10,6 @@ from typing import TYPE_CHECKING
 from core._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from core.llm.tool_payload import (
-        JsonArguments,
-        ToolCallPayload,
-    )
     from core.protocol.base import (
         WireModel,
     )
@@ -106,6 +102,10 @@ if TYPE_CHECKING:
         SessionSource,
         TurnContextItem,
     )
+    from core.protocol.tool_payload import (
+        JsonArguments,
+        ToolCallPayload,
+    )
 
 _EXPORTS: dict[str, str] = {
     "AgentMessage": "core.protocol.events",
@@ -133,7 +133,7 @@ _EXPORTS: dict[str, str] = {
     "InputImage": "core.protocol.items",
     "InputText": "core.protocol.items",
     "Interrupt": "core.protocol.ops",
-    "JsonArguments": "core.llm.tool_payload",
+    "JsonArguments": "core.protocol.tool_payload",
     "McpServerRefreshConfig": "core.protocol.ops",
     "MessageItem": "core.protocol.items",
     "ModelInfo": "core.protocol.models",
@@ -169,7 +169,7 @@ _EXPORTS: dict[str, str] = {
     "ToolCallItem": "core.protocol.items",
     "ToolCallOutputDelta": "core.protocol.events",
     "ToolCallOutputItem": "core.protocol.items",
-    "ToolCallPayload": "core.llm.tool_payload",
+    "ToolCallPayload": "core.protocol.tool_payload",
     "TranscriptItem": "core.protocol.items",
     "TranscriptRecord": "core.protocol.rollout",
     "TurnAbortedEvent": "core.protocol.events",

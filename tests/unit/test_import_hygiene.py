@@ -53,3 +53,17 @@ def test_only_the_entry_points_import_the_app() -> None:
         if "tui.app" in _imported_modules(path)
     }
     assert importers == {"tui/commands/tui_cmd.py"}
+
+
+def test_the_protocol_imports_nothing_of_core_but_errors() -> None:
+    """The wire vocabulary is spoken by every package: it must not drag the client or agent in."""
+    allowed = ("core.protocol", "core.errors", "core._lazy")
+    offenders = {
+        str(path.relative_to(CORE.parent)): sorted(
+            name
+            for name in _imported_modules(path)
+            if name.split(".")[0] == "core" and not name.startswith(allowed)
+        )
+        for path in (CORE / "protocol").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
