@@ -13,9 +13,9 @@ import os
 import threading
 from pathlib import Path
 
-from core.config.home import lha_home_dir, write_private_file
+from core.config.home import lha_home_dir
 from core.errors import ConfigError, EnvVarError, InvalidRequest, LhaError
-from core.fs import UnreadableFileError, read_regular_file
+from core.fs import UnreadableFileError, read_regular_file, write_private_file
 from core.llm.endpoint import RuntimeEndpoint
 from core.llm.endpoint_checks import is_sendable_text
 

@@ -17,8 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.config.home import write_private_file
-from core.fs import MiB, read_regular_file
+from core.fs import MiB, read_regular_file, write_private_file
 from core.protocol.models import ModelInfo
 
 log = logging.getLogger("lha.models")

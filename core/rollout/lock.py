@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import SessionLocked
+from core.fs import write_private_file
 from core.protocol.ids import ThreadId
 from core.protocol.session import SessionSource
-from core.rollout.paths import write_private_file
 
 log = logging.getLogger("lha.rollout")
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from core.errors import LhaError, RolloutError
+from core.fs import ensure_private_dir, open_private_append, write_all
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.rollout import (
@@ -33,7 +34,7 @@ from core.protocol.rollout import (
 from core.protocol.session import CompactedItem, SessionMeta, SessionSource
 from core.rollout import listing, reader
 from core.rollout.lock import RolloutLock
-from core.rollout.paths import ensure_private_dir, open_private_append, rollout_path_for, write_all
+from core.rollout.paths import rollout_path_for
 from core.rollout.policy import is_persisted_item
 
 log = logging.getLogger("lha.rollout")
