@@ -50,7 +50,7 @@ from core.tools.mcp_lifecycle import refresh_mcp_servers
 if TYPE_CHECKING:
     from core.auth import AuthManager
     from core.config import Config
-    from core.models_manager import ModelsManager
+    from core.models.manager import ModelsManager
     from core.skills import SkillsManager
 
 log = logging.getLogger("lha.agent")

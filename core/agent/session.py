@@ -47,7 +47,6 @@ class Session:
     total_usage: TokenUsage = field(default_factory=TokenUsage)
     pending_dynamic: dict[str, asyncio.Future[DynamicToolResponse]] = field(default_factory=dict)
     pending_approvals: dict[str, asyncio.Future[ReviewDecision]] = field(default_factory=dict)
-    warned_fallback_models: set[str] = field(default_factory=set)
     context_window_of: Callable[[str], Awaitable[int | None]] | None = None
     """The context window of another model, for ``override_turn_context`` switching models."""
     turns_left_out: int = 0

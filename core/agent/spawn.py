@@ -30,7 +30,7 @@ from core.tools.mcp_lifecycle import start_tools
 if TYPE_CHECKING:
     from core.auth import AuthManager
     from core.config import Config
-    from core.models_manager import ModelsManager
+    from core.models.manager import ModelsManager
     from core.rollout.recorder import RolloutRecorder
     from core.skills import SkillsManager
 

@@ -36,7 +36,7 @@ from core.rollout.truncation import fork_history
 if TYPE_CHECKING:
     from core.auth import AuthManager, LhaAuth
     from core.config import Config
-    from core.models_manager import ModelsManager
+    from core.models.manager import ModelsManager
     from core.protocol.models import IdentityMask, ModelInfo, ModelPreset
     from core.skills import SkillsManager
 
@@ -63,7 +63,7 @@ class ThreadManager:
         *,
         models_manager: ModelsManager | None = None,
     ) -> None:
-        from core.models_manager import ModelsManager
+        from core.models.manager import ModelsManager
         from core.skills import SkillsManager
 
         self._threads: dict[ThreadId, AgentThread] = {}
@@ -94,7 +94,7 @@ class ThreadManager:
         cls, auth: LhaAuth, model_provider_id: str, provider: RuntimeEndpoint, lha_home: Path
     ) -> ThreadManager:
         from core.auth import AuthManager
-        from core.models_manager import ModelsManager
+        from core.models.manager import ModelsManager
 
         auth_manager = AuthManager.from_auth_for_testing(auth)
         models = ModelsManager.with_provider(lha_home, auth_manager, model_provider_id, provider)

@@ -36,9 +36,6 @@ class CacheEntry:
     etag: str | None = None
     models: list[ModelInfo] = field(default_factory=list)
 
-    def is_fresh(self, now: float, ttl_s: float) -> bool:
-        return ttl_s > 0 and 0 <= now - self.fetched_at <= ttl_s
-
     def to_json(self) -> dict[str, Any]:
         return {
             "fetched_at": datetime.fromtimestamp(self.fetched_at, UTC).isoformat(),

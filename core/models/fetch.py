@@ -22,10 +22,6 @@ class RemoteModels:
     entries: list[dict[str, Any]] | None
     etag: str | None
 
-    @property
-    def not_modified(self) -> bool:
-        return self.entries is None
-
 
 def models_url(provider: RuntimeEndpoint) -> str:
     return provider.base_url.rstrip("/") + "/models"

@@ -103,10 +103,6 @@ class ModelsManager:
         return self._provider
 
     @property
-    def cache_path(self) -> Path:
-        return self._cache.path
-
-    @property
     def _lock(self) -> asyncio.Lock:
         # Created on first use so the manager can be built outside a running loop.
         if self._lock_obj is None:

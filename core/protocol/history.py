@@ -58,9 +58,3 @@ class InitialHistory:
             if isinstance(item, SessionMetaRecord):
                 return item.payload.id
         return None
-
-    def session_cwd(self) -> str | None:
-        for item in self.items:
-            if isinstance(item, SessionMetaRecord):
-                return item.payload.cwd
-        return None

@@ -181,11 +181,6 @@ class RolloutRecorder:
         """Where the rollout is (or will be, before the first ``persist``)."""
         return self._path
 
-    @property
-    def is_materialized(self) -> bool:
-        """True once the file exists on disk."""
-        return self._materialized
-
     def record_items(self, items: Sequence[RolloutItem]) -> None:
         """Queue ``items`` for writing (deltas and other transient events are filtered out).
 

@@ -15,15 +15,6 @@ from core.protocol.rollout import RolloutItem, TranscriptRecord
 from core.rollout.session_prefix import is_real_user_message
 
 
-def user_message_positions(items: Sequence[RolloutItem]) -> list[int]:
-    """Indexes of the real user messages (``transcript_item``s), in order."""
-    return [
-        index
-        for index, item in enumerate(items)
-        if isinstance(item, TranscriptRecord) and is_real_user_message(item.payload)
-    ]
-
-
 def truncate_rollout_before_nth_user_message_from_start(
     items: Sequence[RolloutItem], n: int
 ) -> list[RolloutItem]:

@@ -12,7 +12,7 @@ async def run_models(args: argparse.Namespace) -> int:
     from core.auth import AuthManager
     from core.config import Config
     from core.llm.catalog_strategy import CatalogRefreshStrategy
-    from core.models_manager import ModelsManager
+    from core.models.manager import ModelsManager
 
     config = Config.load(overrides=args.overrides)
     for warning in config.warnings:
