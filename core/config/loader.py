@@ -23,6 +23,7 @@ from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
 from core.errors import ConfigError
 from core.fs import UnreadableFileError, read_regular_text
 from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+from core.text import one_line
 
 CONFIG_FILE_NAME = "config.toml"
 MAX_NESTING = 32
@@ -226,10 +227,8 @@ class _Layers:
             add = f"add -c {key}=..." if from_flag else f"add {key_path[-1]} = ... under [{table}]"
             return ConfigError(f"{where}: `{key}` is required; {add}")
         fix = "fix the -c override" if from_flag else "fix it in config.toml"
-        message = _one_line(str(first["msg"]).removeprefix("Value error, "))
-        got = _one_line(repr(first.get("input")))
-        if len(got) > 60:
-            got = got[:57] + "..."
+        message = one_line(str(first["msg"]).removeprefix("Value error, "))
+        got = one_line(repr(first.get("input")), 60)
         shown = "" if SECRET_BEARING_KEYS.intersection(key_path) else f", got {got}"
         return ConfigError(f"{where}: `{key}`: {message[:1].lower()}{message[1:]}{shown}; {fix}")
 
@@ -354,7 +353,3 @@ def _longest_prefix(table: Mapping[KeyPath, T], key_path: KeyPath) -> T | None:
         if found is not None:
             return found
     return None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

@@ -37,6 +37,7 @@ from core.llm.endpoint_checks import env_header_values
 from core.llm.request import ModelRequest
 from core.llm.response_events import ResponseEvent, Retrying
 from core.llm.retry import MAX_RETRY_AFTER_S, RetryPolicy
+from core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -223,7 +224,7 @@ class ModelClient:
             raise _AttemptFailed(
                 ProviderError(
                     f"{self.endpoint.base_url.rstrip('/')}{route} answered with content-type "
-                    f"{errors_map.one_line(content_type, 60)} instead of an event stream; "
+                    f"{one_line(content_type, 60)} instead of an event stream; "
                     "check base_url"
                 ),
                 "request",

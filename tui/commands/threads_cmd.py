@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from core.text import first_line
 from tui.commands.output import say
 
 
@@ -29,10 +30,10 @@ async def run_threads(args: argparse.Namespace) -> int:
             }
             print(json.dumps(row))
         else:
-            first_line = (item.preview.splitlines() or [""])[0][:70]
+            title = first_line(item.preview, 70)
             when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             fork = " (fork)" if item.forked_from_id else ""
-            say(f"{when}  {item.thread_id}  {first_line}{fork}")
+            say(f"{when}  {item.thread_id}  {title}{fork}")
     if not page.items and not args.json:
         print('no sessions yet; start one with `lha` or `lha exec "..."`')
     return 0
