@@ -16,8 +16,8 @@ from pathlib import Path
 from core.config.home import lha_home_dir
 from core.errors import ConfigError, EnvVarError, InvalidRequest, LhaError
 from core.fs import UnreadableFileError, read_regular_file, write_private_file
-from core.llm.endpoint import RuntimeEndpoint
-from core.llm.endpoint_checks import is_sendable_text
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint_checks import is_sendable_text
 
 log = logging.getLogger("lha.auth")
 

@@ -24,8 +24,8 @@ from core.errors import (
     SessionConfiguredNotFirstEvent,
     ThreadNotFound,
 )
-from core.llm.catalog_strategy import CatalogRefreshStrategy
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.events import SessionConfigured
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
@@ -36,8 +36,8 @@ from core.rollout.truncation import fork_history
 if TYPE_CHECKING:
     from core.auth import AuthManager, LhaAuth
     from core.config import Config
+    from core.models.info import IdentityMask, ModelInfo, ModelPreset
     from core.models.manager import ModelsManager
-    from core.protocol.models import IdentityMask, ModelInfo, ModelPreset
     from core.skills import SkillsManager
 
 log = logging.getLogger("lha.threads")

@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from core.config.default_provider import default_provider
 from core.config.home import CONFIG_MAX_BYTES, lha_home_dir
 from core.config.model import Config
 from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
 from core.errors import ConfigError
 from core.fs import UnreadableFileError, read_regular_text
-from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.resolve import default_provider
 from core.text import one_line
 
 CONFIG_FILE_NAME = "config.toml"

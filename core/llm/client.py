@@ -32,8 +32,8 @@ from httpx_sse import SSEError, aconnect_sse
 from core import __version__
 from core.errors import ProviderError
 from core.llm import errors_map, wire_chat, wire_responses
-from core.llm.endpoint import RuntimeEndpoint
-from core.llm.endpoint_checks import env_header_values
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint_checks import env_header_values
 from core.llm.request import ModelRequest
 from core.llm.response_events import ResponseEvent, Retrying
 from core.llm.retry import MAX_RETRY_AFTER_S, RetryPolicy

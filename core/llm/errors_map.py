@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import httpx
 
 from core.errors import ProviderError, ProviderUnreachable, StreamError, UnauthorizedError
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.text import one_line
 
 MAX_SERVER_TEXT = 200

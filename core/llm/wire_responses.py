@@ -12,7 +12,7 @@ from typing import Any
 
 from core.errors import ProviderError
 from core.llm import errors_map, usage
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.request import ModelRequest
 from core.llm.response_events import (
     Completed,

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from core.fs import MiB, read_regular_file, write_private_file
-from core.protocol.models import ModelInfo
+from core.models.info import ModelInfo
 
 log = logging.getLogger("lha.models")
 

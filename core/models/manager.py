@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.auth import AuthManager, resolve_api_key
 from core.errors import ConfigError, LhaError, TryLockError
-from core.llm.catalog_strategy import CatalogRefreshStrategy
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.models.cache import DEFAULT_TTL_S, CacheEntry, ModelsCache
+from core.models.info import IdentityMask, ModelInfo, ModelPreset
 from core.models.presets import (
     FALLBACK_PRIORITY,
     IDENTITIES,
@@ -32,7 +32,7 @@ from core.models.presets import (
     find_model,
     is_official_provider,
 )
-from core.protocol.models import IdentityMask, ModelInfo, ModelPreset
+from core.models.refresh_strategy import CatalogRefreshStrategy
 
 if TYPE_CHECKING:
     import asyncio

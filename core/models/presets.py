@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from functools import cache
 from urllib.parse import urlparse
 
-from core.llm.endpoint import RuntimeEndpoint
-from core.protocol.models import IdentityMask, ModelInfo
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.models.info import IdentityMask, ModelInfo
 
 MODELS_ASSET = "models.json"
 OPENAI_PROVIDER_ID = "openai"

@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol import (
     SessionSource,
 )

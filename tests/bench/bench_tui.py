@@ -114,7 +114,7 @@ async def _bench_resume(folder: Path, server: ScriptedServer) -> list[BenchResul
 
 
 async def _stream_once(folder: Path, base_url: str, full: str) -> float:
-    from core.llm.endpoint import RuntimeEndpoint
+    from core.llm.providers.endpoint import RuntimeEndpoint
     from tests.support.tui_harness import current_id, fixed_clock, thread_on_screen, wait_until
     from tui.widgets.composer import Composer
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.llm.endpoint import WireApi
+from core.llm.providers.endpoint import WireApi
 from core.llm.request import ModelRequest
 from core.protocol.items import (
     InputImage,

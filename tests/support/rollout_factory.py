@@ -8,7 +8,7 @@ from pathlib import Path
 from core.agent.initial_context import build_initial_context
 from core.agent.turn_context import TurnContext
 from core.assets import read_asset_text
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.events import (
     AgentMessage,
     TokenCount,

@@ -10,7 +10,7 @@ at exit (see ``core.llm.local.server``). Nothing here imports ``llama_cpp``: whe
 
 from __future__ import annotations
 
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 
 LOCAL_PROVIDER_ID = "local"
 MODEL_ALIAS = "smollm2-135m"

@@ -20,9 +20,9 @@ from contextlib import aclosing
 
 from core.errors import ProviderError
 from core.llm.client import ModelClient
-from core.llm.endpoint import RuntimeEndpoint
 from core.llm.local.availability import LocalModelError
 from core.llm.local.server import LocalServer, ServerSpec, llama_server_spec, shared_server
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.request import ModelRequest
 from core.llm.response_events import Completed, ReasoningDelta, ResponseEvent, Retrying, TextDelta
 from core.llm.wire_chat import build_body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.llm import errors_map
-from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.endpoint import RuntimeEndpoint, built_in_providers
 from core.llm.retry import RetryPolicy
 
 

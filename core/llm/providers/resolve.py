@@ -11,9 +11,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from core.llm.endpoint import RuntimeEndpoint
 from core.llm.local import LOCAL_PROVIDER_ID
 from core.llm.local.availability import INSTALL_HINT, extra_installed
+from core.llm.providers.endpoint import RuntimeEndpoint
 
 OPENAI_PROVIDER_ID = "openai"
 

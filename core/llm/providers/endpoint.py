@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.llm.endpoint_checks import check_base_url, check_headers
+from core.llm.providers.endpoint_checks import check_base_url, check_headers
 
 WireApi = Literal["chat", "responses"]
 
