@@ -23,7 +23,7 @@ from core.tools.state import ToolsState
 
 if TYPE_CHECKING:
     from core.auth import AuthManager
-    from core.llm.client import ModelClient
+    from core.llm.client import ModelStreamer
     from core.rollout.recorder import RolloutRecorder
     from core.snapshots.recorder import FileSnapshots
 
@@ -58,7 +58,7 @@ class Session:
     """Approvals remembered for the session, MCP connections (see ``core.tools``)."""
     file_snapshots: FileSnapshots | None = None
     """The workspace's snapshots around turns (``core.snapshots``), made at the first turn."""
-    _client: ModelClient | None = field(default=None, repr=False)
+    _client: ModelStreamer | None = field(default=None, repr=False)
     _client_key: tuple[str, str | None] | None = field(default=None, repr=False)
 
     def emit(self, sub_id: str, msg: EventMsg) -> None:
@@ -99,7 +99,7 @@ class Session:
             model_context_window=self.turn_context.model_context_window,
         )
 
-    def model_client(self) -> ModelClient:
+    def model_client(self) -> ModelStreamer:
         """The HTTP client for this thread's provider, made at the first turn (key checked then)."""
         from core.auth import resolve_api_key
         from core.llm.client import new_model_client

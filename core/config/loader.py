@@ -21,8 +21,7 @@ from core.config.model import Config
 from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
 from core.errors import ConfigError
 from core.fs import UnreadableFileError, read_regular_text
-from core.llm.providers.endpoint import RuntimeEndpoint, built_in_providers
-from core.llm.providers.resolve import default_provider
+from core.llm.providers.resolve import ProviderTableError, default_provider, resolve_providers
 from core.text import one_line
 
 CONFIG_FILE_NAME = "config.toml"
@@ -59,7 +58,10 @@ def load_config(
     except ValidationError as err:
         raise layers.error_from(err) from None
 
-    providers = _resolve_providers(parsed.model_providers, layers)
+    try:
+        providers = resolve_providers(parsed.model_providers)
+    except ProviderTableError as err:
+        raise layers.error_from(err.error, prefix=("model_providers", err.provider_id)) from None
     provider_id = parsed.model_provider
     if not provider_id:
         provider_id, providers, notice = default_provider(providers, home, path)
@@ -90,21 +92,6 @@ def load_config(
         ephemeral=bool(parsed.ephemeral),
         warnings=warnings,
     )
-
-
-def _resolve_providers(
-    tables: Mapping[str, Mapping[str, Any]], layers: _Layers
-) -> dict[str, RuntimeEndpoint]:
-    """Built-ins, each overridable field by field, plus the user's own providers."""
-    providers = built_in_providers()
-    for provider_id, table in tables.items():
-        base = providers[provider_id].model_dump() if provider_id in providers else {}
-        merged = {"name": provider_id, **base, **table}
-        try:
-            providers[provider_id] = RuntimeEndpoint.model_validate(merged)
-        except ValidationError as err:
-            raise layers.error_from(err, prefix=("model_providers", provider_id)) from None
-    return providers
 
 
 def _parse_overrides(

@@ -61,6 +61,16 @@ class _AttemptFailed(Exception):
     retry_after_s: float | None = None
 
 
+class ModelStreamer(Protocol):
+    """What a turn needs of a model client: ``ModelClient``, or ``LocalModelClient``, which
+    streams through a ``ModelClient`` bound to the embedded server once that runs."""
+
+    endpoint: RuntimeEndpoint
+
+    def stream(self, request: ModelRequest) -> AsyncGenerator[ResponseEvent, None]: ...
+    async def aclose(self) -> None: ...
+
+
 def _timeout(endpoint: RuntimeEndpoint) -> httpx.Timeout:
     # httpx's read timeout bounds each socket read, which is exactly "no bytes for N ms".
     idle = endpoint.stream_idle_timeout_ms / 1000
@@ -262,7 +272,7 @@ def _final(err: ProviderError, retries: int, extra: str | None = None) -> Provid
     return type(err)(message, status=err.status, retryable=False)
 
 
-def new_model_client(endpoint: RuntimeEndpoint, api_key: str | None) -> ModelClient:
+def new_model_client(endpoint: RuntimeEndpoint, api_key: str | None) -> ModelStreamer:
     """The client for ``endpoint``: an embedded provider gets the one that starts its server."""
     if endpoint.embedded:
         from core.llm.local.client import LocalModelClient

@@ -230,8 +230,9 @@ async def _bench_local_model(folder: Path) -> list[BenchResult]:
     """The embedded model as seen in the TUI: Enter to the first characters of the answer on
     screen, and decode speed of what appears (issue 7's figure)."""
     from core.config import Config
-    from core.llm.local import LOCAL_PROVIDER_ID, MODEL_ALIAS, local_endpoint
+    from core.llm.local import MODEL_ALIAS
     from core.llm.local.client import warm_up
+    from core.llm.providers.built_in import LOCAL_PROVIDER_ID, local_endpoint
     from tests.bench.local_stream import local_model_missing, timing_results
     from tests.support.tui_harness import engine, fixed_clock, wait_until
 

@@ -16,7 +16,8 @@ import pytest_asyncio
 from core.auth import AuthManager, LhaAuth
 from core.config import Config
 from core.errors import ConfigError, TryLockError
-from core.llm.providers.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.built_in import built_in_providers
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.models import ModelsManager, bundled_models, fallback_metadata_warning
 from core.models.info import ModelPreset
 from core.models.refresh_strategy import CatalogRefreshStrategy as S
