@@ -28,7 +28,7 @@ AUTH_MAX_BYTES = 64 * 1024
 
 
 class LhaAuth:
-    """Credentials for a provider: for now an API key (the seed's ``CodexAuth::ApiKey``)."""
+    """Credentials for a provider: for now an API key (the Codex CLI's ``CodexAuth::ApiKey``)."""
 
     __slots__ = ("_api_key",)
 

@@ -1,4 +1,4 @@
-"""The Agent: one asyncio task per thread, submissions in, events out (the seed's ``Codex``).
+"""The Agent: one asyncio task per thread, submissions in, events out (the Codex CLI's ``Codex``).
 
 Design: a bounded submission queue feeds a loop that handles ops one at a time; a user turn runs
 as its own task so that ``interrupt``, approvals and tool responses are handled while it streams.

@@ -1,4 +1,5 @@
-"""The ThreadManager: starts, resumes, forks, lists and closes threads (the seed, in asyncio).
+"""The ThreadManager: starts, resumes, forks, lists and closes threads (the Codex CLI's
+ThreadManager, in asyncio).
 
 Every successful spawn (start, resume, fork) is put in the map and its id announced on the
 thread-created broadcast, so a UI learns of threads it did not start itself.
@@ -77,7 +78,7 @@ class ThreadManager:
         self._ops_log: list[tuple[ThreadId, Op]] | None = None
         self._test_home: tempfile.TemporaryDirectory[str] | None = None
 
-    # -- test constructors (the seed's test-support feature) ---------------------------------
+    # -- test constructors (as in the Codex CLI's test support) -----------------------------
 
     @classmethod
     def with_models_provider(cls, auth: LhaAuth, provider: RuntimeEndpoint) -> ThreadManager:

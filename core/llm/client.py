@@ -7,7 +7,7 @@
     await client.aclose()
 
 Failures end as typed ``LhaError``s with one-line messages (see ``errors_map``). Retries follow
-DESIGN.md section 6: HTTP 5xx, 429 and transport failures before a response count against
+docs/architecture.md, Retries: HTTP 5xx, 429 and transport failures before a response count against
 ``request_max_retries``; a stream that is cut, stalls for ``stream_idle_timeout_ms`` or fails
 in-band with a transient code counts against ``stream_max_retries``. When a failed attempt had
 already yielded output, ``Retrying`` is yielded before the request is sent again.

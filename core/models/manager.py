@@ -1,4 +1,4 @@
-"""ModelsManager: the model catalog of the current provider (the seed's ``ModelsManager``).
+"""ModelsManager: the model catalog of the current provider (the Codex CLI's ``ModelsManager``).
 
 Sources, merged: the provider's ``GET /models`` (cached per provider in models_cache.json, TTL
 300 s) and the bundled presets. For OpenAI itself the catalog is the presets plus anything else
@@ -89,7 +89,7 @@ class ModelsManager:
         provider: RuntimeEndpoint,
         **options: Any,
     ) -> ModelsManager:
-        """The seed's test constructor; identical to the normal one here."""
+        """The Codex CLI's test constructor; identical to the normal one here."""
         return cls(lha_home, auth_manager, model_provider_id, provider, **options)
 
     # -- state --------------------------------------------------------------------------------
@@ -262,7 +262,7 @@ class ModelsManager:
             return fallback_model_info(slug)
         return found.model_copy(update={"slug": slug})
 
-    # -- the seed's surface -------------------------------------------------------------------
+    # -- the Codex CLI's surface --------------------------------------------------------------
 
     async def list_models(
         self, config: Config, strategy: CatalogRefreshStrategy
@@ -292,7 +292,7 @@ class ModelsManager:
     async def list_model_switcher_models(
         self, config: Config, strategy: CatalogRefreshStrategy
     ) -> list[ModelPreset]:
-        """What ``/model`` offers. The seed narrows this for ChatGPT sign-in, which lha does
+        """What ``/model`` offers. The Codex CLI narrows this for ChatGPT sign-in, which lha does
         not have; with API keys it is the picker list."""
         return await self.list_picker_models(config, strategy)
 

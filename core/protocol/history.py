@@ -38,7 +38,7 @@ class InitialHistory:
 
     @property
     def history(self) -> list[RolloutItem]:
-        """The resumed rollout's items (the seed's ``ResumedHistory.history``)."""
+        """The resumed rollout's items (the Codex CLI's ``ResumedHistory.history``)."""
         return self.items
 
     def get_rollout_items(self) -> list[RolloutItem]:

@@ -1,4 +1,5 @@
-"""``RolloutRecorder``: appends a thread's items to its rollout file (DESIGN.md section 3).
+"""``RolloutRecorder``: appends a thread's items to its rollout file (docs/architecture.md,
+Rollouts).
 
 One writer task per file owns the descriptor; callers never wait on the disk except in
 ``flush()``/``shutdown()``. A new thread's file is created lazily at the first ``persist()`` (its

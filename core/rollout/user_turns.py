@@ -1,4 +1,4 @@
-"""The messages a user actually typed, as the fork dialog lists them (DESIGN.md section 5).
+"""The messages a user actually typed, as the fork dialog lists them (docs/architecture.md, A fork).
 
 ``fork_thread(n, ...)`` cuts a rollout before the n-th real user message; the dialog must number
 messages the same way, so this module applies the same rule as ``core.rollout.truncation``

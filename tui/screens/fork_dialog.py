@@ -1,9 +1,9 @@
 """The fork dialog: choose the user message to fork *before*, seeing what the fork keeps.
 
 Forking before message n keeps everything earlier and hands message n back to the composer, so
-the user can edit it and take the conversation another way (DESIGN.md section 5). The list shows
-only real user messages (``list_user_turns``), numbered from 1 for people; the dialog dismisses
-with the 0-based ``UserTurn.index``, which is exactly the ``n`` for ``fork_thread``.
+the user can edit it and take the conversation another way (docs/architecture.md, A fork). The
+list shows only real user messages (``list_user_turns``), numbered from 1 for people; the dialog
+dismisses with the 0-based ``UserTurn.index``, which is exactly the ``n`` for ``fork_thread``.
 """
 
 from __future__ import annotations
