@@ -67,3 +67,15 @@ def test_the_protocol_imports_nothing_of_core_but_errors() -> None:
         for path in (CORE / "protocol").rglob("*.py")
     }
     assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_model_shapes_load_without_the_catalog_manager() -> None:
+    """The model picker needs ``ModelPreset`` only: not the manager, its cache or httpx."""
+    code = (
+        "import sys, core.models.info, core.models.refresh_strategy;"
+        "bad = [m for m in sys.modules if m in ('core.models.manager', 'httpx')];"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
