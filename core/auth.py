@@ -13,11 +13,11 @@ import os
 import threading
 from pathlib import Path
 
-from core.config.home import lha_home_dir, write_private_file
+from core.config.home import lha_home_dir
 from core.errors import ConfigError, EnvVarError, InvalidRequest, LhaError
-from core.fs import UnreadableFileError, read_regular_file
-from core.llm.endpoint import RuntimeEndpoint
-from core.llm.endpoint_checks import is_sendable_text
+from core.fs import UnreadableFileError, read_regular_file, write_private_file
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint_checks import is_sendable_text
 
 log = logging.getLogger("lha.auth")
 
@@ -28,7 +28,7 @@ AUTH_MAX_BYTES = 64 * 1024
 
 
 class LhaAuth:
-    """Credentials for a provider: for now an API key (the seed's ``CodexAuth::ApiKey``)."""
+    """Credentials for a provider: for now an API key (the Codex CLI's ``CodexAuth::ApiKey``)."""
 
     __slots__ = ("_api_key",)
 

@@ -128,14 +128,6 @@ class StreamError(ProviderError):
     """The response stream was cut, stalled or malformed."""
 
 
-class TurnAborted(LhaError):
-    """The running turn was interrupted by the user."""
-
-    def __init__(self, reason: str = "interrupted") -> None:
-        super().__init__(f"turn aborted: {reason}")
-        self.reason = reason
-
-
 class TryLockError(LhaError):
     """A ``try_*`` call found a refresh holding the lock; call again later or use the async form."""
 

@@ -8,10 +8,19 @@ goes through ``open_regular_file`` or ``read_regular_file``: the path is opened 
 swapped in between a check and the open) and is read up to a byte limit. A missing file stays a
 ``FileNotFoundError`` (callers often treat it as "not set up yet"); every other problem is an
 ``UnreadableFileError`` whose ``reason`` is a short phrase to put after the path.
+
+Writing files under LHA_HOME, which may hold keys and private conversations: folders are made
+0700 (missing parents too: ``mkdir(parents=True)`` would make them by the umask) and files are
+created 0600, so nothing is readable by others, not even for an instant. There is one way to
+replace a file, ``write_private_file`` (atomic: a crash mid-write never leaves a half file that
+a later start would misread), and one way to add to one, ``open_private_append`` /
+``append_private_file`` (rollouts, the composer's history, logs). ``open_private`` is what both
+stand on, for the few callers that need other flags (lock files, exclusive leases).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import stat
@@ -19,6 +28,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 MiB = 1024 * 1024
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
 
 _KINDS = (
     (stat.S_ISDIR, "is a folder, not a file"),
@@ -109,3 +120,74 @@ def read_regular_text(path: Path | str, *, max_bytes: int) -> str:
 
 def _size(n: int) -> str:
     return f"{n // MiB} MiB" if n >= MiB and n % MiB == 0 else f"{n:,} bytes"
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` and its missing parents with mode 0700; existing folders are left as they
+    are. Something other than a folder in the way is a ``FileExistsError``."""
+    missing: list[Path] = []
+    folder = Path(path)
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for new_folder in reversed(missing):
+        try:
+            os.mkdir(new_folder, PRIVATE_DIR_MODE)
+        except FileExistsError:
+            if not new_folder.is_dir():
+                raise
+    return path
+
+
+def open_private(path: Path, flags: int) -> int:
+    """``os.open`` with ``O_CREAT``: a new file is 0600 from its creation. The folder must exist."""
+    return os.open(path, flags | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), PRIVATE_FILE_MODE)
+
+
+def open_private_append(path: Path) -> int:
+    """A descriptor appending to ``path`` (created 0600 if missing; the folder must exist)."""
+    return open_private(path, os.O_WRONLY | os.O_APPEND)
+
+
+def append_private_file(path: Path, data: bytes) -> None:
+    """Append ``data`` to ``path`` in one write, creating the file 0600 and its folders 0700."""
+    ensure_private_dir(path.parent)
+    fd = open_private_append(path)
+    try:
+        write_all(fd, data)
+    finally:
+        os.close(fd)
+
+
+def write_private_file(path: Path, data: str | bytes, *, sync: bool = True) -> None:
+    """Atomically replace ``path`` with ``data`` (str as UTF-8), mode 0600, folders 0700.
+
+    The content goes to a temporary file (0600 from its creation) beside ``path``, is synced
+    unless ``sync=False`` (a cache that is only a shortcut), and is renamed over ``path``.
+    """
+    ensure_private_dir(path.parent)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    import tempfile  # only when writing: keeps importing this module cheap at start-up
+
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        write_all(fd, raw)
+        if sync:
+            os.fsync(fd)
+        os.close(fd)
+        fd = -1
+        os.replace(tmp_name, path)
+    except BaseException:
+        if fd >= 0:
+            os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """``os.write`` until every byte is written (a write may be short on some filesystems)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]

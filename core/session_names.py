@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.errors import InvalidRequest
+from core.fs import ensure_private_dir, open_private_append, write_all
 from core.protocol.ids import ThreadId
-from core.rollout.paths import ensure_private_dir, open_private_append, write_all
 
 NAMES_FILE_NAME = "session_names.jsonl"
 MAX_NAME_CHARS = 100

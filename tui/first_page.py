@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 from core.protocol.ids import ThreadId
 from core.rollout.paths import RolloutFileName, parse_rollout_file_name, sessions_root
 from core.rollout.session_prefix import is_session_prefix_text
+from core.text import IMAGE_PLACEHOLDER
 from tui.fork_families import family_order
 from tui.widgets.sidebar import RowsPage, ThreadRow
 
@@ -190,7 +191,7 @@ def _user_text(raw: bytes) -> str | None:
     if payload is None:
         return None
     if payload.get("type") == "user_message" and isinstance(payload.get("message"), str):
-        return payload["message"].strip() or "[image]"
+        return payload["message"].strip() or IMAGE_PLACEHOLDER
     if payload.get("type") != "message" or payload.get("role") != "user":
         return None
     parts = payload.get("content")
@@ -201,7 +202,7 @@ def _user_text(raw: bytes) -> str | None:
         return None
     if any(is_session_prefix_text(text) for text in texts):
         return None
-    return "".join(texts).strip() or "[image]"
+    return "".join(texts).strip() or IMAGE_PLACEHOLDER
 
 
 def _parse_iso(value: str) -> datetime | None:

@@ -9,11 +9,10 @@ kind of file.
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
-from core.config.home import ensure_private_dir
+from core.fs import append_private_file
 from tui.file_tail import tail_lines
 
 HISTORY_FILE = "history.jsonl"
@@ -28,13 +27,8 @@ def history_path(lha_home: Path) -> Path:
 
 def append_entry(lha_home: Path, text: str) -> None:
     """Add one sent message (blocking: call it off the event loop)."""
-    ensure_private_dir(lha_home)
     line = json.dumps({"ts": int(time.time()), "text": text}, ensure_ascii=False) + "\n"
-    fd = os.open(history_path(lha_home), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    try:
-        os.write(fd, line.encode("utf-8"))
-    finally:
-        os.close(fd)
+    append_private_file(history_path(lha_home), line.encode("utf-8"))
 
 
 def load_recent(lha_home: Path, limit: int = RECALL_LIMIT) -> list[str]:

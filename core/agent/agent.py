@@ -1,4 +1,4 @@
-"""The Agent: one asyncio task per thread, submissions in, events out (the seed's ``Codex``).
+"""The Agent: one asyncio task per thread, submissions in, events out (the Codex CLI's ``Codex``).
 
 Design: a bounded submission queue feeds a loop that handles ops one at a time; a user turn runs
 as its own task so that ``interrupt``, approvals and tool responses are handled while it streams.
@@ -52,7 +52,7 @@ from core.tools.mcp_lifecycle import refresh_mcp_servers
 if TYPE_CHECKING:
     from core.auth import AuthManager
     from core.config import Config
-    from core.models_manager import ModelsManager
+    from core.models.manager import ModelsManager
     from core.skills import SkillsManager
 
 log = logging.getLogger("lha.agent")

@@ -1,4 +1,4 @@
-"""A live thread as clients see it (the seed's ``CodexThread``)."""
+"""A live thread as clients see it (the Codex CLI's ``CodexThread``)."""
 
 from __future__ import annotations
 

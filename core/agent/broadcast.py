@@ -1,4 +1,4 @@
-"""A bounded broadcast channel with lag reporting (the seed uses tokio's ``broadcast``).
+"""A bounded broadcast channel with lag reporting (the Codex CLI uses tokio's ``broadcast``).
 
 Every receiver sees every value sent after it subscribed. A receiver that falls more than
 ``capacity`` values behind loses the oldest ones and is told how many on its next ``recv``.

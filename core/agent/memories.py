@@ -22,7 +22,7 @@ _background: set[asyncio.Task[None]] = set()
 
 
 def memories_enabled(config: Config, source: SessionSource) -> bool:
-    """On when opted in, for threads that persist, and never for sub-agents (the seed's rule)."""
+    """On when opted in, for threads that persist, never for sub-agents (the Codex CLI's rule)."""
     return (
         bool(config.features.memories)
         and not config.ephemeral

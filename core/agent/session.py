@@ -23,7 +23,7 @@ from core.tools.state import ToolsState
 
 if TYPE_CHECKING:
     from core.auth import AuthManager
-    from core.llm.client import ModelClient
+    from core.llm.client import ModelStreamer
     from core.rollout.recorder import RolloutRecorder
     from core.snapshots.recorder import FileSnapshots
 
@@ -47,7 +47,6 @@ class Session:
     total_usage: TokenUsage = field(default_factory=TokenUsage)
     pending_dynamic: dict[str, asyncio.Future[DynamicToolResponse]] = field(default_factory=dict)
     pending_approvals: dict[str, asyncio.Future[ReviewDecision]] = field(default_factory=dict)
-    warned_fallback_models: set[str] = field(default_factory=set)
     context_window_of: Callable[[str], Awaitable[int | None]] | None = None
     """The context window of another model, for ``override_turn_context`` switching models."""
     turns_left_out: int = 0
@@ -59,7 +58,7 @@ class Session:
     """Approvals remembered for the session, MCP connections (see ``core.tools``)."""
     file_snapshots: FileSnapshots | None = None
     """The workspace's snapshots around turns (``core.snapshots``), made at the first turn."""
-    _client: ModelClient | None = field(default=None, repr=False)
+    _client: ModelStreamer | None = field(default=None, repr=False)
     _client_key: tuple[str, str | None] | None = field(default=None, repr=False)
 
     def emit(self, sub_id: str, msg: EventMsg) -> None:
@@ -100,7 +99,7 @@ class Session:
             model_context_window=self.turn_context.model_context_window,
         )
 
-    def model_client(self) -> ModelClient:
+    def model_client(self) -> ModelStreamer:
         """The HTTP client for this thread's provider, made at the first turn (key checked then)."""
         from core.auth import resolve_api_key
         from core.llm.client import new_model_client

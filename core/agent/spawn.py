@@ -18,7 +18,7 @@ from core.agent.tool_call_pairing import STOPPED_BEFORE_TOOL_FINISHED, pair_tool
 from core.agent.turn_context import TurnContext
 from core.assets import read_asset_text
 from core.errors import LhaError
-from core.llm.catalog_strategy import CatalogRefreshStrategy
+from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.events import Event, EventMsg, SessionConfigured, Warning
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
@@ -30,7 +30,7 @@ from core.tools.mcp_lifecycle import start_tools
 if TYPE_CHECKING:
     from core.auth import AuthManager
     from core.config import Config
-    from core.models_manager import ModelsManager
+    from core.models.manager import ModelsManager
     from core.rollout.recorder import RolloutRecorder
     from core.skills import SkillsManager
 

@@ -1,4 +1,5 @@
-"""The ThreadManager: starts, resumes, forks, lists and closes threads (the seed, in asyncio).
+"""The ThreadManager: starts, resumes, forks, lists and closes threads (the Codex CLI's
+ThreadManager, in asyncio).
 
 Every successful spawn (start, resume, fork) is put in the map and its id announced on the
 thread-created broadcast, so a UI learns of threads it did not start itself.
@@ -24,8 +25,8 @@ from core.errors import (
     SessionConfiguredNotFirstEvent,
     ThreadNotFound,
 )
-from core.llm.catalog_strategy import CatalogRefreshStrategy
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.events import SessionConfigured
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
@@ -36,8 +37,8 @@ from core.rollout.truncation import fork_history
 if TYPE_CHECKING:
     from core.auth import AuthManager, LhaAuth
     from core.config import Config
-    from core.models_manager import ModelsManager
-    from core.protocol.models import IdentityMask, ModelInfo, ModelPreset
+    from core.models.info import IdentityMask, ModelInfo, ModelPreset
+    from core.models.manager import ModelsManager
     from core.skills import SkillsManager
 
 log = logging.getLogger("lha.threads")
@@ -63,7 +64,7 @@ class ThreadManager:
         *,
         models_manager: ModelsManager | None = None,
     ) -> None:
-        from core.models_manager import ModelsManager
+        from core.models.manager import ModelsManager
         from core.skills import SkillsManager
 
         self._threads: dict[ThreadId, AgentThread] = {}
@@ -77,7 +78,7 @@ class ThreadManager:
         self._ops_log: list[tuple[ThreadId, Op]] | None = None
         self._test_home: tempfile.TemporaryDirectory[str] | None = None
 
-    # -- test constructors (the seed's test-support feature) ---------------------------------
+    # -- test constructors (as in the Codex CLI's test support) -----------------------------
 
     @classmethod
     def with_models_provider(cls, auth: LhaAuth, provider: RuntimeEndpoint) -> ThreadManager:
@@ -94,7 +95,7 @@ class ThreadManager:
         cls, auth: LhaAuth, model_provider_id: str, provider: RuntimeEndpoint, lha_home: Path
     ) -> ThreadManager:
         from core.auth import AuthManager
-        from core.models_manager import ModelsManager
+        from core.models.manager import ModelsManager
 
         auth_manager = AuthManager.from_auth_for_testing(auth)
         models = ModelsManager.with_provider(lha_home, auth_manager, model_provider_id, provider)

@@ -8,7 +8,6 @@ import logging
 from core.agent.initial_context import build_initial_context
 from core.agent.prompt_fit import fit_prompt
 from core.agent.session import Session
-from core.agent.tools import run_tool_calls, tool_specs
 from core.agent.turn_failure import describe_unexpected, session_not_saved
 from core.errors import LhaError
 from core.llm.request import ModelRequest
@@ -45,6 +44,7 @@ from core.protocol.ops import ImageInput, UserInputItem
 from core.protocol.rollout import TurnContextRecord
 from core.sanitize import count_undecodable, encodable_text
 from core.snapshots.turn_hook import TurnFiles, start_turn_snapshot
+from core.tools.router import run_tool_calls, tool_specs
 
 log = logging.getLogger("lha.agent")
 

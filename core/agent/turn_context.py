@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.ops import OverrideTurnContext
 from core.protocol.session import ApprovalPolicy, SandboxMode, TurnContextItem
 

@@ -9,13 +9,14 @@ usable, and the traceback goes to the debug log only (a handler-less log would p
 from __future__ import annotations
 
 from core.sanitize import encodable_text
+from core.text import one_line
 
 MAX_DESCRIPTION = 300
 
 
 def describe_unexpected(err: BaseException, api_key: str | None = None) -> str:
     """``the turn failed unexpectedly (Type: message); ...`` on one line, with no secret."""
-    from core.llm.errors_map import one_line, scrub  # httpx: not on the start-up path
+    from core.llm.errors_map import scrub  # httpx: not on the start-up path
 
     while isinstance(err, BaseExceptionGroup) and err.exceptions:
         err = err.exceptions[0]  # the group's own text ("1 sub-exception") says nothing

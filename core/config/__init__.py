@@ -17,18 +17,14 @@ if TYPE_CHECKING:
     from core.config.home import (
         LHA_HOME_ENV,
         default_lha_home,
-        ensure_private_dir,
         lha_home_dir,
-        write_private_file,
     )
     from core.config.model import Config, FeaturesConfig, McpServerConfig, TuiConfig
 
 _EXPORTS: dict[str, str] = {
     "LHA_HOME_ENV": "core.config.home",
     "default_lha_home": "core.config.home",
-    "ensure_private_dir": "core.config.home",
     "lha_home_dir": "core.config.home",
-    "write_private_file": "core.config.home",
     "Config": "core.config.model",
     "FeaturesConfig": "core.config.model",
     "McpServerConfig": "core.config.model",
@@ -42,10 +38,8 @@ __all__ = [
     "McpServerConfig",
     "TuiConfig",
     "default_lha_home",
-    "ensure_private_dir",
     "lha_home_dir",
     "save_config_value",
-    "write_private_file",
 ]
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from core.config.home import CONFIG_MAX_BYTES, write_private_file
+from core.config.home import CONFIG_MAX_BYTES
 from core.config.loader import CONFIG_FILE_NAME, _parse_key
 from core.errors import ConfigError
-from core.fs import UnreadableFileError, read_regular_text
+from core.fs import UnreadableFileError, read_regular_text, write_private_file
 
 
 def save_config_value(lha_home: Path, key: str, value: Any) -> Path:

@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from core.config.default_provider import default_provider
 from core.config.home import CONFIG_MAX_BYTES, lha_home_dir
 from core.config.model import Config
 from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
 from core.errors import ConfigError
 from core.fs import UnreadableFileError, read_regular_text
-from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.resolve import ProviderTableError, default_provider, resolve_providers
+from core.text import one_line
 
 CONFIG_FILE_NAME = "config.toml"
 MAX_NESTING = 32
@@ -58,7 +58,10 @@ def load_config(
     except ValidationError as err:
         raise layers.error_from(err) from None
 
-    providers = _resolve_providers(parsed.model_providers, layers)
+    try:
+        providers = resolve_providers(parsed.model_providers)
+    except ProviderTableError as err:
+        raise layers.error_from(err.error, prefix=("model_providers", err.provider_id)) from None
     provider_id = parsed.model_provider
     if not provider_id:
         provider_id, providers, notice = default_provider(providers, home, path)
@@ -89,21 +92,6 @@ def load_config(
         ephemeral=bool(parsed.ephemeral),
         warnings=warnings,
     )
-
-
-def _resolve_providers(
-    tables: Mapping[str, Mapping[str, Any]], layers: _Layers
-) -> dict[str, RuntimeEndpoint]:
-    """Built-ins, each overridable field by field, plus the user's own providers."""
-    providers = built_in_providers()
-    for provider_id, table in tables.items():
-        base = providers[provider_id].model_dump() if provider_id in providers else {}
-        merged = {"name": provider_id, **base, **table}
-        try:
-            providers[provider_id] = RuntimeEndpoint.model_validate(merged)
-        except ValidationError as err:
-            raise layers.error_from(err, prefix=("model_providers", provider_id)) from None
-    return providers
 
 
 def _parse_overrides(
@@ -226,10 +214,8 @@ class _Layers:
             add = f"add -c {key}=..." if from_flag else f"add {key_path[-1]} = ... under [{table}]"
             return ConfigError(f"{where}: `{key}` is required; {add}")
         fix = "fix the -c override" if from_flag else "fix it in config.toml"
-        message = _one_line(str(first["msg"]).removeprefix("Value error, "))
-        got = _one_line(repr(first.get("input")))
-        if len(got) > 60:
-            got = got[:57] + "..."
+        message = one_line(str(first["msg"]).removeprefix("Value error, "))
+        got = one_line(repr(first.get("input")), 60)
         shown = "" if SECRET_BEARING_KEYS.intersection(key_path) else f", got {got}"
         return ConfigError(f"{where}: `{key}`: {message[:1].lower()}{message[1:]}{shown}; {fix}")
 
@@ -354,7 +340,3 @@ def _longest_prefix(table: Mapping[KeyPath, T], key_path: KeyPath) -> T | None:
         if found is not None:
             return found
     return None
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

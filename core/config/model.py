@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.session import ApprovalPolicy, SandboxMode
 
 

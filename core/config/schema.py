@@ -17,7 +17,7 @@ from core.config.model import (
     SandboxWorkspaceWrite,
     TuiConfig,
 )
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.session import ApprovalPolicy, SandboxMode
 
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh"]

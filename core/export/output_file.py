@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
+
+from core.fs import write_private_file
 
 ExportFormat = Literal["md", "html", "json"]
 
@@ -23,15 +24,6 @@ def format_for_file(name: str | Path) -> ExportFormat:
 
 
 def write_document(output: Path, document: str) -> None:
-    """Write the whole document or nothing: a temporary file beside ``output``, renamed over
-    it. Created 0600, since a conversation is private (the user may widen it)."""
-    temporary = output.with_name(f".{output.name}.{os.getpid()}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(temporary, flags, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(document)
-        os.replace(temporary, output)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    """Write the whole document or nothing (``core.fs``'s atomic write), created 0600 since a
+    conversation is private (the user may widen it)."""
+    write_private_file(output, document)

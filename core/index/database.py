@@ -20,8 +20,8 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.fs import ensure_private_dir, open_private
 from core.index.schema import APPLICATION_ID, SCHEMA_VERSION, create_tables, drop_tables
-from core.rollout.paths import PRIVATE_FILE_MODE, ensure_private_dir
 
 INDEX_FILE_NAME = "index.sqlite"
 LOCK_WAIT_SECONDS = 3.0
@@ -127,8 +127,7 @@ def _create_private_file(path: Path) -> None:
     """Create the database file 0600 before SQLite does (it would use the umask); SQLite gives
     its WAL and shared-memory files the database file's permissions."""
     ensure_private_dir(path.parent)
-    flags = os.O_WRONLY | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-    os.close(os.open(path, flags, PRIVATE_FILE_MODE))
+    os.close(open_private(path, os.O_WRONLY))
 
 
 def _open_file(path: Path) -> OpenedIndex:

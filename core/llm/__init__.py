@@ -1,47 +1,10 @@
-"""Model-provider side: endpoints, catalog refresh strategies, tool payloads, streaming client.
+"""Talking to models: providers, the streaming client, the two wire APIs, the embedded model.
 
-Names are loaded on first use (PEP 562), so importing ``core.llm.endpoint`` (as the config does
-at start-up) does not load the protocol. ``httpx_no_cli`` is installed eagerly: it must be in
-place before anything imports httpx, and installing it imports nothing."""
+``httpx_no_cli`` is installed eagerly: it must be in place before anything imports httpx, and
+installing it imports nothing. Everything else is imported from its own module
+(``core.llm.providers.endpoint``, ``core.llm.client``, ...), so importing one does not load
+the others."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from core._lazy import lazy_getattr
 from core.llm import httpx_no_cli  # noqa: F401  (must be in place before httpx loads)
-
-if TYPE_CHECKING:
-    from core.llm.catalog_strategy import (
-        CatalogRefreshStrategy,
-    )
-    from core.llm.endpoint import (
-        RuntimeEndpoint,
-        WireApi,
-        built_in_providers,
-    )
-    from core.llm.tool_payload import (
-        JsonArguments,
-        ToolCallPayload,
-    )
-
-_EXPORTS: dict[str, str] = {
-    "CatalogRefreshStrategy": "core.llm.catalog_strategy",
-    "JsonArguments": "core.llm.tool_payload",
-    "RuntimeEndpoint": "core.llm.endpoint",
-    "ToolCallPayload": "core.llm.tool_payload",
-    "WireApi": "core.llm.endpoint",
-    "built_in_providers": "core.llm.endpoint",
-}
-
-__all__ = [
-    "CatalogRefreshStrategy",
-    "JsonArguments",
-    "RuntimeEndpoint",
-    "ToolCallPayload",
-    "WireApi",
-    "built_in_providers",
-]
-
-
-__getattr__ = lazy_getattr(__name__, _EXPORTS)

@@ -7,7 +7,7 @@
     await client.aclose()
 
 Failures end as typed ``LhaError``s with one-line messages (see ``errors_map``). Retries follow
-DESIGN.md section 6: HTTP 5xx, 429 and transport failures before a response count against
+docs/architecture.md, Retries: HTTP 5xx, 429 and transport failures before a response count against
 ``request_max_retries``; a stream that is cut, stalls for ``stream_idle_timeout_ms`` or fails
 in-band with a transient code counts against ``stream_max_retries``. When a failed attempt had
 already yielded output, ``Retrying`` is yielded before the request is sent again.
@@ -32,11 +32,12 @@ from httpx_sse import SSEError, aconnect_sse
 from core import __version__
 from core.errors import ProviderError
 from core.llm import errors_map, wire_chat, wire_responses
-from core.llm.endpoint import RuntimeEndpoint
-from core.llm.endpoint_checks import env_header_values
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint_checks import env_header_values
 from core.llm.request import ModelRequest
 from core.llm.response_events import ResponseEvent, Retrying
 from core.llm.retry import MAX_RETRY_AFTER_S, RetryPolicy
+from core.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,16 @@ class _AttemptFailed(Exception):
     error: ProviderError
     budget: Budget
     retry_after_s: float | None = None
+
+
+class ModelStreamer(Protocol):
+    """What a turn needs of a model client: ``ModelClient``, or ``LocalModelClient``, which
+    streams through a ``ModelClient`` bound to the embedded server once that runs."""
+
+    endpoint: RuntimeEndpoint
+
+    def stream(self, request: ModelRequest) -> AsyncGenerator[ResponseEvent, None]: ...
+    async def aclose(self) -> None: ...
 
 
 def _timeout(endpoint: RuntimeEndpoint) -> httpx.Timeout:
@@ -223,7 +234,7 @@ class ModelClient:
             raise _AttemptFailed(
                 ProviderError(
                     f"{self.endpoint.base_url.rstrip('/')}{route} answered with content-type "
-                    f"{errors_map.one_line(content_type, 60)} instead of an event stream; "
+                    f"{one_line(content_type, 60)} instead of an event stream; "
                     "check base_url"
                 ),
                 "request",
@@ -261,7 +272,7 @@ def _final(err: ProviderError, retries: int, extra: str | None = None) -> Provid
     return type(err)(message, status=err.status, retryable=False)
 
 
-def new_model_client(endpoint: RuntimeEndpoint, api_key: str | None) -> ModelClient:
+def new_model_client(endpoint: RuntimeEndpoint, api_key: str | None) -> ModelStreamer:
     """The client for ``endpoint``: an embedded provider gets the one that starts its server."""
     if endpoint.embedded:
         from core.llm.local.client import LocalModelClient

@@ -13,19 +13,14 @@ from collections.abc import Mapping
 import httpx
 
 from core.errors import ProviderError, ProviderUnreachable, StreamError, UnauthorizedError
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.secrets import redact_secrets
+from core.text import one_line
 
 MAX_SERVER_TEXT = 200
 _RETRYABLE_STREAM_CODES = frozenset(
     {"server_error", "rate_limit_exceeded", "server_is_overloaded", "slow_down", "overloaded"}
 )
-
-
-def one_line(text: str, limit: int = MAX_SERVER_TEXT) -> str:
-    """Collapse whitespace and cut to ``limit`` characters (with an ellipsis)."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 def scrub(text: str, api_key: str | None) -> str:
@@ -52,7 +47,7 @@ def server_message(body: str | bytes, api_key: str | None) -> str:
             message = str(obj["message"])
         elif obj.get("detail"):
             message = str(obj["detail"])
-    return one_line(scrub(message, api_key))
+    return one_line(scrub(message, api_key), MAX_SERVER_TEXT)
 
 
 def error_code(body: str | bytes) -> str | None:
@@ -201,7 +196,7 @@ def malformed(snippet: str) -> StreamError:
 
 def in_stream_failure(code: str | None, message: str, api_key: str | None) -> ProviderError:
     """``response.failed`` / an ``error`` event / a chat ``error`` chunk."""
-    text = one_line(scrub(message or "no details", api_key))
+    text = one_line(scrub(message or "no details", api_key), MAX_SERVER_TEXT)
     retryable = (code or "") in _RETRYABLE_STREAM_CODES
     label = f" ({code})" if code else ""
     return ProviderError(f"the model failed mid-answer{label}: {text}", retryable=retryable)

@@ -1,5 +1,5 @@
 """Memories: short notes about past sessions that new threads start with (opt-in,
-``[features] memories = true``; DESIGN.md section 2, codex-notes section 6).
+``[features] memories = true``; docs/architecture.md, Memories).
 
 After each spawn the hook in ``core.agent.memories`` runs ``run_startup_pipeline`` in the
 background (pipeline.py); new threads read ``LHA_HOME/memories/MEMORY.md`` into their initial

@@ -22,6 +22,7 @@ from core.protocol.ids import ThreadId
 from core.protocol.session import SessionSource
 from core.rollout.head import read_head
 from core.rollout.paths import parse_rollout_file_name, sessions_root
+from core.text import first_line
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,6 @@ def find_candidates(
         head = read_head(path)  # None: no session_meta or nothing the user typed
         if head is None or head.meta.source is SessionSource.SUBAGENT:
             continue
-        title = head.preview.strip().splitlines()[0] if head.preview.strip() else ""
-        found.append(Candidate(path, thread_id, mtime, head.meta.cwd, title[:120]))
+        title = first_line(head.preview, 120)
+        found.append(Candidate(path, thread_id, mtime, head.meta.cwd, title))
     return found

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from core.memories.layout import memory_file, summaries_dir, write_private_text
+from core.fs import write_private_file
+from core.memories.layout import memory_file, summaries_dir
 from core.memories.summary_file import RolloutSummary, read_summary
 
 log = logging.getLogger("lha.memories")
@@ -66,7 +67,7 @@ def build_memory(summaries: list[RolloutSummary], max_bytes: int) -> str:
 def consolidate(lha_home: Path, max_bytes: int) -> Path:
     """Rewrite MEMORY.md from the summaries on disk (blocking; run it in a worker thread)."""
     path = memory_file(lha_home)
-    write_private_text(path, build_memory(load_summaries(lha_home), max_bytes))
+    write_private_file(path, build_memory(load_summaries(lha_home), max_bytes))
     return path
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.config.home import write_private_file
+from core.fs import ensure_private_dir
 from core.protocol.ids import ThreadId
-from core.rollout.paths import ensure_private_dir
 
 MEMORIES_SUBDIR = "memories"
 MEMORY_FILE_NAME = "MEMORY.md"
@@ -45,9 +44,3 @@ def ensure_layout(lha_home: Path) -> None:
     """Create the memories folders, each 0700 (parents included)."""
     ensure_private_dir(summaries_dir(lha_home))
     ensure_private_dir(leases_dir(lha_home))
-
-
-def write_private_text(path: Path, text: str) -> None:
-    """Atomically replace ``path`` (0600): a reader never sees half a summary or MEMORY.md."""
-    ensure_private_dir(path.parent)
-    write_private_file(path, text)

@@ -30,15 +30,14 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.fs import read_regular_file
-from core.rollout.paths import PRIVATE_FILE_MODE, write_all
+from core.fs import open_private, read_regular_file, write_all
 
 log = logging.getLogger("lha.memories")
 
 RELEASE_MARGIN_S = 5.0
 GUARD_STALE_S = 30.0
 LEASE_MAX_BYTES = 64 * 1024
-_CREATE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+_CREATE_FLAGS = os.O_WRONLY | os.O_EXCL
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def try_acquire(path: Path, ttl_s: float) -> Lease | None:
 
 def _create(path: Path, ttl_s: float) -> Lease | None:
     try:
-        fd = os.open(path, _CREATE_FLAGS, PRIVATE_FILE_MODE)
+        fd = open_private(path, _CREATE_FLAGS)
     except FileExistsError:
         return None
     token = uuid.uuid4().hex
@@ -117,7 +116,7 @@ def _take_over_if_expired(path: Path, ttl_s: float) -> bool:
     """Remove an expired lease at ``path``; True when the caller should try to create it again."""
     guard = path.with_name(path.name + ".takeover")
     try:
-        os.close(os.open(guard, _CREATE_FLAGS, PRIVATE_FILE_MODE))
+        os.close(open_private(guard, _CREATE_FLAGS))
     except FileExistsError:
         with contextlib.suppress(OSError):
             if time.time() - guard.stat().st_mtime > GUARD_STALE_S:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.auth import resolve_api_key
+from core.fs import write_private_file
 from core.llm.client import ModelClient
 from core.memories.candidates import Candidate, find_candidates, needs_summary
 from core.memories.consolidate import consolidate, memory_is_stale
@@ -28,7 +29,6 @@ from core.memories.layout import (
     ensure_layout,
     leases_dir,
     summary_file,
-    write_private_text,
 )
 from core.memories.lease import try_acquire
 from core.memories.settings import DEFAULT_SETTINGS, MemoriesSettings
@@ -144,7 +144,7 @@ async def _summarise(run: _Run, candidate: Candidate) -> bool:
         body=bound_text(text, run.settings.max_summary_chars),
     )
     path = summary_file(run.home, candidate.thread_id)
-    await asyncio.to_thread(write_private_text, path, format_summary(summary))
+    await asyncio.to_thread(write_private_file, path, format_summary(summary))
     log.info("memories: summarised %s", candidate.thread_id)
     return True
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.fs import MiB, read_regular_file
+from core.text import one_line
 
 FENCE = "---"
 SUMMARY_MAX_BYTES = MiB
@@ -26,17 +27,13 @@ class RolloutSummary:
     body: str
 
 
-def _one_line(value: str) -> str:
-    return " ".join(value.split())
-
-
 def format_summary(summary: RolloutSummary) -> str:
     return (
         f"{FENCE}\n"
         f"thread_id: {summary.thread_id}\n"
         f"updated_at: {summary.updated_at.astimezone(UTC).isoformat(timespec='seconds')}\n"
-        f"cwd: {_one_line(summary.cwd)}\n"
-        f"title: {_one_line(summary.title)}\n"
+        f"cwd: {one_line(summary.cwd)}\n"
+        f"title: {one_line(summary.title)}\n"
         f"{FENCE}\n\n"
         f"{summary.body.strip()}\n"
     )

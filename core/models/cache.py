@@ -17,9 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.config.home import write_private_file
-from core.fs import MiB, read_regular_file
-from core.protocol.models import ModelInfo
+from core.fs import MiB, read_regular_file, write_private_file
+from core.models.info import ModelInfo
 
 log = logging.getLogger("lha.models")
 
@@ -36,9 +35,6 @@ class CacheEntry:
     base_url: str
     etag: str | None = None
     models: list[ModelInfo] = field(default_factory=list)
-
-    def is_fresh(self, now: float, ttl_s: float) -> bool:
-        return ttl_s > 0 and 0 <= now - self.fetched_at <= ttl_s
 
     def to_json(self) -> dict[str, Any]:
         return {

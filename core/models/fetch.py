@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import ProviderError, ProviderUnreachable, UnauthorizedError
-from core.llm.endpoint import RuntimeEndpoint
-from core.llm.endpoint_checks import env_header_values
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint_checks import env_header_values
 
 MODELS_TIMEOUT_S = 5.0
 
@@ -21,10 +21,6 @@ class RemoteModels:
 
     entries: list[dict[str, Any]] | None
     etag: str | None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.entries is None
 
 
 def models_url(provider: RuntimeEndpoint) -> str:

@@ -1,4 +1,4 @@
-"""ModelsManager: the model catalog of the current provider (the seed's ``ModelsManager``).
+"""ModelsManager: the model catalog of the current provider (the Codex CLI's ``ModelsManager``).
 
 Sources, merged: the provider's ``GET /models`` (cached per provider in models_cache.json, TTL
 300 s) and the bundled presets. For OpenAI itself the catalog is the presets plus anything else
@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 from core.auth import AuthManager, resolve_api_key
 from core.errors import ConfigError, LhaError, TryLockError
-from core.llm.catalog_strategy import CatalogRefreshStrategy
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.models.cache import DEFAULT_TTL_S, CacheEntry, ModelsCache
+from core.models.info import IdentityMask, ModelInfo, ModelPreset
 from core.models.presets import (
     FALLBACK_PRIORITY,
     IDENTITIES,
@@ -32,7 +32,7 @@ from core.models.presets import (
     find_model,
     is_official_provider,
 )
-from core.protocol.models import IdentityMask, ModelInfo, ModelPreset
+from core.models.refresh_strategy import CatalogRefreshStrategy
 
 if TYPE_CHECKING:
     import asyncio
@@ -89,7 +89,7 @@ class ModelsManager:
         provider: RuntimeEndpoint,
         **options: Any,
     ) -> ModelsManager:
-        """The seed's test constructor; identical to the normal one here."""
+        """The Codex CLI's test constructor; identical to the normal one here."""
         return cls(lha_home, auth_manager, model_provider_id, provider, **options)
 
     # -- state --------------------------------------------------------------------------------
@@ -101,10 +101,6 @@ class ModelsManager:
     @property
     def provider(self) -> RuntimeEndpoint:
         return self._provider
-
-    @property
-    def cache_path(self) -> Path:
-        return self._cache.path
 
     @property
     def _lock(self) -> asyncio.Lock:
@@ -266,7 +262,7 @@ class ModelsManager:
             return fallback_model_info(slug)
         return found.model_copy(update={"slug": slug})
 
-    # -- the seed's surface -------------------------------------------------------------------
+    # -- the Codex CLI's surface --------------------------------------------------------------
 
     async def list_models(
         self, config: Config, strategy: CatalogRefreshStrategy
@@ -296,7 +292,7 @@ class ModelsManager:
     async def list_model_switcher_models(
         self, config: Config, strategy: CatalogRefreshStrategy
     ) -> list[ModelPreset]:
-        """What ``/model`` offers. The seed narrows this for ChatGPT sign-in, which lha does
+        """What ``/model`` offers. The Codex CLI narrows this for ChatGPT sign-in, which lha does
         not have; with API keys it is the picker list."""
         return await self.list_picker_models(config, strategy)
 

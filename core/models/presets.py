@@ -13,11 +13,11 @@ from collections.abc import Iterable
 from functools import cache
 from urllib.parse import urlparse
 
-from core.llm.endpoint import RuntimeEndpoint
-from core.protocol.models import IdentityMask, ModelInfo
+from core.llm.providers.built_in import OPENAI_PROVIDER_ID
+from core.llm.providers.endpoint import RuntimeEndpoint
+from core.models.info import IdentityMask, ModelInfo
 
 MODELS_ASSET = "models.json"
-OPENAI_PROVIDER_ID = "openai"
 OPENAI_API_HOST = "api.openai.com"
 FALLBACK_PRIORITY = 1000
 

@@ -10,10 +10,6 @@ from typing import TYPE_CHECKING
 from core._lazy import lazy_getattr
 
 if TYPE_CHECKING:
-    from core.llm.tool_payload import (
-        JsonArguments,
-        ToolCallPayload,
-    )
     from core.protocol.base import (
         WireModel,
     )
@@ -64,13 +60,6 @@ if TYPE_CHECKING:
         developer_message,
         user_message,
     )
-    from core.protocol.models import (
-        IdentityMask,
-        ModelInfo,
-        ModelPreset,
-        ModelVisibility,
-        ReasoningEffortPreset,
-    )
     from core.protocol.ops import (
         DynamicToolResponse,
         ExecApproval,
@@ -106,6 +95,10 @@ if TYPE_CHECKING:
         SessionSource,
         TurnContextItem,
     )
+    from core.protocol.tool_payload import (
+        JsonArguments,
+        ToolCallPayload,
+    )
 
 _EXPORTS: dict[str, str] = {
     "AgentMessage": "core.protocol.events",
@@ -127,23 +120,18 @@ _EXPORTS: dict[str, str] = {
     "ExecApproval": "core.protocol.ops",
     "ExecApprovalRequest": "core.protocol.events",
     "GitInfo": "core.protocol.session",
-    "IdentityMask": "core.protocol.models",
     "ImageInput": "core.protocol.ops",
     "InitialHistory": "core.protocol.history",
     "InputImage": "core.protocol.items",
     "InputText": "core.protocol.items",
     "Interrupt": "core.protocol.ops",
-    "JsonArguments": "core.llm.tool_payload",
+    "JsonArguments": "core.protocol.tool_payload",
     "McpServerRefreshConfig": "core.protocol.ops",
     "MessageItem": "core.protocol.items",
-    "ModelInfo": "core.protocol.models",
-    "ModelPreset": "core.protocol.models",
-    "ModelVisibility": "core.protocol.models",
     "Op": "core.protocol.ops",
     "OutputText": "core.protocol.items",
     "OverrideTurnContext": "core.protocol.ops",
     "PERSISTED_EVENT_TYPES": "core.protocol.events",
-    "ReasoningEffortPreset": "core.protocol.models",
     "ReasoningItem": "core.protocol.items",
     "ReasoningText": "core.protocol.items",
     "RefreshMcpServers": "core.protocol.ops",
@@ -169,7 +157,7 @@ _EXPORTS: dict[str, str] = {
     "ToolCallItem": "core.protocol.items",
     "ToolCallOutputDelta": "core.protocol.events",
     "ToolCallOutputItem": "core.protocol.items",
-    "ToolCallPayload": "core.llm.tool_payload",
+    "ToolCallPayload": "core.protocol.tool_payload",
     "TranscriptItem": "core.protocol.items",
     "TranscriptRecord": "core.protocol.rollout",
     "TurnAbortedEvent": "core.protocol.events",
@@ -207,7 +195,6 @@ __all__ = [
     "ExecApproval",
     "ExecApprovalRequest",
     "GitInfo",
-    "IdentityMask",
     "ImageInput",
     "InitialHistory",
     "InputImage",
@@ -216,13 +203,9 @@ __all__ = [
     "JsonArguments",
     "McpServerRefreshConfig",
     "MessageItem",
-    "ModelInfo",
-    "ModelPreset",
-    "ModelVisibility",
     "Op",
     "OutputText",
     "OverrideTurnContext",
-    "ReasoningEffortPreset",
     "ReasoningItem",
     "ReasoningText",
     "RefreshMcpServers",

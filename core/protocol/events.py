@@ -1,4 +1,4 @@
-"""Events an agent thread emits, tagged by ``type`` (DESIGN.md section 4)."""
+"""Events an agent thread emits, tagged by ``type`` (docs/architecture.md, Ops and events)."""
 
 from __future__ import annotations
 

@@ -38,7 +38,7 @@ class InitialHistory:
 
     @property
     def history(self) -> list[RolloutItem]:
-        """The resumed rollout's items (the seed's ``ResumedHistory.history``)."""
+        """The resumed rollout's items (the Codex CLI's ``ResumedHistory.history``)."""
         return self.items
 
     def get_rollout_items(self) -> list[RolloutItem]:
@@ -57,10 +57,4 @@ class InitialHistory:
         for item in self.items:
             if isinstance(item, SessionMetaRecord):
                 return item.payload.id
-        return None
-
-    def session_cwd(self) -> str | None:
-        for item in self.items:
-            if isinstance(item, SessionMetaRecord):
-                return item.payload.cwd
         return None

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from core.llm.tool_payload import ToolCallPayload
 from core.protocol.base import WireModel
+from core.protocol.tool_payload import ToolCallPayload
 
 
 class InputText(WireModel):

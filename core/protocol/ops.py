@@ -1,4 +1,6 @@
-"""Operations a client submits to an agent thread, tagged by ``type`` (DESIGN.md section 4)."""
+"""Operations a client submits to an agent thread, tagged by ``type``.
+
+See docs/architecture.md, Ops and events."""
 
 from __future__ import annotations
 

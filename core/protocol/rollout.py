@@ -1,4 +1,6 @@
-"""Rollout lines: ``{"timestamp": ..., "type": T, "payload": {...}}`` (DESIGN.md section 3)."""
+"""Rollout lines: ``{"timestamp": ..., "type": T, "payload": {...}}``.
+
+See docs/architecture.md, Rollouts."""
 
 from __future__ import annotations
 

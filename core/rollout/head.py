@@ -24,6 +24,7 @@ from core.protocol.rollout import (
 )
 from core.protocol.session import SessionMeta
 from core.rollout.session_prefix import is_real_user_message
+from core.text import IMAGE_PLACEHOLDER
 
 HEAD_RECORD_LIMIT = 10
 """``session_meta`` must be among this many first non-blank lines."""
@@ -52,9 +53,9 @@ def _preview_of(line: RolloutLine) -> str | None:
     if isinstance(item, TranscriptRecord):
         payload = item.payload
         if isinstance(payload, MessageItem) and is_real_user_message(payload):
-            return payload.text().strip() or "[image]"
+            return payload.text().strip() or IMAGE_PLACEHOLDER
     elif isinstance(item, EventRecord) and isinstance(item.payload, UserMessageEvent):
-        return item.payload.message.strip() or "[image]"
+        return item.payload.message.strip() or IMAGE_PLACEHOLDER
     return None
 
 

@@ -1,4 +1,5 @@
-"""The session list: past threads, newest first, a page at a time (DESIGN.md sections 2 and 7).
+"""The session list: past threads, newest first, a page at a time (docs/architecture.md, The
+session list).
 
 Rollout names sort by creation time, so for ``sort_key="created"`` the walk goes year, month and
 day folders in descending order and opens only the files it returns (plus those it skips).

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import SessionLocked
+from core.fs import write_private_file
 from core.protocol.ids import ThreadId
 from core.protocol.session import SessionSource
-from core.rollout.paths import write_private_file
 
 log = logging.getLogger("lha.rollout")
 
@@ -89,7 +89,8 @@ class RolloutLock:
         remove_dead_notes(self._note.parent)
         note = {"pid": os.getpid(), "command": self._command}
         try:
-            write_private_file(self._note, json.dumps(note).encode())
+            # Not synced: the note is information only, and opening a thread must not wait.
+            write_private_file(self._note, json.dumps(note).encode(), sync=False)
         except OSError as error:  # the lock holds without its note
             log.warning("could not write the lock note %s: %s", self._note, error)
 

@@ -4,13 +4,11 @@
 layout as the Codex CLI so its users find their way around. Names sort by creation time, which is
 what lets the session list walk folders newest first and open only the files it shows.
 
-Everything under LHA_HOME is private: folders are created 0700 and files 0600 at creation time
-(``os.mkdir``/``os.open`` with a mode), so there is no window in which another user can read them.
+Rollouts are private like everything under LHA_HOME: created through ``core.fs``.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +19,6 @@ from core.protocol.ids import ThreadId
 SESSIONS_SUBDIR = "sessions"
 ARCHIVED_SUBDIR = "archived_sessions"
 """Archived rollouts, in the same ``YYYY/MM/DD`` layout (``lha archive`` moves them here)."""
-PRIVATE_DIR_MODE = 0o700
-PRIVATE_FILE_MODE = 0o600
 
 STAMP_FORMAT = "%Y-%m-%dT%H-%M-%S"
 """The filename timestamp: ISO 8601 with ``-`` for ``:`` so it is safe on every filesystem."""
@@ -82,45 +78,3 @@ def parse_rollout_file_name(name: str) -> RolloutFileName | None:
     if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 62):
         return None
     return RolloutFileName(stamp, ThreadId(raw_id))
-
-
-def ensure_private_dir(path: Path) -> None:
-    """Create ``path`` and any missing parents with mode 0700; existing folders are left alone."""
-    missing: list[Path] = []
-    current = Path(path)
-    while not current.is_dir():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for folder in reversed(missing):
-        try:
-            os.mkdir(folder, PRIVATE_DIR_MODE)
-        except FileExistsError:
-            if not folder.is_dir():
-                raise
-
-
-def open_private_append(path: Path) -> int:
-    """Open (creating with mode 0600 if needed) ``path`` for appending; returns the descriptor."""
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_CLOEXEC", 0)
-    return os.open(path, flags, PRIVATE_FILE_MODE)
-
-
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new or truncated file created with mode 0600, parents 0700."""
-    ensure_private_dir(path.parent)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(path, flags, PRIVATE_FILE_MODE)
-    try:
-        write_all(fd, data)
-    finally:
-        os.close(fd)
-
-
-def write_all(fd: int, data: bytes) -> None:
-    """``os.write`` until every byte is written (a write may be short on some filesystems)."""
-    view = memoryview(data)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]

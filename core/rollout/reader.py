@@ -1,4 +1,4 @@
-"""Loading a whole rollout back into memory, for resume and fork (DESIGN.md section 3).
+"""Loading a whole rollout back into memory, for resume and fork (docs/architecture.md, Rollouts).
 
 The file is read in one go off the event loop, then parsed line by line on the loop in slices
 that yield between them, so a 100 MB session neither blocks the UI nor needs a second thread for

@@ -1,4 +1,5 @@
-"""``RolloutRecorder``: appends a thread's items to its rollout file (DESIGN.md section 3).
+"""``RolloutRecorder``: appends a thread's items to its rollout file (docs/architecture.md,
+Rollouts).
 
 One writer task per file owns the descriptor; callers never wait on the disk except in
 ``flush()``/``shutdown()``. A new thread's file is created lazily at the first ``persist()`` (its
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Literal
 
 from core.errors import LhaError, RolloutError
+from core.fs import ensure_private_dir, open_private_append, write_all
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.rollout import (
@@ -33,7 +35,7 @@ from core.protocol.rollout import (
 from core.protocol.session import CompactedItem, SessionMeta, SessionSource
 from core.rollout import listing, reader
 from core.rollout.lock import RolloutLock
-from core.rollout.paths import ensure_private_dir, open_private_append, rollout_path_for, write_all
+from core.rollout.paths import rollout_path_for
 from core.rollout.policy import is_persisted_item
 
 log = logging.getLogger("lha.rollout")
@@ -182,7 +184,7 @@ class RolloutRecorder:
 
     @property
     def is_materialized(self) -> bool:
-        """True once the file exists on disk."""
+        """True once the file exists on disk (the search index is told of it only then)."""
         return self._materialized
 
     def record_items(self, items: Sequence[RolloutItem]) -> None:

@@ -3,8 +3,8 @@
 The agent injects context as user-role messages (environment, project instructions, skills, the
 output of ``!cmd``, a note that a turn was aborted). They are part of the session's prefix, not
 user turns: forking "before the 2nd message" and the session list's preview must skip them
-(DESIGN.md section 5). The agent builds those messages with the markers exported here, so the two
-sides cannot drift apart.
+(docs/architecture.md, Vocabulary). The agent builds those messages with the markers exported
+here, so the two sides cannot drift apart.
 """
 
 from __future__ import annotations

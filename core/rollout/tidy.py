@@ -21,14 +21,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from core.errors import InvalidRequest, LhaError
-from core.fs import UnreadableFileError, open_regular_file
+from core.fs import UnreadableFileError, ensure_private_dir, open_regular_file
 from core.rollout.lock import notes_dir, read_holder
-from core.rollout.paths import (
-    archived_root,
-    ensure_private_dir,
-    parse_rollout_file_name,
-    sessions_root,
-)
+from core.rollout.paths import archived_root, parse_rollout_file_name, sessions_root
 
 log = logging.getLogger("lha.rollout")
 

@@ -1,8 +1,9 @@
-"""Cutting a rollout before the n-th real user message: how a fork is made (DESIGN.md section 5).
+"""Cutting a rollout before the n-th real user message: how a fork is made.
 
-The rule is the seed's: keep every line strictly before the n-th (0-based) real user message,
-including session_meta, turn contexts and session-prefix messages; an n at or past the number of
-real user messages gives an empty list, which the caller turns into a brand-new thread.
+See docs/architecture.md, A fork. The rule is the Codex CLI's: keep every line strictly before
+the n-th (0-based) real user message, including session_meta, turn contexts and session-prefix
+messages; an n at or past the number of real user messages gives an empty list, which the
+caller turns into a brand-new thread.
 """
 
 from __future__ import annotations
@@ -13,15 +14,6 @@ from core.errors import InvalidRequest
 from core.protocol.history import InitialHistory
 from core.protocol.rollout import RolloutItem, TranscriptRecord
 from core.rollout.session_prefix import is_real_user_message
-
-
-def user_message_positions(items: Sequence[RolloutItem]) -> list[int]:
-    """Indexes of the real user messages (``transcript_item``s), in order."""
-    return [
-        index
-        for index, item in enumerate(items)
-        if isinstance(item, TranscriptRecord) and is_real_user_message(item.payload)
-    ]
 
 
 def truncate_rollout_before_nth_user_message_from_start(
@@ -40,7 +32,7 @@ def truncate_rollout_before_nth_user_message_from_start(
 
 
 def truncate_before_nth_user_message(history: InitialHistory, n: int) -> InitialHistory:
-    """The seed's wrapper: an empty cut is a ``new`` history, anything else is ``forked``."""
+    """As in the Codex CLI: an empty cut is a ``new`` history, anything else is ``forked``."""
     kept = truncate_rollout_before_nth_user_message_from_start(history.get_rollout_items(), n)
     if not kept:
         return InitialHistory.new()

@@ -1,4 +1,4 @@
-"""The messages a user actually typed, as the fork dialog lists them (DESIGN.md section 5).
+"""The messages a user actually typed, as the fork dialog lists them (docs/architecture.md, A fork).
 
 ``fork_thread(n, ...)`` cuts a rollout before the n-th real user message; the dialog must number
 messages the same way, so this module applies the same rule as ``core.rollout.truncation``
@@ -19,12 +19,10 @@ from core.protocol.items import InputImage, MessageItem
 from core.protocol.rollout import RolloutItem, TranscriptRecord, parse_stamped_item
 from core.rollout.reader import ROLLOUT_MAX_BYTES
 from core.rollout.session_prefix import is_real_user_message
+from core.text import IMAGE_PLACEHOLDER, first_line
 
 _LINES_PER_SLICE = 2000
 """Parse this many lines between yields to the loop, so a long rollout never stalls the UI."""
-
-IMAGE_ONLY_LINE = "(image)"
-"""``first_line`` of a message that has images and no text, so the list never shows a blank row."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,22 +34,14 @@ class UserTurn:
     text: str
     """The message's full text (text parts joined; images left out)."""
     first_line: str
-    """The first non-blank line, stripped; ``IMAGE_ONLY_LINE`` when there is no text at all."""
+    """The first non-blank line, stripped (``core.text.first_line``); ``IMAGE_PLACEHOLDER``
+    when there is no text at all."""
     timestamp: str | None
     """The rollout line's timestamp (``2026-11-25T12:00:00.123Z``) when the caller knew it."""
     items_before: int
     """Rollout items before this message: what a fork before it keeps."""
     images: int = 0
     """Attached images, which ``text`` does not show."""
-
-
-def first_line_of(text: str) -> str:
-    """The first line with something on it, stripped; ``""`` when there is none."""
-    for line in text.splitlines():
-        stripped = line.strip()
-        if stripped:
-            return stripped
-    return ""
 
 
 def list_user_turns(
@@ -73,7 +63,7 @@ def list_user_turns(
             continue
         text = message.text()
         images = sum(1 for part in message.content if isinstance(part, InputImage))
-        line = first_line_of(text) or (IMAGE_ONLY_LINE if images else "")
+        line = first_line(text) or (IMAGE_PLACEHOLDER if images else "")
         stamp = (
             timestamps[position] if timestamps is not None and position < len(timestamps) else None
         )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.text import one_line
+
 DELIMITER = "---"
 _LINE = re.compile(r"^(?P<indent>\s*)(?P<key>[A-Za-z0-9_.-]+)\s*:(?:\s+(?P<value>.*))?$")
 
@@ -31,7 +33,7 @@ def _scalar(raw: str) -> str:
         value = value[1:-1]
     elif " #" in value:
         value = value.split(" #", 1)[0]
-    return " ".join(value.split())
+    return one_line(value)
 
 
 def parse_front_matter(text: str) -> FrontMatter:
@@ -54,7 +56,7 @@ def parse_front_matter(text: str) -> FrontMatter:
         indented = line[:1].isspace()
         if block is not None and indented:
             target, key = block
-            target[key] = " ".join(f"{target[key]} {line.strip()}".split())
+            target[key] = one_line(f"{target[key]} {line.strip()}")
             continue
         block = None
         match = _LINE.match(line)

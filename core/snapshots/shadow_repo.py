@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.config.home import ensure_private_dir, write_private_file
+from core.fs import ensure_private_dir, open_private, write_private_file
 from core.snapshots.git import GitFailed, ShadowGit, SnapshotUnavailable
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -91,9 +91,7 @@ class ShadowRepo:
     def _remember_tree(self, tree: str) -> None:
         """Not fsynced: it is only a shortcut, and a torn copy never matches the index."""
         with contextlib.suppress(OSError):
-            fd = os.open(self.home / "tree", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "w", encoding="ascii") as handle:
-                handle.write(f"{tree} {self._index_stamp()}")
+            write_private_file(self.home / "tree", f"{tree} {self._index_stamp()}", sync=False)
 
     def _sort_changed(self, listed: bytes, max_file_bytes: int) -> tuple[list[bytes], list[bytes]]:
         """Changed paths to record, and those to drop from the index: too large, or behind a
@@ -161,7 +159,7 @@ class ShadowRepo:
     def _locked(self) -> Iterator[None]:
         """One snapshot or restore of this folder at a time, across threads and processes."""
         ensure_private_dir(self.home)
-        fd = os.open(self.home / "lock", os.O_RDWR | os.O_CREAT, 0o600)
+        fd = open_private(self.home / "lock", os.O_RDWR)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             yield

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from core.config.home import ensure_private_dir, write_private_file
+from core.fs import ensure_private_dir, open_private, write_private_file
 from core.protocol.rollout import utc_timestamp
 from core.snapshots.git import SnapshotUnavailable, find_git
 from core.snapshots.shadow_repo import ShadowRepo
@@ -130,7 +130,7 @@ def thread_lock(lha_home: Path, thread_id: str) -> Iterator[None]:
     """One writer of a thread's snapshot list at a time, across processes (a turn in the UI
     and ``lha undo`` in another terminal)."""
     folder = ensure_private_dir(snapshots_dir(lha_home) / "threads")
-    fd = os.open(folder / f"{thread_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    fd = open_private(folder / f"{thread_id}.lock", os.O_RDWR)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from core.config.model import McpServerConfig
+from core.text import one_line
 from core.tools.invocation import ToolResult
 
 log = logging.getLogger("lha.mcp")
@@ -210,8 +211,7 @@ def _leaf(err: BaseException) -> BaseException:
 
 def _one_line(err: BaseException) -> str:
     leaf = _leaf(err)
-    text = " ".join(str(leaf).split()) or type(leaf).__name__
-    return text[:300]
+    return one_line(str(leaf), 300) or type(leaf).__name__
 
 
 def _describe(err: BaseException, timeout: float, errlog: Any) -> str:
@@ -224,7 +224,7 @@ def _describe(err: BaseException, timeout: float, errlog: Any) -> str:
         reason = _one_line(leaf)
     try:
         errlog.seek(0)
-        tail = " ".join(errlog.read()[-STDERR_TAIL_CHARS:].split())
+        tail = one_line(errlog.read()[-STDERR_TAIL_CHARS:])
     except (OSError, ValueError):
         tail = ""
     return f"{reason} (stderr: {tail})" if tail else reason

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from core.config.model import McpServerConfig
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.events import Warning
 
 if TYPE_CHECKING:

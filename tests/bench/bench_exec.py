@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol import SessionSource
 from tests.bench import BenchResult, median
 from tests.bench.codex_cli import CodexCli, codex_version, find_codex

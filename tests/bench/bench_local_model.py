@@ -27,9 +27,10 @@ from core.agent.agent_thread import AgentThread
 from core.agent.thread_manager import ThreadManager
 from core.auth import LhaAuth
 from core.config import Config
-from core.llm.local import LOCAL_PROVIDER_ID, MODEL_ALIAS, local_endpoint
+from core.llm.local import MODEL_ALIAS
 from core.llm.local.client import LocalModelClient
 from core.llm.local.server import LocalServer, llama_server_spec, shared_server
+from core.llm.providers.built_in import LOCAL_PROVIDER_ID, local_endpoint
 from core.llm.request import ModelRequest
 from core.llm.response_events import TextDelta
 from core.protocol.events import AgentMessageDelta, EventMsg

@@ -114,7 +114,7 @@ async def _bench_resume(folder: Path, server: ScriptedServer) -> list[BenchResul
 
 
 async def _stream_once(folder: Path, base_url: str, full: str) -> float:
-    from core.llm.endpoint import RuntimeEndpoint
+    from core.llm.providers.endpoint import RuntimeEndpoint
     from tests.support.tui_harness import current_id, fixed_clock, thread_on_screen, wait_until
     from tui.widgets.composer import Composer
 
@@ -230,8 +230,9 @@ async def _bench_local_model(folder: Path) -> list[BenchResult]:
     """The embedded model as seen in the TUI: Enter to the first characters of the answer on
     screen, and decode speed of what appears (issue 7's figure)."""
     from core.config import Config
-    from core.llm.local import LOCAL_PROVIDER_ID, MODEL_ALIAS, local_endpoint
+    from core.llm.local import MODEL_ALIAS
     from core.llm.local.client import warm_up
+    from core.llm.providers.built_in import LOCAL_PROVIDER_ID, local_endpoint
     from tests.bench.local_stream import local_model_missing, timing_results
     from tests.support.tui_harness import engine, fixed_clock, wait_until
 

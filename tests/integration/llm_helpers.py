@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.errors import LhaError
 from core.llm.client import ModelClient
-from core.llm.endpoint import RuntimeEndpoint, WireApi
+from core.llm.providers.endpoint import RuntimeEndpoint, WireApi
 from core.llm.request import ModelRequest, ToolSpec
 from core.llm.response_events import (
     Completed,

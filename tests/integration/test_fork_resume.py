@@ -23,9 +23,9 @@ def _msg(role: str, text: str) -> MessageItem:
 
 
 def test_ignores_session_prefix_messages_when_truncating(tmp_path: Path) -> None:
-    """The seed's test, against the real initial context."""
+    """The Codex CLI's test, against the real initial context."""
     (tmp_path / "AGENTS.md").write_text("Be brief.")
-    from core.llm.endpoint import RuntimeEndpoint
+    from core.llm.providers.endpoint import RuntimeEndpoint
 
     context = TurnContext(
         model="gpt-test",

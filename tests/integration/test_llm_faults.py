@@ -8,7 +8,7 @@ import time
 import pytest
 
 from core.errors import ProviderError, ProviderUnreachable, StreamError, UnauthorizedError
-from core.llm.endpoint import WireApi
+from core.llm.providers.endpoint import WireApi
 from core.llm.response_events import Retrying
 from tests.integration.llm_helpers import (
     KEY,

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from core.llm.client import ModelClient
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.response_events import TextDelta
 from tests.integration.llm_helpers import (
     KEY,

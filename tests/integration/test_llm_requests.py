@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.llm.endpoint import WireApi
+from core.llm.providers.endpoint import WireApi
 from core.llm.request import ModelRequest
-from core.llm.tool_payload import JsonArguments
 from core.protocol.items import (
     InputImage,
     InputText,
@@ -20,6 +19,7 @@ from core.protocol.items import (
     developer_message,
     user_message,
 )
+from core.protocol.tool_payload import JsonArguments
 from tests.integration.llm_helpers import KEY, SHELL, WIRES, collect, make_client, text_of
 from tests.support.scripted_server import Reply, ScriptedServer
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from core.errors import ProviderError
-from core.llm.endpoint import WireApi
+from core.llm.providers.endpoint import WireApi
 from tests.integration.llm_helpers import collect, failure, make_client, simple_request, text_of
 from tests.support.scripted_server import Reply, ScriptedServer, serve_in_thread
 

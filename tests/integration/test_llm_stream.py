@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core.llm.endpoint import WireApi
+from core.llm.providers.endpoint import WireApi
 from core.llm.response_events import OutputItemDone, ReasoningDelta, TextDelta
 from core.protocol.items import MessageItem, ReasoningItem, ToolCallItem
 from tests.integration.llm_helpers import (

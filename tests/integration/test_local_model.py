@@ -19,9 +19,10 @@ from core.agent.thread_manager import NewThread, ThreadManager
 from core.auth import LhaAuth
 from core.config import Config
 from core.llm import wire_chat
-from core.llm.local import LOCAL_PROVIDER_ID, MODEL_ALIAS, local_endpoint
+from core.llm.local import MODEL_ALIAS
 from core.llm.local.availability import INSTALL_HINT, extra_installed
 from core.llm.local.server import llama_server_spec, shared_server
+from core.llm.providers.built_in import LOCAL_PROVIDER_ID, local_endpoint
 from core.llm.request import ModelRequest
 from core.protocol.events import AgentMessageDelta, TokenCount
 from core.rollout.session_prefix import is_session_prefix_text

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from core.llm.catalog_strategy import CatalogRefreshStrategy
+from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.events import TaskStarted, Warning
 from core.protocol.ops import OverrideTurnContext
 from core.rollout.recorder import RolloutRecorder

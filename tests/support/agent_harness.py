@@ -11,7 +11,7 @@ from core.agent.agent_thread import AgentThread
 from core.agent.thread_manager import ThreadManager
 from core.auth import LhaAuth
 from core.config import Config
-from core.llm.endpoint import RuntimeEndpoint, WireApi
+from core.llm.providers.endpoint import RuntimeEndpoint, WireApi
 from core.protocol.events import Event, EventMsg, TaskComplete
 from core.protocol.ops import UserInput
 from core.protocol.session import DynamicToolSpec

@@ -8,8 +8,7 @@ from pathlib import Path
 from core.agent.initial_context import build_initial_context
 from core.agent.turn_context import TurnContext
 from core.assets import read_asset_text
-from core.llm.endpoint import RuntimeEndpoint
-from core.llm.tool_payload import JsonArguments
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.events import (
     AgentMessage,
     TokenCount,
@@ -29,6 +28,7 @@ from core.protocol.rollout import (
     utc_timestamp,
 )
 from core.protocol.session import BaseInstructions, SessionMeta, SessionSource, TurnContextItem
+from core.protocol.tool_payload import JsonArguments
 from core.rollout.paths import rollout_path_for
 
 WORDS = [

@@ -15,7 +15,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from core.config import Config
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.ids import ThreadId
 from tests.support.scripted_server import ScriptedServer
 from tui.app import LhaApp

@@ -42,4 +42,4 @@ async def test_an_index_past_the_end_opens_a_new_empty_thread(
     async with app.run_test(size=(110, 32)) as pilot:
         await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
         view = thread_on_screen(app)
-        assert view.transcript.entries == [], "as the seed does: a new, empty thread"
+        assert view.transcript.entries == [], "as the Codex CLI does: a new, empty thread"

@@ -9,7 +9,7 @@ from typing import Any
 from textual.binding import Binding
 from textual.widgets import Input, OptionList, Static
 
-from core.protocol.models import ModelPreset
+from core.models.info import ModelPreset
 from tests.support.tui_harness import send_burst
 from tests.tui.modal_host import ModalHost, no_blink, settle
 from tui.fuzzy import FuzzyMatch, best_match, fuzzy_match

@@ -11,7 +11,8 @@ import pytest
 
 from core.auth import AuthManager, LhaAuth, resolve_api_key
 from core.errors import EnvVarError
-from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.built_in import built_in_providers
+from core.llm.providers.endpoint import RuntimeEndpoint
 
 SECRET = "sk-test-0123456789-secret"
 

@@ -9,7 +9,7 @@ import pytest
 
 from core.agent.initial_context import environment_context_text
 from core.agent.turn_context import TurnContext
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.session import SandboxMode
 
 BASE = TurnContext(

@@ -53,3 +53,29 @@ def test_only_the_entry_points_import_the_app() -> None:
         if "tui.app" in _imported_modules(path)
     }
     assert importers == {"tui/commands/tui_cmd.py"}
+
+
+def test_the_protocol_imports_nothing_of_core_but_errors() -> None:
+    """The wire vocabulary is spoken by every package: it must not drag the client or agent in."""
+    allowed = ("core.protocol", "core.errors", "core._lazy")
+    offenders = {
+        str(path.relative_to(CORE.parent)): sorted(
+            name
+            for name in _imported_modules(path)
+            if name.split(".")[0] == "core" and not name.startswith(allowed)
+        )
+        for path in (CORE / "protocol").rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_the_model_shapes_load_without_the_catalog_manager() -> None:
+    """The model picker needs ``ModelPreset`` only: not the manager, its cache or httpx."""
+    code = (
+        "import sys, core.models.info, core.models.refresh_strategy;"
+        "bad = [m for m in sys.modules if m in ('core.models.manager', 'httpx')];"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

@@ -16,10 +16,11 @@ import pytest_asyncio
 from core.auth import AuthManager, LhaAuth
 from core.config import Config
 from core.errors import ConfigError, TryLockError
-from core.llm.catalog_strategy import CatalogRefreshStrategy as S
-from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.built_in import built_in_providers
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.models import ModelsManager, bundled_models, fallback_metadata_warning
-from core.protocol.models import ModelPreset
+from core.models.info import ModelPreset
+from core.models.refresh_strategy import CatalogRefreshStrategy as S
 from tests.support.scripted_server import ScriptedServer
 
 PID = "scripted"

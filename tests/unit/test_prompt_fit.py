@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from core.agent.prompt_fit import REFILL_FRACTION, fit_prompt, output_reserve, turn_starts
-from core.llm.tool_payload import JsonArguments
 from core.protocol.items import (
     ToolCallItem,
     ToolCallOutputItem,
@@ -12,6 +11,7 @@ from core.protocol.items import (
     developer_message,
     user_message,
 )
+from core.protocol.tool_payload import JsonArguments
 
 PREFIX: list[TranscriptItem] = [
     developer_message("be brief"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from core.agent.tool_call_pairing import pair_tool_outputs
-from core.llm.tool_payload import JsonArguments
 from core.protocol.items import (
     ToolCallItem,
     ToolCallOutputItem,
@@ -11,6 +10,7 @@ from core.protocol.items import (
     assistant_message,
     user_message,
 )
+from core.protocol.tool_payload import JsonArguments
 
 
 def _call(call_id: str) -> ToolCallItem:

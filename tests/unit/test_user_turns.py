@@ -24,12 +24,8 @@ from core.protocol import (
 from core.rollout.reader import load_rollout
 from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN, PROJECT_INSTRUCTIONS_PREFIX
 from core.rollout.truncation import truncate_rollout_before_nth_user_message_from_start
-from core.rollout.user_turns import (
-    IMAGE_ONLY_LINE,
-    first_line_of,
-    list_user_turns,
-    read_user_turns,
-)
+from core.rollout.user_turns import list_user_turns, read_user_turns
+from core.text import IMAGE_PLACEHOLDER
 from tests.unit.rollout.helpers import meta
 
 
@@ -79,16 +75,14 @@ def test_image_only_and_empty_messages() -> None:
         content=[InputText(text="look"), InputImage(image_url="data:image/png;base64,AA")],
     )
     turns = list_user_turns([TranscriptRecord(payload=image), TranscriptRecord(payload=mixed)])
-    assert [(turn.first_line, turn.images) for turn in turns] == [(IMAGE_ONLY_LINE, 1), ("look", 1)]
+    assert [(turn.first_line, turn.images) for turn in turns] == [
+        (IMAGE_PLACEHOLDER, 1),
+        ("look", 1),
+    ]
 
 
 def test_empty_history() -> None:
     assert list_user_turns([]) == []
-
-
-def test_first_line_of() -> None:
-    assert first_line_of("") == ""
-    assert first_line_of("\n \n  a b \nc") == "a b"
 
 
 async def test_read_user_turns_keeps_timestamps_and_matches_the_reader(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from acp.schema import (
     SetSessionConfigOptionResponse,
 )
 
-from core.llm.catalog_strategy import CatalogRefreshStrategy
+from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.ops import ImageInput, OverrideTurnContext
 from tui.acp.commands import command_of, commands_update, run_command
 from tui.acp.errors import as_request_errors, unknown_session
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from core.agent.thread_manager import NewThread, ThreadManager
     from core.auth import AuthManager
     from core.config import Config
-    from core.protocol.models import ModelPreset
+    from core.models.info import ModelPreset
     from core.rollout.listing import ThreadItem
 
 log = logging.getLogger("lha.acp")

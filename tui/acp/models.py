@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from acp.schema import SessionConfigOptionSelect, SessionConfigSelectOption
 
-from core.protocol.models import ModelPreset
+from core.models.info import ModelPreset
 
 MODEL_OPTION = "model"
 EFFORT_OPTION = "reasoning_effort"

@@ -9,6 +9,7 @@ import argparse
 import json
 from typing import Any
 
+from core.text import first_line
 from tui.commands.output import say, warn
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -69,5 +70,5 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         command = " ".join([row["command"], *row["args"]])
         say(f"{row['name']}  {status}  ({command})")
         for tool in row["tools"]:
-            summary = (tool["description"] or "").strip().splitlines()
-            say(f"  {tool['qualified_name']}  {summary[0] if summary else ''}".rstrip())
+            summary = first_line(tool["description"] or "")
+            say(f"  {tool['qualified_name']}  {summary}".rstrip())

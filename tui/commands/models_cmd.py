@@ -11,8 +11,8 @@ from tui.commands.output import say, warn
 async def run_models(args: argparse.Namespace) -> int:
     from core.auth import AuthManager
     from core.config import Config
-    from core.llm.catalog_strategy import CatalogRefreshStrategy
-    from core.models_manager import ModelsManager
+    from core.models.manager import ModelsManager
+    from core.models.refresh_strategy import CatalogRefreshStrategy
 
     config = Config.load(overrides=args.overrides)
     for warning in config.warnings:

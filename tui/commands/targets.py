@@ -13,6 +13,7 @@ from pathlib import Path
 
 from core.errors import InvalidRequest, ThreadNotFound
 from core.protocol.ids import ThreadId
+from core.text import shorten
 
 
 async def resolve_rollout(
@@ -108,4 +109,4 @@ def _existing_file(target: str) -> Path | None:
 
 def _shown(target: str, limit: int = 80) -> str:
     """``target`` quoted for a message, cut when long (a pasted 5,000-character id)."""
-    return repr(target if len(target) <= limit else target[: limit - 1] + "…")
+    return repr(shorten(target, limit))

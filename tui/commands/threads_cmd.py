@@ -12,6 +12,7 @@ import json
 import os
 from typing import TYPE_CHECKING
 
+from core.text import first_line
 from tui.commands.output import say
 
 if TYPE_CHECKING:
@@ -65,10 +66,10 @@ async def run_threads(args: argparse.Namespace) -> int:
             }
             print(json.dumps(row))
         else:
-            first_line = name or (item.preview.splitlines() or [""])[0][:70]
+            title = name or first_line(item.preview, 70)
             when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             fork = " (fork)" if item.forked_from_id else ""
-            say(f"{when}  {item.thread_id}  {first_line}{fork}")
+            say(f"{when}  {item.thread_id}  {title}{fork}")
     if not items and not args.json:
         print(_nothing_listed(args))
     return 0

@@ -29,9 +29,3 @@ def highlight_positions(content: Content, positions: Iterable[int], style: str) 
     for position in positions:
         content = content.stylize(style, position, position + 1)
     return content
-
-
-def one_line(text: str, limit: int) -> str:
-    """``text`` flattened to its first line and cut to ``limit`` characters with an ellipsis."""
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[: max(limit - 1, 0)] + "…"

@@ -1,9 +1,9 @@
 """The fork dialog: choose the user message to fork *before*, seeing what the fork keeps.
 
 Forking before message n keeps everything earlier and hands message n back to the composer, so
-the user can edit it and take the conversation another way (DESIGN.md section 5). The list shows
-only real user messages (``list_user_turns``), numbered from 1 for people; the dialog dismisses
-with the 0-based ``UserTurn.index``, which is exactly the ``n`` for ``fork_thread``.
+the user can edit it and take the conversation another way (docs/architecture.md, A fork). The
+list shows only real user messages (``list_user_turns``), numbered from 1 for people; the dialog
+dismisses with the 0-based ``UserTurn.index``, which is exactly the ``n`` for ``fork_thread``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.rollout.user_turns import UserTurn
+from core.text import shorten
 from tui.screens._safe_text import safe_content
 
 PreviewText = Callable[[int], str]
@@ -60,7 +61,7 @@ def turn_prompt(turn: UserTurn, number_width: int, with_time: bool) -> Content:
     ]
     if with_time:
         parts += ["  ", Content.styled(f"{turn_time(turn.timestamp):<12}", "$foreground-muted")]
-    line = turn.first_line[:_LINE_LIMIT] or "(empty message)"
+    line = shorten(turn.first_line, _LINE_LIMIT) or "(empty message)"
     parts += ["  ", safe_content(line)]
     if turn.images:
         parts.append(Content.styled(f"  +{turn.images} image{'s' * (turn.images > 1)}", "italic"))

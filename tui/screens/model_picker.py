@@ -21,7 +21,7 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from core.protocol.models import ModelPreset
+from core.models.info import ModelPreset
 from core.sanitize import neutralize_terminal_escapes
 from tui.fuzzy import FuzzyMatch, fuzzy_match
 from tui.screens._safe_text import highlight_positions, safe_content

@@ -24,9 +24,9 @@ from core.agent.agent_thread import AgentThread
 from core.agent.broadcast import BroadcastLagged, BroadcastReceiver
 from core.agent.thread_manager import NewThread, ThreadManager
 from core.errors import LhaError, SessionLocked, TryLockError
-from core.llm.catalog_strategy import CatalogRefreshStrategy
+from core.models.info import ModelPreset
+from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.ids import ThreadId
-from core.protocol.models import ModelPreset
 from core.protocol.ops import Interrupt, OverrideTurnContext, UserInput
 from core.protocol.session import SessionSource
 from tui.preview import transcript_id

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from core.errors import InternalAgentDied
 from core.protocol.events import DynamicToolCallRequest, Event, ExecApprovalRequest
 from core.protocol.ops import DynamicToolResponse, ExecApproval
+from core.text import shorten
 from tui.delta_coalescing import coalesce_deltas
 from tui.threads.port import AppPort
 from tui.threads.state import ThreadState
@@ -75,7 +76,7 @@ class ThreadEventRouter:
     async def _ask_approval(self, state: ThreadState, request: ExecApprovalRequest) -> None:
         from tui.screens.approval import ApprovalScreen
 
-        preview = state.row().first_line[:40]
+        preview = shorten(state.row().first_line, 40)
         label = f"thread {state.thread_id.short}" + (f" · {preview}" if preview else "")
         decision = await self.port.ask(ApprovalScreen(request, thread_label=label))
         await state.thread.submit(ExecApproval(id=request.call_id, decision=decision or "abort"))

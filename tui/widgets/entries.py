@@ -16,6 +16,7 @@ from textual.widgets import Collapsible, Markdown, Static
 from textual.widgets.markdown import MarkdownStream
 
 from core.sanitize import neutralize_terminal_escapes
+from core.text import shorten
 from tui.transcript_model import Entry
 
 TOOL_OUTPUT_PREVIEW_CHARS = 1500
@@ -106,8 +107,7 @@ def tool_title(entry: Entry) -> str:
     if entry.details.get("running") == "1":
         status = "…"
     arguments = entry.details.get("arguments", "")
-    if len(arguments) > 60:
-        arguments = arguments[:57] + "..."
+    arguments = shorten(arguments, 60)
     return safe(f"{status} {entry.title} {arguments}".rstrip())
 
 

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
 from core.sanitize import neutralize_terminal_escapes
+from core.text import first_line, shorten
 from tui.fork_families import family_order
 
 if TYPE_CHECKING:
@@ -51,7 +52,7 @@ class ThreadRow:
     @property
     def first_line(self) -> str:
         """The preview's first line, as rows and dialogs show it ("" for a blank preview)."""
-        return (self.preview.strip().splitlines() or [""])[0]
+        return first_line(self.preview)
 
     @classmethod
     def from_item(cls, item: ThreadItem) -> ThreadRow:
@@ -100,7 +101,7 @@ class ThreadListItem(ListItem):
 
     def _render_row(self) -> Text:
         row = self.row
-        first_line = row.first_line or "(new thread)"
+        title = row.first_line or "(new thread)"
         text = Text()
         if row.forked_from_id is not None:
             text.append("↳ ", style="bold cyan")
@@ -108,7 +109,7 @@ class ThreadListItem(ListItem):
             text.append("◐ ", style="yellow")
         else:
             text.append("● " if row.live else "  ", style="green")
-        text.append(neutralize_terminal_escapes(first_line)[:80])
+        text.append(neutralize_terminal_escapes(shorten(title, 80)))
         details: list[str] = []
         if row.fork_note:  # lineage first: a narrow sidebar cuts the end of the line
             details.append(row.fork_note)

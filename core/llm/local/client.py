@@ -1,10 +1,11 @@
-"""``LocalModelClient``: a ``ModelClient`` for the embedded provider.
+"""``LocalModelClient``: the model client of the embedded provider.
 
-It differs from the plain client in three ways, each forced by llama.cpp's server:
+It streams through a plain ``ModelClient`` (it has one, it is not one) and adds three things,
+each forced by llama.cpp's server:
 
 - the address is only known once the shared server runs, so every request first awaits
-  ``LocalServer.ensure_ready()`` (the first one starts the server) and streams through an inner
-  client bound to that address, always over Chat Completions;
+  ``LocalServer.ensure_ready()`` (the first one starts the server) and streams through the
+  ``ModelClient`` bound to that address, always over Chat Completions;
 - the server computes one request at a time, so requests queue on the server's request slot in
   lha instead of failing or timing out inside the server;
 - streams carry no usage, so ``Completed.usage`` is *estimated* when missing: output tokens are
@@ -20,9 +21,9 @@ from contextlib import aclosing
 
 from core.errors import ProviderError
 from core.llm.client import ModelClient
-from core.llm.endpoint import RuntimeEndpoint
 from core.llm.local.availability import LocalModelError
 from core.llm.local.server import LocalServer, ServerSpec, llama_server_spec, shared_server
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.request import ModelRequest
 from core.llm.response_events import Completed, ReasoningDelta, ResponseEvent, Retrying, TextDelta
 from core.llm.wire_chat import build_body
@@ -41,20 +42,20 @@ def estimate_input_tokens(request: ModelRequest) -> int:
     return math.ceil(chars / CHARS_PER_TOKEN)
 
 
-class LocalModelClient(ModelClient):
-    """Streams from the process's shared local server, starting it on first use."""
+class LocalModelClient:
+    """Streams from the process's shared local server, starting it on first use (a
+    ``ModelStreamer``, like ``ModelClient``). The server needs no key."""
 
     def __init__(
         self,
         endpoint: RuntimeEndpoint,
-        api_key: str | None = None,
         *,
         spec_factory: Callable[[], ServerSpec] = llama_server_spec,
     ) -> None:
-        super().__init__(endpoint, None)
+        self.endpoint = endpoint
         self._spec_factory = spec_factory
         self._server: LocalServer | None = None
-        self._inner: ModelClient | None = None
+        self._bound: ModelClient | None = None
 
     def __repr__(self) -> str:
         return f"LocalModelClient({self.endpoint.name!r})"
@@ -66,26 +67,27 @@ class LocalModelClient(ModelClient):
             self._server = shared_server(self._spec_factory())
         return self._server
 
-    async def resolve(self) -> ModelClient:
-        """A plain client bound to the running server's address (starting it if needed)."""
+    async def bound_client(self) -> ModelClient:
+        """The plain client bound to the running server's address (starting it if needed); a
+        new one when the server came back on another port."""
         base_url = await self.server().ensure_ready()
-        inner = self._inner
-        if inner is None or inner.endpoint.base_url != base_url:
-            if inner is not None:
-                await inner.aclose()
-            bound = self.endpoint.model_copy(
+        bound = self._bound
+        if bound is None or bound.endpoint.base_url != base_url:
+            if bound is not None:
+                await bound.aclose()
+            endpoint = self.endpoint.model_copy(
                 update={"base_url": base_url, "wire_api": "chat", "embedded": False}
             )
-            inner = self._inner = ModelClient(bound, None, retry=self._retry)
-        return inner
+            bound = self._bound = ModelClient(endpoint, None)
+        return bound
 
     async def stream(self, request: ModelRequest) -> AsyncGenerator[ResponseEvent, None]:
         server = self.server()
         async with server.request_slot():
-            inner = await self.resolve()
+            bound = await self.bound_client()
             deltas = 0
             try:
-                async with aclosing(inner.stream(request)) as events:
+                async with aclosing(bound.stream(request)) as events:
                     async for event in events:
                         if isinstance(event, TextDelta | ReasoningDelta):
                             deltas += 1
@@ -107,11 +109,10 @@ class LocalModelClient(ModelClient):
                 raise
 
     async def aclose(self) -> None:
-        """Close the inner HTTP client; the shared server stays up for other threads."""
-        if self._inner is not None:
-            await self._inner.aclose()
-            self._inner = None
-        await super().aclose()
+        """Close the bound HTTP client; the shared server stays up for other threads."""
+        if self._bound is not None:
+            await self._bound.aclose()
+            self._bound = None
 
 
 def _estimated_usage(request: ModelRequest, output_tokens: int) -> TokenUsage:

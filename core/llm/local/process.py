@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.fs import open_private_append
+
 GUARD_SCRIPT = Path(__file__).with_name("guard.py")
 STOP_GRACE_S = 3.0
 
@@ -67,7 +69,7 @@ def spawn_guarded(
     the server's imports.
     """
     read_end, write_end = os.pipe()  # both non-inheritable: other children never hold them
-    fd = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    fd = open_private_append(log_path)
     try:
         popen = subprocess.Popen(
             [sys.executable, "-P", str(GUARD_SCRIPT), str(os.getpid()), target, *args],

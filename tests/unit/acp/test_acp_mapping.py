@@ -18,8 +18,8 @@ from acp.schema import (
     TextResourceContents,
 )
 
+from core.models.info import ModelPreset, ReasoningEffortPreset
 from core.protocol.events import TaskComplete, ToolCallBegin, ToolCallEnd
-from core.protocol.models import ModelPreset, ReasoningEffortPreset
 from core.protocol.ops import ImageInput, TextInput
 from tui.acp.capabilities import initialize_answer
 from tui.acp.commands import command_of

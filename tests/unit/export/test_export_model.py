@@ -10,9 +10,9 @@ import pytest
 from core.errors import RolloutError
 from core.export import RENDERERS, read_thread
 from core.export.markdown import fenced
-from core.llm.tool_payload import JsonArguments
 from core.protocol.items import ToolCallItem, ToolCallOutputItem, assistant_message
 from core.protocol.rollout import TranscriptRecord
+from core.protocol.tool_payload import JsonArguments
 from tests.support.rollout_factory import write_rollout
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from core.llm import errors_map
-from core.llm.endpoint import RuntimeEndpoint, built_in_providers
+from core.llm.providers.built_in import built_in_providers
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.retry import RetryPolicy
 
 

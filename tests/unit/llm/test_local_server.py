@@ -20,11 +20,12 @@ from pathlib import Path
 import pytest
 
 from core.llm.client import ModelClient, new_model_client
-from core.llm.local import MODEL_ALIAS, local_endpoint
+from core.llm.local import MODEL_ALIAS
 from core.llm.local.availability import LocalModelError
 from core.llm.local.client import LocalModelClient
 from core.llm.local.process import free_port
 from core.llm.local.server import LocalServer, ServerSpec, shared_server
+from core.llm.providers.built_in import local_endpoint
 from core.llm.request import ModelRequest
 from core.llm.response_events import Completed, TextDelta
 from core.protocol.items import user_message
@@ -157,6 +158,7 @@ def test_missing_extra_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr("core.llm.local.availability._spec_origin", lambda name: None)
     client = new_model_client(local_endpoint(), None)
     assert isinstance(client, LocalModelClient)
+    assert not isinstance(client, ModelClient), "it streams through a ModelClient, is not one"
 
     async def first_request() -> None:
         await collect(client, request())

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from core.errors import ProviderError, StreamError
-from core.llm.endpoint import RuntimeEndpoint
+from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.response_events import Completed, OutputItemDone, TextDelta
 from core.llm.wire_chat import ChatParser
 from core.llm.wire_responses import ResponsesParser

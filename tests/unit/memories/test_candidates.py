@@ -6,8 +6,9 @@ import os
 import time
 from pathlib import Path
 
+from core.fs import write_private_file
 from core.memories.candidates import find_candidates
-from core.memories.layout import summary_file, write_private_text
+from core.memories.layout import summary_file
 from core.memories.settings import MemoriesSettings
 from core.protocol.ids import ThreadId
 from core.protocol.session import SessionSource
@@ -32,9 +33,9 @@ def test_picks_idle_unsummarised_rollouts_newest_first(tmp_path: Path) -> None:
     session(24 * 60)  # beyond max age
     session(4, source=SessionSource.SUBAGENT)
     done = session(6)
-    write_private_text(summary_file(tmp_path, done), "---\n---\n")
+    write_private_file(summary_file(tmp_path, done), "---\n---\n")
     changed = session(7)
-    write_private_text(summary_file(tmp_path, changed), "---\n---\n")
+    write_private_file(summary_file(tmp_path, changed), "---\n---\n")
     old = now - 8 * HOUR
     os.utime(summary_file(tmp_path, changed), (old, old))  # summary predates the last change
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from core.fs import write_private_file
 from core.memories.consolidate import MEMORY_HEADER, consolidate, memory_is_stale
 from core.memories.context import MEMORY_OPEN, bound_memory, read_memory_section
-from core.memories.layout import memory_file, summaries_dir, write_private_text
+from core.memories.layout import memory_file, summaries_dir
 from core.memories.summary_file import RolloutSummary, format_summary, parse_summary
 from core.protocol.ids import ThreadId
 
@@ -25,7 +26,7 @@ def summary(n: int, body: str = "- did things") -> RolloutSummary:
 
 
 def store(home: Path, item: RolloutSummary) -> None:
-    write_private_text(summaries_dir(home) / f"{item.thread_id}.md", format_summary(item))
+    write_private_file(summaries_dir(home) / f"{item.thread_id}.md", format_summary(item))
 
 
 def test_summary_file_round_trip() -> None:
@@ -56,7 +57,7 @@ def test_memory_is_newest_first_and_bounded(tmp_path: Path) -> None:
 def test_memory_section_is_bounded_at_an_entry(tmp_path: Path) -> None:
     assert read_memory_section(tmp_path) is None
     entries = "".join(f"\n## entry {n}\n\n" + "word " * 100 for n in range(50))
-    write_private_text(memory_file(tmp_path), "# Memories\n" + entries)
+    write_private_file(memory_file(tmp_path), "# Memories\n" + entries)
     section = read_memory_section(tmp_path, max_bytes=2048)
     assert section is not None and section.startswith(MEMORY_OPEN)
     assert len(section.encode()) < 2048 + 400

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from core.llm.tool_payload import JsonArguments
 from core.memories.transcript import bound_text, render_transcript
 from core.protocol.items import ToolCallItem, ToolCallOutputItem, developer_message, user_message
 from core.protocol.rollout import CompactedRecord, RolloutItem, TranscriptRecord
 from core.protocol.session import CompactedItem
+from core.protocol.tool_payload import JsonArguments
 from tests.unit.rollout.helpers import conversation, meta
 
 

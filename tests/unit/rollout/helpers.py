@@ -48,12 +48,12 @@ def meta(
     )
 
 
-def seed_user_msg(text: str) -> MessageItem:
-    """The seed's ``user_msg``: a user-role message whose content is ``output_text``."""
+def codex_user_msg(text: str) -> MessageItem:
+    """The Codex CLI's tests' ``user_msg``: a user-role message whose content is ``output_text``."""
     return MessageItem(role="user", content=[OutputText(text=text)])
 
 
-def seed_assistant_msg(text: str) -> MessageItem:
+def codex_assistant_msg(text: str) -> MessageItem:
     return MessageItem(role="assistant", content=[OutputText(text=text)])
 
 

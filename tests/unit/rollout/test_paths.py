@@ -1,9 +1,7 @@
-"""Rollout file names and private folders."""
+"""Rollout file names."""
 
 from __future__ import annotations
 
-import os
-import stat
 from datetime import datetime
 from pathlib import Path
 
@@ -11,11 +9,9 @@ import pytest
 
 from core.protocol import ThreadId
 from core.rollout.paths import (
-    ensure_private_dir,
     parse_rollout_file_name,
     rollout_file_name,
     rollout_path_for,
-    write_private_file,
 )
 
 
@@ -52,19 +48,3 @@ def test_name_uses_local_time_and_parses_back(tmp_path: Path) -> None:
 )
 def test_other_names_are_rejected(name: str) -> None:
     assert parse_rollout_file_name(name) is None
-
-
-def test_private_modes_at_creation(tmp_path: Path) -> None:
-    old = os.umask(0o022)
-    try:
-        target = tmp_path / "a" / "b" / "c"
-        ensure_private_dir(target)
-        ensure_private_dir(target)
-        for folder in (tmp_path / "a", tmp_path / "a" / "b", target):
-            assert stat.S_IMODE(folder.stat().st_mode) == 0o700
-        file = target / "d" / "f.json"
-        write_private_file(file, b"{}")
-        assert stat.S_IMODE(file.stat().st_mode) == 0o600
-        assert file.read_bytes() == b"{}"
-    finally:
-        os.umask(old)

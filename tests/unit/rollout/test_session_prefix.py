@@ -1,4 +1,4 @@
-"""Which user-role messages count as the user's own turns (DESIGN.md section 5)."""
+"""Which user-role messages count as the user's own turns (docs/architecture.md, Vocabulary)."""
 
 from __future__ import annotations
 

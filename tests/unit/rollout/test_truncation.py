@@ -1,4 +1,5 @@
-"""Forking cuts: the seed's test ported exactly, plus the rules of DESIGN.md section 5."""
+"""Forking cuts: the Codex CLI's test ported exactly, plus the rules in docs/architecture.md,
+A fork."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from core.rollout import (
 )
 from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN, PROJECT_INSTRUCTIONS_PREFIX
 
-from .helpers import meta, seed_assistant_msg, seed_user_msg
+from .helpers import codex_assistant_msg, codex_user_msg, meta
 
 
 def _as_json(items: list[RolloutItem]) -> object:
@@ -40,18 +41,18 @@ def _records(items: list[TranscriptItem]) -> list[RolloutItem]:
 
 def test_drops_from_last_user_only() -> None:
     items: list[TranscriptItem] = [
-        seed_user_msg("u1"),
-        seed_assistant_msg("a1"),
-        seed_assistant_msg("a2"),
-        seed_user_msg("u2"),
-        seed_assistant_msg("a3"),
+        codex_user_msg("u1"),
+        codex_assistant_msg("a1"),
+        codex_assistant_msg("a2"),
+        codex_user_msg("u2"),
+        codex_assistant_msg("a3"),
         ReasoningItem(
             id="r1", summary=[SummaryText(text="s")], content=None, encrypted_content=None
         ),
         ToolCallItem(
             id=None, call_id="c1", tool_name="tool", payload=JsonArguments(arguments="{}")
         ),
-        seed_assistant_msg("a4"),
+        codex_assistant_msg("a4"),
     ]
     initial = _records(items)
     truncated = truncate_before_nth_user_message(InitialHistory.forked(initial), 1)
@@ -73,9 +74,9 @@ def test_ignores_session_prefix_messages_when_truncating() -> None:
     items = [
         *prefix,
         user_message("feature request"),
-        seed_assistant_msg("ack"),
+        codex_assistant_msg("ack"),
         user_message("second question"),
-        seed_assistant_msg("answer"),
+        codex_assistant_msg("answer"),
     ]
     truncated = truncate_before_nth_user_message(InitialHistory.forked(_records(items)), 1)
     assert truncated.kind == "forked"
@@ -86,7 +87,7 @@ def test_zero_keeps_everything_before_first_real_message() -> None:
     from core.protocol import SessionMetaRecord
 
     session = SessionMetaRecord(payload=meta())
-    items: list[RolloutItem] = [session, *_records([user_message("hi"), seed_assistant_msg("a")])]
+    items: list[RolloutItem] = [session, *_records([user_message("hi"), codex_assistant_msg("a")])]
     assert truncate_rollout_before_nth_user_message_from_start(items, 0) == [session]
     history = truncate_before_nth_user_message(InitialHistory.forked(items), 0)
     assert history.kind == "forked"
@@ -94,7 +95,7 @@ def test_zero_keeps_everything_before_first_real_message() -> None:
 
 
 def test_out_of_range_gives_empty_list() -> None:
-    items = _records([user_message("only"), seed_assistant_msg("a")])
+    items = _records([user_message("only"), codex_assistant_msg("a")])
     assert truncate_rollout_before_nth_user_message_from_start(items, 1) == []
     assert truncate_rollout_before_nth_user_message_from_start(items, 10**9) == []
     assert truncate_before_nth_user_message(InitialHistory.new(), 0).kind == "new"

@@ -1,7 +1,9 @@
-"""Which provider to use when the user chose none: OpenAI with a key, else the embedded model.
+"""The providers a config has, and which one it uses.
 
-"With no config and no key" a fresh install should still work offline, so ``local`` wins when
-the ``lha[local]`` extra is installed and no OpenAI key is at hand (environment or ``lha
+``resolve_providers``: the built-ins, each field overridable by a ``[model_providers.ID]``
+table, plus the user's own providers. ``default_provider``: which one to use when the user chose
+none. "With no config and no key" a fresh install should still work offline, so ``local`` wins
+when the ``lha[local]`` extra is installed and no OpenAI key is at hand (environment or ``lha
 login``). Otherwise ``openai`` stays the default and its missing-key error also names the extra.
 Nothing here imports ``llama_cpp``: ``extra_installed`` only searches the import path.
 """
@@ -9,13 +11,38 @@ Nothing here imports ``llama_cpp``: ``extra_installed`` only searches the import
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from core.llm.endpoint import RuntimeEndpoint
-from core.llm.local import LOCAL_PROVIDER_ID
+from pydantic import ValidationError
+
 from core.llm.local.availability import INSTALL_HINT, extra_installed
+from core.llm.providers.built_in import LOCAL_PROVIDER_ID, OPENAI_PROVIDER_ID, built_in_providers
+from core.llm.providers.endpoint import RuntimeEndpoint
 
-OPENAI_PROVIDER_ID = "openai"
+
+class ProviderTableError(ValueError):
+    """The ``[model_providers.<provider_id>]`` table does not make a valid provider; the
+    config loader reports ``error`` with the file and line of the offending key."""
+
+    def __init__(self, provider_id: str, error: ValidationError) -> None:
+        super().__init__(f"model_providers.{provider_id}: {error}")
+        self.provider_id = provider_id
+        self.error = error
+
+
+def resolve_providers(tables: Mapping[str, Mapping[str, Any]]) -> dict[str, RuntimeEndpoint]:
+    """Built-ins, each overridable field by field, plus the user's own providers."""
+    providers = built_in_providers()
+    for provider_id, table in tables.items():
+        base = providers[provider_id].model_dump() if provider_id in providers else {}
+        merged = {"name": provider_id, **base, **table}
+        try:
+            providers[provider_id] = RuntimeEndpoint.model_validate(merged)
+        except ValidationError as err:
+            raise ProviderTableError(provider_id, err) from None
+    return providers
 
 
 def _has_openai_key(openai: RuntimeEndpoint, lha_home: Path) -> bool:

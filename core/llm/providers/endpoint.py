@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from core.llm.endpoint_checks import check_base_url, check_headers
+from core.llm.providers.endpoint_checks import check_base_url, check_headers
 
 WireApi = Literal["chat", "responses"]
 
@@ -46,30 +46,3 @@ class RuntimeEndpoint(BaseModel):
     @classmethod
     def _sendable_headers(cls, headers: dict[str, str] | None) -> dict[str, str] | None:
         return check_headers(headers)
-
-
-def built_in_providers() -> dict[str, RuntimeEndpoint]:
-    """The providers every user has without configuring anything."""
-    from core.llm.local import local_endpoint
-
-    return {
-        "openai": RuntimeEndpoint(
-            name="OpenAI",
-            base_url="https://api.openai.com/v1",
-            env_key="OPENAI_API_KEY",
-            env_key_instructions="Create a key at platform.openai.com, then export it.",
-            wire_api="responses",
-            env_http_headers={
-                "OpenAI-Organization": "OPENAI_ORGANIZATION",
-                "OpenAI-Project": "OPENAI_PROJECT",
-            },
-            requires_auth=True,
-        ),
-        "ollama": RuntimeEndpoint(
-            name="Ollama", base_url="http://localhost:11434/v1", wire_api="chat"
-        ),
-        "lmstudio": RuntimeEndpoint(
-            name="LM Studio", base_url="http://localhost:1234/v1", wire_api="chat"
-        ),
-        "local": local_endpoint(),
-    }
