@@ -6,7 +6,9 @@
   read-only and missing ones at the top of a root are covered by an empty read-only folder, so a
   command can neither plant git hooks nor write instructions for later sessions. lha creates
   that empty folder on the host just before the command and removes it afterwards (when still
-  empty and no other command of this lha uses it). No network unless ``network_access``.
+  empty and no other command of this lha uses it). Missing ones deeper down cannot be covered:
+  the launch's ``watch`` finds those the command created (``created_protected``), for the
+  shell tool to ask about. No network unless ``network_access``.
 - ``read-only``: nothing outside the private folders below is writable; no network.
 - ``danger-full-access``: no sandbox at all.
 
@@ -35,7 +37,8 @@ from pathlib import Path
 
 from core.protocol.session import SandboxMode
 from core.tools.host_sockets import MAX_SOCKETS, listening_socket_paths
-from core.tools.protected_paths import nested_protected, top_protected
+from core.tools.created_protected import CreationWatch
+from core.tools.protected_paths import ProtectedScan, scan_protected, top_protected
 from core.tools.seccomp_filter import no_unix_sockets_filter
 
 BWRAP = "bwrap"
@@ -142,6 +145,8 @@ class SandboxSpec:
 class SandboxLaunch:
     command: list[str]
     pass_fds: tuple[int, ...]
+    watch: CreationWatch | None
+    """``workspace-write``: the roots as they were, to find the protected folders created."""
 
 
 _placeholder_users: dict[Path, int] = {}
@@ -155,8 +160,11 @@ def sandbox_launch(argv: Sequence[str], spec: SandboxSpec) -> Iterator[SandboxLa
     placeholders = _make_placeholders(spec) if spec.writes else []
     seccomp_fd = _seccomp_fd() if spec.network else None
     try:
-        command = bwrap_command(argv, spec, seccomp_fd=seccomp_fd)
-        yield SandboxLaunch(command, () if seccomp_fd is None else (seccomp_fd,))
+        watch = CreationWatch.start(spec.roots()) if spec.writes else None
+        scans = watch.scans if watch is not None else None
+        command = bwrap_command(argv, spec, seccomp_fd=seccomp_fd, scans=scans)
+        fds = () if seccomp_fd is None else (seccomp_fd,)
+        yield SandboxLaunch(command, fds, watch)
     finally:
         if seccomp_fd is not None:
             os.close(seccomp_fd)
@@ -164,9 +172,14 @@ def sandbox_launch(argv: Sequence[str], spec: SandboxSpec) -> Iterator[SandboxLa
 
 
 def bwrap_command(
-    argv: Sequence[str], spec: SandboxSpec, *, seccomp_fd: int | None = None
+    argv: Sequence[str],
+    spec: SandboxSpec,
+    *,
+    seccomp_fd: int | None = None,
+    scans: Sequence[ProtectedScan] | None = None,
 ) -> list[str]:
-    """The ``bwrap ... -- argv`` command line for ``spec`` (not for danger-full-access)."""
+    """The ``bwrap ... -- argv`` command line for ``spec`` (not for danger-full-access);
+    ``scans`` are the roots' protected folders when already walked."""
     roots = spec.roots()
     args = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     args += _private_folder_args()
@@ -180,7 +193,8 @@ def bwrap_command(
             if root == home or home in root.parents:
                 args += [bind, str(root), str(root)]
     if spec.writes:
-        args += _protected_args(roots, home)
+        walked = scans if scans is not None else [scan_protected(root) for root in roots]
+        args += _protected_args(walked, roots, home)
     args += _socket_mask_args(roots, home)
     for hidden in spec.hidden_files:
         if hidden.is_file():
@@ -205,11 +219,13 @@ def _private_folder_args() -> list[str]:
     return args
 
 
-def _protected_args(roots: Sequence[Path], home: Path | None) -> list[str]:
+def _protected_args(
+    scans: Sequence[ProtectedScan], roots: Sequence[Path], home: Path | None
+) -> list[str]:
     """Each protected folder in a root, read-only (the missing top ones exist by now, empty)."""
     args: list[str] = []
-    for root in roots:
-        for path in (*top_protected(root), *nested_protected(root)):
+    for scan in scans:
+        for path in (*top_protected(scan.root), *scan.found):
             real = Path(os.path.realpath(path))
             if home is not None and _under_any(real, [home]):
                 continue
