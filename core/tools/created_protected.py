@@ -12,7 +12,8 @@ command when both hold:
 - its path did not exist before: its folder was listed before without it, or is new itself;
 - nothing in it is older than the command (a status change time, ``ctime``, which a command
   cannot set back): a repository the command merely moved or renamed keeps its files' times,
-  and it is the user's, so it is never removed.
+  and it is the user's, so it is never removed. (On a file system that keeps whole seconds, a
+  new folder can look older than the command and is then left alone.)
 
 What is not seen: a protected folder created inside an existing folder the first walk did not
 list (deeper than ``NESTED_DEPTH``, below a hidden or dependency folder, past the budget).
@@ -38,9 +39,10 @@ from core.tools.protected_paths import (
 )
 
 NEW_TREE_BUDGET = 2000
-CLOCK_SLACK_NS = 2_000_000_000
-"""File times come from a coarser clock than ``time.time_ns`` (and some file systems keep whole
-seconds): a file made just after the start may look a little older than it."""
+CLOCK_REALTIME_COARSE = 5
+"""Linux's clock id for the coarse wall clock, the one file times are taken from (a file made
+just after a ``time.time_ns()`` reading can be stamped a few milliseconds before it)."""
+CLOCK_SLACK_NS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class CreationWatch:
 
     @classmethod
     def start(cls, roots: Sequence[Path]) -> CreationWatch:
-        return cls(tuple(scan_protected(root) for root in roots), time.time_ns() - CLOCK_SLACK_NS)
+        started_ns = _coarse_now_ns() - CLOCK_SLACK_NS
+        return cls(tuple(scan_protected(root) for root in roots), started_ns)
 
     def created(self) -> list[Path]:
         """The protected entries the command created (see the module), sorted."""
@@ -83,6 +86,13 @@ class CreationWatch:
 
     def _made_since(self, path: Path) -> bool:
         return all(ctime >= self.started_ns for ctime in _ctimes(path))
+
+
+def _coarse_now_ns() -> int:
+    try:
+        return time.clock_gettime_ns(CLOCK_REALTIME_COARSE)
+    except OSError:
+        return time.time_ns() - 100 * CLOCK_SLACK_NS
 
 
 def _new_protected(scan: ProtectedScan) -> Iterator[Path]:

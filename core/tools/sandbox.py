@@ -36,8 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.protocol.session import SandboxMode
-from core.tools.host_sockets import MAX_SOCKETS, listening_socket_paths
 from core.tools.created_protected import CreationWatch
+from core.tools.host_sockets import MAX_SOCKETS, listening_socket_paths
 from core.tools.protected_paths import ProtectedScan, scan_protected, top_protected
 from core.tools.seccomp_filter import no_unix_sockets_filter
 
