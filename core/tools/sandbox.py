@@ -6,7 +6,8 @@
   read-only and missing ones at the top of a root are covered by an empty read-only folder, so a
   command can neither plant git hooks nor write instructions for later sessions. lha creates
   that empty folder on the host just before the command and removes it afterwards (when still
-  empty and no other command of this lha uses it). Missing ones deeper down cannot be covered:
+  empty and no other command of this lha uses it); a record in ``LHA_HOME`` lets a later lha
+  remove those a crash left (``placeholder_record``). Missing ones deeper down cannot be covered:
   the launch's ``watch`` finds those the command created (``created_protected``), for the
   shell tool to ask about. No network unless ``network_access``.
 - ``read-only``: nothing outside the private folders below is writable; no network.
@@ -38,6 +39,7 @@ from pathlib import Path
 from core.protocol.session import SandboxMode
 from core.tools.created_protected import CreationWatch
 from core.tools.host_sockets import MAX_SOCKETS, listening_socket_paths
+from core.tools.placeholder_record import PlaceholderLedger
 from core.tools.protected_paths import ProtectedScan, scan_protected, top_protected
 from core.tools.seccomp_filter import no_unix_sockets_filter
 
@@ -151,6 +153,7 @@ class SandboxLaunch:
 
 _placeholder_users: dict[Path, int] = {}
 """Empty protected folders lha created for running commands, and how many use each now."""
+_ledger = PlaceholderLedger()
 
 
 @contextlib.contextmanager
@@ -265,7 +268,10 @@ def _seccomp_fd() -> int | None:
 def _make_placeholders(spec: SandboxSpec) -> list[Path]:
     """Create each missing top protected folder (empty) so that it can be mounted read-only;
     a dangling symlink in its place gets the folder at its target, if that is in a root."""
+    if spec.lha_home is not None:
+        _ledger.sweep_once(spec.lha_home)
     made: list[Path] = []
+    missing: list[Path] = []
     roots = spec.roots()
     for root in roots:
         for path in top_protected(root):
@@ -274,14 +280,22 @@ def _make_placeholders(spec: SandboxSpec) -> list[Path]:
                 _placeholder_users[target] += 1
                 made.append(target)
             elif not os.path.lexists(target) and _under_any(target, roots):
-                with contextlib.suppress(OSError):
-                    target.mkdir()
-                    _placeholder_users[target] = 1
-                    made.append(target)
+                missing.append(target)
+    if spec.lha_home is not None and missing:
+        _ledger.add(missing, spec.lha_home)
+    for target in missing:
+        try:
+            target.mkdir()
+        except OSError:
+            _ledger.discard([target])
+            continue
+        _placeholder_users[target] = 1
+        made.append(target)
     return made
 
 
 def _release_placeholders(paths: Sequence[Path]) -> None:
+    released: list[Path] = []
     for path in paths:
         _placeholder_users[path] -= 1
         if _placeholder_users[path] > 0:
@@ -289,3 +303,5 @@ def _release_placeholders(paths: Sequence[Path]) -> None:
         del _placeholder_users[path]
         with contextlib.suppress(OSError):
             path.rmdir()
+        released.append(path)
+    _ledger.discard(released)
