@@ -61,7 +61,8 @@ class CreationWatch:
         """The protected entries the command created (see the module), sorted."""
         found: set[Path] = set()
         for scan in self.scans:
-            found.update(p for p in _new_protected(scan) if self._made_since(p))
+            new = _new_protected(scan, self.started_ns)
+            found.update(path for path in new if self._made_since(path))
         return sorted(found)
 
     def remove(self, path: Path) -> str | None:
@@ -95,8 +96,12 @@ def _coarse_now_ns() -> int:
         return time.time_ns() - 100 * CLOCK_SLACK_NS
 
 
-def _new_protected(scan: ProtectedScan) -> Iterator[Path]:
-    """Protected entries in folders listed before, or in new folders, that were not there."""
+def _new_protected(scan: ProtectedScan, started_ns: int) -> Iterator[Path]:
+    """Protected entries in folders listed before, or in new folders, that were not there.
+
+    A folder listed before whose status did not change since the start has the same entries
+    (adding, removing or renaming one changes its folder's ``ctime``): it is not listed again,
+    which keeps this walk to one ``stat`` per unchanged folder."""
     budget = NEW_TREE_BUDGET
     queue: deque[tuple[str, bool]] = deque([(str(scan.root), False)])
     while queue:
@@ -105,6 +110,10 @@ def _new_protected(scan: ProtectedScan) -> Iterator[Path]:
             if budget <= 0:
                 continue
             budget -= 1
+        elif _unchanged_since(folder, started_ns):
+            known = scan.sub_folders.get(folder, ())
+            queue.extend((sub, False) for sub in known if sub in scan.listed)
+            continue
         for entry in list_folder(folder) or ():
             new = new_folder or entry.path not in scan.entries
             if entry.name in PROTECTED_NAMES:
@@ -112,6 +121,14 @@ def _new_protected(scan: ProtectedScan) -> Iterator[Path]:
                     yield Path(entry.path)
             elif is_folder(entry) and (new or entry.path in scan.listed):
                 queue.append((entry.path, new))
+
+
+def _unchanged_since(folder: str, started_ns: int) -> bool:
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return False
+    return stat.S_ISDIR(info.st_mode) and info.st_ctime_ns < started_ns
 
 
 def _ctimes(path: Path) -> Iterator[int]:

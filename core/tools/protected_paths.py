@@ -73,6 +73,8 @@ class ProtectedScan:
     """The folders whose entries were read."""
     entries: frozenset[str]
     """Their sub-folders and protected entries (paths as strings)."""
+    sub_folders: dict[str, tuple[str, ...]]
+    """Each listed folder's sub-folders, to walk on without listing it again."""
 
 
 def nested_protected(root: Path) -> list[Path]:
@@ -85,6 +87,7 @@ def scan_protected(root: Path) -> ProtectedScan:
     found: list[Path] = []
     listed: set[str] = set()
     entries: set[str] = set()
+    sub_folders: dict[str, tuple[str, ...]] = {}
     queue: deque[tuple[str, int, bool]] = deque([(str(root), 0, False)])
     while queue and len(listed) < NESTED_BUDGET:
         folder, depth, leaf = queue.popleft()
@@ -92,16 +95,19 @@ def scan_protected(root: Path) -> ProtectedScan:
         if children is None:
             continue
         listed.add(folder)
+        folders: list[str] = []
         for entry in children:
             if entry.name in PROTECTED_NAMES:
                 entries.add(entry.path)
                 if depth > 0:
                     found.append(Path(entry.path))
             elif is_folder(entry):
-                entries.add(entry.path)
+                folders.append(entry.path)
                 if not leaf and depth < NESTED_DEPTH:
                     queue.append((entry.path, depth + 1, _not_walked_into(entry.name)))
-    return ProtectedScan(root, tuple(found), frozenset(listed), frozenset(entries))
+        entries.update(folders)
+        sub_folders[folder] = tuple(folders)
+    return ProtectedScan(root, tuple(found), frozenset(listed), frozenset(entries), sub_folders)
 
 
 def _not_walked_into(name: str) -> bool:
