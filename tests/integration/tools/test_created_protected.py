@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from core.protocol.events import ExecApprovalRequest
-from core.protocol.ops import ExecApproval, UserInput
+from core.protocol.events import ExecApprovalRequest, ToolCallOutputDelta
+from core.protocol.ops import ExecApproval, Interrupt, UserInput
 from tests.support.agent_harness import events_until, is_turn_end, run_turn
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import (
@@ -112,4 +112,21 @@ async def test_escalated_and_unsandboxed_commands_are_not_second_guessed(
     events = await run_turn(thread, "init")
     assert tool_end(events, "init").success
     assert (h.config.cwd / "sub" / ".git" / "HEAD").is_file()
+    await h.manager.remove_and_close_all_threads()
+
+
+async def test_an_interrupted_command_leaves_no_repository_it_created(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h, thread = await start_tool_thread(tmp_path, scripted_server)
+    command = "git init -q sub && echo go && sleep 30"
+    scripted_server.enqueue(Reply.tool_calls([shell("c1", command)]))
+    await thread.submit(UserInput.text("run"))
+    said_go = lambda m: isinstance(m, ToolCallOutputDelta) and "go" in m.chunk  # noqa: E731
+    await events_until(thread, said_go, 30)
+    assert (h.config.cwd / "sub" / ".git").is_dir()
+    await thread.submit(Interrupt())
+    events = await events_until(thread, is_turn_end)
+    assert events[-1].msg.type == "turn_aborted"
+    assert list(h.config.cwd.iterdir()) == [], "nobody was there to approve it"
     await h.manager.remove_and_close_all_threads()
