@@ -2,9 +2,9 @@
 workspace for a running command (see ``sandbox``), so that they do not outlive a crash.
 
 They are removed when the command ends; but an lha killed mid-command (``kill -9``, a power cut)
-leaves them behind, and they are not harmless: an empty ``.git`` stops git's search for the
-enclosing repository ("fatal: not a git repository") when the workspace is a sub-folder of one,
-and makes lha itself take the folder for a repository root.
+leaves them behind, and they are not quite harmless: git skips an empty ``.git``, but lha (and
+other tools) test for the name alone, so a workspace inside a repository would be taken for the
+repository's root, and the AGENTS.md and ``.lha/skills`` of the folders above it stop being read.
 
 Each process writes its own record, ``LHA_HOME/sandbox-placeholders/<pid>-<random>.txt`` (0600),
 listing its placeholders before it creates them, and holds an exclusive ``flock`` on it while

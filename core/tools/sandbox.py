@@ -279,7 +279,7 @@ def _make_placeholders(spec: SandboxSpec) -> list[Path]:
             if target in _placeholder_users:
                 _placeholder_users[target] += 1
                 made.append(target)
-            elif not os.path.lexists(target) and _under_any(target, roots):
+            elif target not in missing and _missing_in(target, roots):
                 missing.append(target)
     if spec.lha_home is not None and missing:
         _ledger.add(missing, spec.lha_home)
@@ -292,6 +292,10 @@ def _make_placeholders(spec: SandboxSpec) -> list[Path]:
         _placeholder_users[target] = 1
         made.append(target)
     return made
+
+
+def _missing_in(target: Path, roots: Sequence[Path]) -> bool:
+    return not os.path.lexists(target) and _under_any(target, roots)
 
 
 def _release_placeholders(paths: Sequence[Path]) -> None:

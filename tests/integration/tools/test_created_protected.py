@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.protocol.events import ExecApprovalRequest, ToolCallOutputDelta
+from core.protocol.events import EventMsg, ExecApprovalRequest, ToolCallOutputDelta
 from core.protocol.ops import ExecApproval, Interrupt, UserInput
 from tests.support.agent_harness import events_until, is_turn_end, run_turn
 from tests.support.scripted_server import Reply, ScriptedServer
@@ -115,6 +115,10 @@ async def test_escalated_and_unsandboxed_commands_are_not_second_guessed(
     await h.manager.remove_and_close_all_threads()
 
 
+def _said_go(msg: EventMsg) -> bool:
+    return isinstance(msg, ToolCallOutputDelta) and "go" in msg.chunk
+
+
 async def test_an_interrupted_command_leaves_no_repository_it_created(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
@@ -122,8 +126,7 @@ async def test_an_interrupted_command_leaves_no_repository_it_created(
     command = "git init -q sub && echo go && sleep 30"
     scripted_server.enqueue(Reply.tool_calls([shell("c1", command)]))
     await thread.submit(UserInput.text("run"))
-    said_go = lambda m: isinstance(m, ToolCallOutputDelta) and "go" in m.chunk  # noqa: E731
-    await events_until(thread, said_go, 30)
+    await events_until(thread, _said_go, 30)
     assert (h.config.cwd / "sub" / ".git").is_dir()
     await thread.submit(Interrupt())
     events = await events_until(thread, is_turn_end)
