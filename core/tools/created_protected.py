@@ -70,6 +70,7 @@ class CreationWatch:
         empty); None when done, else why not."""
         try:
             if path.is_dir() and not path.is_symlink():
+                _make_folders_writable(path)
                 shutil.rmtree(path)
             else:
                 path.unlink()
@@ -87,6 +88,13 @@ class CreationWatch:
 
     def _made_since(self, path: Path) -> bool:
         return all(ctime >= self.started_ns for ctime in _ctimes(path))
+
+
+def _make_folders_writable(top: Path) -> None:
+    """A command may leave folders without write permission, which would stop the removal."""
+    for folder, sub_folders, _ in os.walk(top):
+        os.chmod(folder, stat.S_IRWXU)
+        sub_folders[:] = [name for name in sub_folders if not os.path.islink(f"{folder}/{name}")]
 
 
 def _coarse_now_ns() -> int:

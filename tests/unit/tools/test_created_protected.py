@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
+
+import pytest
 
 from core.tools.created_protected import CreationWatch
 from core.tools.protected_paths import NESTED_DEPTH
@@ -57,3 +60,16 @@ def test_removal_takes_the_entry_and_the_new_empty_folders_above_it_only(tmp_pat
     link = tmp_path / "kept" / ".git"
     link.symlink_to(tmp_path / "kept")
     assert watch.remove(link) is None and (tmp_path / "kept" / "other.txt").exists()
+
+
+def test_folders_left_without_write_permission_are_removed_too(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root removes them whatever their permissions")
+    watch = CreationWatch.start([tmp_path])
+    locked = tmp_path / "sub" / ".git" / "objects"
+    locked.mkdir(parents=True)
+    (locked / "pack").write_text("x")
+    locked.chmod(0o555)
+    (tmp_path / "sub" / ".git").chmod(0o555)
+    assert watch.remove(tmp_path / "sub" / ".git") is None
+    assert list(tmp_path.iterdir()) == []
