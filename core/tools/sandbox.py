@@ -6,7 +6,10 @@
   read-only and missing ones at the top of a root are covered by an empty read-only folder, so a
   command can neither plant git hooks nor write instructions for later sessions. lha creates
   that empty folder on the host just before the command and removes it afterwards (when still
-  empty and no other command of this lha uses it). No network unless ``network_access``.
+  empty and no other command of this lha uses it); a record in ``LHA_HOME`` lets a later lha
+  remove those a crash left (``placeholder_record``). Missing ones deeper down cannot be covered:
+  the launch's ``watch`` finds those the command created (``created_protected``), for the
+  shell tool to ask about. No network unless ``network_access``.
 - ``read-only``: nothing outside the private folders below is writable; no network.
 - ``danger-full-access``: no sandbox at all.
 
@@ -34,8 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.protocol.session import SandboxMode
+from core.tools.created_protected import CreationWatch
 from core.tools.host_sockets import MAX_SOCKETS, listening_socket_paths
-from core.tools.protected_paths import nested_protected, top_protected
+from core.tools.placeholder_record import PlaceholderLedger
+from core.tools.protected_paths import ProtectedScan, scan_protected, top_protected
 from core.tools.seccomp_filter import no_unix_sockets_filter
 
 BWRAP = "bwrap"
@@ -142,10 +147,13 @@ class SandboxSpec:
 class SandboxLaunch:
     command: list[str]
     pass_fds: tuple[int, ...]
+    watch: CreationWatch | None
+    """``workspace-write``: the roots as they were, to find the protected folders created."""
 
 
 _placeholder_users: dict[Path, int] = {}
 """Empty protected folders lha created for running commands, and how many use each now."""
+_ledger = PlaceholderLedger()
 
 
 @contextlib.contextmanager
@@ -155,8 +163,11 @@ def sandbox_launch(argv: Sequence[str], spec: SandboxSpec) -> Iterator[SandboxLa
     placeholders = _make_placeholders(spec) if spec.writes else []
     seccomp_fd = _seccomp_fd() if spec.network else None
     try:
-        command = bwrap_command(argv, spec, seccomp_fd=seccomp_fd)
-        yield SandboxLaunch(command, () if seccomp_fd is None else (seccomp_fd,))
+        watch = CreationWatch.start(spec.roots()) if spec.writes else None
+        scans = watch.scans if watch is not None else None
+        command = bwrap_command(argv, spec, seccomp_fd=seccomp_fd, scans=scans)
+        fds = () if seccomp_fd is None else (seccomp_fd,)
+        yield SandboxLaunch(command, fds, watch)
     finally:
         if seccomp_fd is not None:
             os.close(seccomp_fd)
@@ -164,9 +175,14 @@ def sandbox_launch(argv: Sequence[str], spec: SandboxSpec) -> Iterator[SandboxLa
 
 
 def bwrap_command(
-    argv: Sequence[str], spec: SandboxSpec, *, seccomp_fd: int | None = None
+    argv: Sequence[str],
+    spec: SandboxSpec,
+    *,
+    seccomp_fd: int | None = None,
+    scans: Sequence[ProtectedScan] | None = None,
 ) -> list[str]:
-    """The ``bwrap ... -- argv`` command line for ``spec`` (not for danger-full-access)."""
+    """The ``bwrap ... -- argv`` command line for ``spec`` (not for danger-full-access);
+    ``scans`` are the roots' protected folders when already walked."""
     roots = spec.roots()
     args = [BWRAP, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     args += _private_folder_args()
@@ -180,7 +196,8 @@ def bwrap_command(
             if root == home or home in root.parents:
                 args += [bind, str(root), str(root)]
     if spec.writes:
-        args += _protected_args(roots, home)
+        walked = scans if scans is not None else [scan_protected(root) for root in roots]
+        args += _protected_args(walked, roots, home)
     args += _socket_mask_args(roots, home)
     for hidden in spec.hidden_files:
         if hidden.is_file():
@@ -205,11 +222,13 @@ def _private_folder_args() -> list[str]:
     return args
 
 
-def _protected_args(roots: Sequence[Path], home: Path | None) -> list[str]:
+def _protected_args(
+    scans: Sequence[ProtectedScan], roots: Sequence[Path], home: Path | None
+) -> list[str]:
     """Each protected folder in a root, read-only (the missing top ones exist by now, empty)."""
     args: list[str] = []
-    for root in roots:
-        for path in (*top_protected(root), *nested_protected(root)):
+    for scan in scans:
+        for path in (*top_protected(scan.root), *scan.found):
             real = Path(os.path.realpath(path))
             if home is not None and _under_any(real, [home]):
                 continue
@@ -249,7 +268,10 @@ def _seccomp_fd() -> int | None:
 def _make_placeholders(spec: SandboxSpec) -> list[Path]:
     """Create each missing top protected folder (empty) so that it can be mounted read-only;
     a dangling symlink in its place gets the folder at its target, if that is in a root."""
+    if spec.lha_home is not None:
+        _ledger.sweep_once(spec.lha_home)
     made: list[Path] = []
+    missing: list[Path] = []
     roots = spec.roots()
     for root in roots:
         for path in top_protected(root):
@@ -257,15 +279,27 @@ def _make_placeholders(spec: SandboxSpec) -> list[Path]:
             if target in _placeholder_users:
                 _placeholder_users[target] += 1
                 made.append(target)
-            elif not os.path.lexists(target) and _under_any(target, roots):
-                with contextlib.suppress(OSError):
-                    target.mkdir()
-                    _placeholder_users[target] = 1
-                    made.append(target)
+            elif target not in missing and _missing_in(target, roots):
+                missing.append(target)
+    if spec.lha_home is not None and missing:
+        _ledger.add(missing, spec.lha_home)
+    for target in missing:
+        try:
+            target.mkdir()
+        except OSError:
+            _ledger.discard([target])
+            continue
+        _placeholder_users[target] = 1
+        made.append(target)
     return made
 
 
+def _missing_in(target: Path, roots: Sequence[Path]) -> bool:
+    return not os.path.lexists(target) and _under_any(target, roots)
+
+
 def _release_placeholders(paths: Sequence[Path]) -> None:
+    released: list[Path] = []
     for path in paths:
         _placeholder_users[path] -= 1
         if _placeholder_users[path] > 0:
@@ -273,3 +307,5 @@ def _release_placeholders(paths: Sequence[Path]) -> None:
         del _placeholder_users[path]
         with contextlib.suppress(OSError):
             path.rmdir()
+        released.append(path)
+    _ledger.discard(released)

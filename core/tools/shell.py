@@ -10,17 +10,22 @@ Who decides what (policy x request):
   ``with_escalated_permissions`` is asked (its ``justification`` shown) and runs unsandboxed.
 - ``never``: nothing is asked; escalation requests are refused.
 
+A sandboxed command that creates a ``.git``, ``.lha`` or ``.codex`` folder is asked about
+afterwards, and under ``never`` it is removed (see ``created_guard``).
+
 With ``sandbox_mode = "danger-full-access"`` there is no sandbox to escape, so escalation is moot.
 """
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.protocol.events import Warning
 from core.tools.approval import is_approved, refusal_text, request_approval
+from core.tools.created_guard import remove_created, settle_created
 from core.tools.exec_runner import ExecResult, run_process
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.live_output import LiveOutput
@@ -145,7 +150,14 @@ async def _run(
         hidden_files=[home / "auth.json"] if home else [],
     )
     with sandbox_launch(argv, spec) as launch:
-        result = await _execute(inv, launch.command, cwd, timeout_ms, launch.pass_fds)
+        try:
+            result = await _execute(inv, launch.command, cwd, timeout_ms, launch.pass_fds)
+        except asyncio.CancelledError:
+            if launch.watch is not None:
+                remove_created(launch.watch)
+            raise
+    if launch.watch is not None:
+        result = await settle_created(inv, launch.watch, argv, cwd, result)
     if not result.success and _hit_protected_folder(result.output):
         result = ToolResult(output=result.output + _protected_note(inv), success=False)
     return result

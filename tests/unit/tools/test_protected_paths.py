@@ -37,6 +37,14 @@ def test_nested_walk_is_bounded_in_depth(tmp_path: Path) -> None:
     assert sorted(nested_protected(tmp_path)) == sorted([shallow, deepest])
 
 
+def test_hidden_and_dependency_folders_are_listed_but_not_walked_into(tmp_path: Path) -> None:
+    seen = [tmp_path / "node_modules" / ".git", tmp_path / ".github" / ".lha"]
+    unseen = [tmp_path / "node_modules" / "pkg" / ".git", tmp_path / ".venv" / "src" / ".git"]
+    for folder in (*seen, *unseen):
+        folder.mkdir(parents=True)
+    assert sorted(nested_protected(tmp_path)) == sorted(seen)
+
+
 def test_the_seccomp_program_is_whole_instructions_for_known_machines() -> None:
     for machine in ("x86_64", "aarch64"):
         program = no_unix_sockets_filter(machine)
