@@ -48,9 +48,10 @@ def _content_part(part: InputText | OutputText | InputImage, assistant: bool) ->
 def input_item(item: TranscriptItem) -> dict[str, Any] | None:
     """One transcript item as a Responses input item; ``None`` when it cannot be sent.
 
-    Ids are left out: with ``store: false`` the server keeps nothing to refer to. A reasoning item
-    is sent back only with its ``encrypted_content`` (that is what lets the model continue its
-    chain of thought); a bare summary is for the user, and servers reject it as input.
+    Message and call ids are left out: with ``store: false`` the server keeps nothing to refer
+    to. A reasoning item is sent back only with its ``encrypted_content`` (that is what lets the
+    model continue its chain of thought; a bare summary is for the user, and servers reject it as
+    input), and with its ``id``, which the API reference marks required for reasoning input.
     """
     if isinstance(item, MessageItem):
         assistant = item.role == "assistant"
@@ -64,6 +65,7 @@ def input_item(item: TranscriptItem) -> dict[str, Any] | None:
             return None
         return {
             "type": "reasoning",
+            "id": item.id,
             "summary": [{"type": "summary_text", "text": s.text} for s in item.summary],
             "encrypted_content": item.encrypted_content,
         }
@@ -95,6 +97,9 @@ def build_body(req: ModelRequest) -> dict[str, Any]:
                 "name": t.name,
                 "description": t.description,
                 "parameters": t.parameters,
+                # The Responses API defaults ``strict`` to true, which makes every optional
+                # parameter required; lha's schemas are not written for strict mode.
+                "strict": False,
             }
             for t in req.tools
         ]
