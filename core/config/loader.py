@@ -87,6 +87,7 @@ def load_config(
         tui=parsed.tui,
         base_instructions=parsed.base_instructions,
         ephemeral=bool(parsed.ephemeral),
+        skip_unreadable_lines=bool(parsed.skip_unreadable_lines),
         warnings=warnings,
     )
 

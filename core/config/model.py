@@ -82,6 +82,8 @@ class Config(BaseModel):
     tui: TuiConfig = Field(default_factory=TuiConfig)
     base_instructions: str | None = None
     ephemeral: bool = False
+    skip_unreadable_lines: bool = False
+    """Resume or fork a session even when lines holding user messages cannot be read."""
     warnings: list[str] = Field(default_factory=list)
 
     @property

@@ -41,6 +41,7 @@ class ConfigFile(BaseModel):
     tui: TuiConfig = Field(default_factory=TuiConfig)
     base_instructions: str | None = None
     ephemeral: bool | None = None
+    skip_unreadable_lines: bool | None = None
 
 
 ANY_ID = "*"
