@@ -107,6 +107,8 @@ class Config(BaseModel):
     tui: TuiConfig = Field(default_factory=TuiConfig)
     base_instructions: str | None = None
     ephemeral: bool = False
+    model_context_window: int | None = None
+    """The model's context window in tokens, when the catalog does not know it (a local server)."""
     skip_unreadable_lines: bool = False
     """Resume or fork a session even when lines holding user messages cannot be read."""
     warnings: list[str] = Field(default_factory=list)
