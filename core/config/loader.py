@@ -89,6 +89,7 @@ def load_config(
         base_instructions=parsed.base_instructions,
         ephemeral=bool(parsed.ephemeral),
         skip_unreadable_lines=bool(parsed.skip_unreadable_lines),
+        codex_sessions=parsed.codex_sessions is not False,
         model_context_window=parsed.model_context_window,
         warnings=warnings,
     )

@@ -107,8 +107,17 @@ class Config(BaseModel):
     tui: TuiConfig = Field(default_factory=TuiConfig)
     base_instructions: str | None = None
     ephemeral: bool = False
+
+    def session_roots(self) -> tuple[Path, ...]:
+        """Sessions folders listed beside ``LHA_HOME``'s: the Codex CLI's, unless turned off."""
+        from core.rollout.codex_home import codex_session_roots
+
+        return codex_session_roots(self.codex_sessions)
+
     model_context_window: int | None = None
     """The model's context window in tokens, when the catalog does not know it (a local server)."""
+    codex_sessions: bool = True
+    """List the Codex CLI's sessions (``$CODEX_HOME/sessions``) beside lha's."""
     skip_unreadable_lines: bool = False
     """Resume or fork a session even when lines holding user messages cannot be read."""
     warnings: list[str] = Field(default_factory=list)

@@ -43,6 +43,7 @@ class ConfigFile(BaseModel):
     base_instructions: str | None = None
     ephemeral: bool | None = None
     skip_unreadable_lines: bool | None = None
+    codex_sessions: bool | None = None
     model_context_window: int | None = Field(default=None, gt=0)
 
 

@@ -6,11 +6,15 @@ day folders in descending order and opens only the files it returns (plus those 
 
 Cursors are opaque strings ``"<key>|<thread id>"``; a page resumes strictly after its cursor. New
 sessions sort before every existing one, so they never shift a later page.
+
+``extra_roots`` are other sessions folders of the same layout (the Codex CLI's): their walks are
+merged with lha's by the same key, so one cursor serves both.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -51,6 +55,8 @@ class ThreadItem:
     forked_from_id: ThreadId | None
     model: str | None = None
     """The model of the session's first turn, when the head shows it."""
+    origin: str = "lha"
+    """Who wrote the session: ``lha``, or ``codex`` for the Codex CLI's."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +164,13 @@ def _iter_created(root: Path, after: tuple[str, str] | None) -> Iterator[_Candid
         yield from _newest_first_after(_rollouts_in(folder), after)
 
 
+def _merged(walks: list[Iterator[_Candidate]]) -> Iterator[_Candidate]:
+    """Several newest-first walks as one, in the same (key, id) order."""
+    if len(walks) == 1:
+        return walks[0]
+    return heapq.merge(*walks, key=lambda c: (c.key, c.thread_id), reverse=True)
+
+
 def _mtime_key(path: str) -> str | None:
     try:
         mtime_ns = os.stat(path).st_mtime_ns
@@ -218,6 +231,7 @@ def _thread_item(
         model_provider=meta.model_provider or default_provider,
         forked_from_id=meta.forked_from_id,
         model=head.model,
+        origin="lha" if meta.originator == "lha" else "codex",
     )
 
 
@@ -239,6 +253,7 @@ def list_threads_sync(
     sources: Sequence[SessionSource] | None = None,
     providers: Sequence[str] | None = None,
     default_provider: str | None = None,
+    extra_roots: Sequence[Path] = (),
 ) -> ThreadsPage:
     """The blocking implementation of ``list_threads`` (it runs in a worker thread)."""
     if page_size < 1:
@@ -246,8 +261,9 @@ def list_threads_sync(
     if sort_key not in ("created", "updated"):
         raise InvalidRequest(f"unknown sort key {sort_key!r}; use 'created' or 'updated'")
     after = _parse_cursor(cursor, sort_key) if cursor else None
-    root = sessions_root(Path(lha_home))
-    walk = _iter_created(root, after) if sort_key == "created" else _iter_updated(root, after)
+    iterate = _iter_created if sort_key == "created" else _iter_updated
+    roots = [sessions_root(Path(lha_home)), *extra_roots]
+    walk = _merged([iterate(root, after) for root in roots])
     items: list[ThreadItem] = []
     scanned = 0
     last: _Candidate | None = None
@@ -277,6 +293,7 @@ async def list_threads(
     sources: Sequence[SessionSource] | None = None,
     providers: Sequence[str] | None = None,
     default_provider: str | None = None,
+    extra_roots: Sequence[Path] = (),
 ) -> ThreadsPage:
     """One page of past sessions, newest first, without blocking the event loop."""
     return await asyncio.to_thread(
@@ -288,6 +305,7 @@ async def list_threads(
         sources,
         providers,
         default_provider,
+        extra_roots,
     )
 
 
@@ -296,12 +314,17 @@ def _same_dir(a: str, b: str) -> bool:
 
 
 async def find_latest_thread_path(
-    lha_home: Path, cwd: str | Path | None = None, sort_key: SortKey = "updated"
+    lha_home: Path,
+    cwd: str | Path | None = None,
+    sort_key: SortKey = "updated",
+    extra_roots: Sequence[Path] = (),
 ) -> Path | None:
     """The most recent session (optionally started in ``cwd``), for ``lha exec resume --last``."""
     cursor: str | None = None
     while True:
-        page = await list_threads(lha_home, 50 if cwd else 1, cursor=cursor, sort_key=sort_key)
+        page = await list_threads(
+            lha_home, 50 if cwd else 1, cursor=cursor, sort_key=sort_key, extra_roots=extra_roots
+        )
         for item in page.items:
             if cwd is None or _same_dir(item.cwd, str(cwd)):
                 return item.path
@@ -314,7 +337,9 @@ AMBIGUOUS_SHOWN = 5
 """Matching sessions named in the error for an ambiguous id prefix."""
 
 
-def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
+def find_thread_path_by_id_sync(
+    lha_home: Path, thread_id: ThreadId | str, extra_roots: Sequence[Path] = ()
+) -> Path | None:
     """The blocking implementation of ``find_thread_path_by_id``."""
     text = str(thread_id).strip().lower()
     if not ThreadId.is_prefix(text):
@@ -323,7 +348,12 @@ def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Pa
         )
     whole = ThreadId.is_valid(text)
     found: dict[str, str] = {}
-    for _date, folder in _day_folders(sessions_root(Path(lha_home)), None):
+    folders = (
+        folder
+        for root in (sessions_root(Path(lha_home)), *extra_roots)
+        for _date, folder in _day_folders(root, None)
+    )
+    for folder in folders:
         for candidate in _rollouts_in(folder, regular_only=False):
             if candidate.thread_id.startswith(text):
                 found.setdefault(candidate.thread_id, candidate.path_text)
@@ -338,8 +368,10 @@ def find_thread_path_by_id_sync(lha_home: Path, thread_id: ThreadId | str) -> Pa
     return Path(next(iter(found.values()))) if found else None
 
 
-async def find_thread_path_by_id(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
+async def find_thread_path_by_id(
+    lha_home: Path, thread_id: ThreadId | str, extra_roots: Sequence[Path] = ()
+) -> Path | None:
     """The rollout of the thread with this id, or with the one id that begins this way (any
     unique prefix names a thread), or None (for ``lha exec resume ID``). An ambiguous prefix
     is an InvalidRequest that names the matches."""
-    return await asyncio.to_thread(find_thread_path_by_id_sync, lha_home, thread_id)
+    return await asyncio.to_thread(find_thread_path_by_id_sync, lha_home, thread_id, extra_roots)

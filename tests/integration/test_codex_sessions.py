@@ -118,3 +118,50 @@ def test_lha_rollout_with_an_unreadable_user_message_is_refused(
     refused = lha(home, "exec", "fork", str(rollout), "--at", "0", "again")
     assert refused.returncode == 2
     assert f"line {number + 1} holds user messages" in refused.stderr
+
+
+@pytest.fixture
+def codex_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A CODEX_HOME holding the fixture where the Codex CLI files it."""
+    root = tmp_path / "codex-home"
+    day = root / "sessions" / "2026" / "12" / "04"
+    day.mkdir(parents=True)
+    shutil.copy(
+        FIXTURES / "two_turns_exec_command.jsonl",
+        day / f"rollout-2026-12-04T16-26-54-{CODEX_ID}.jsonl",
+    )
+    monkeypatch.setenv("CODEX_HOME", str(root))
+    return root
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_threads_lists_codex_sessions_and_resume_finds_them_by_id(
+    home: Path, codex_home: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    before = _snapshot(codex_home)
+    scripted_server_thread.enqueue(Reply.text("lha answer"))
+    assert lha(home, "exec", "an lha question").returncode == 0
+    listed = lha(home, "threads", "--json")
+    assert listed.returncode == 0, listed.stderr
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    by_origin = {row["origin"]: row for row in rows}
+    assert set(by_origin) == {"lha", "codex"}
+    assert by_origin["codex"]["thread_id"] == CODEX_ID
+    assert by_origin["codex"]["preview"] == "first question"
+    assert "(Codex)" in lha(home, "threads").stdout
+
+    scripted_server_thread.enqueue(Reply.text("continued"))
+    resumed = lha(home, "exec", "--json", "resume", CODEX_ID[:13], "go on")
+    assert resumed.returncode == 0, resumed.stderr
+    configured = json.loads(resumed.stdout.splitlines()[0])["msg"]
+    assert configured["forked_from_id"] == CODEX_ID
+    assert "second question" in _input_texts(scripted_server_thread.last_body())
+    assert _snapshot(codex_home) == before, "lha never writes under CODEX_HOME"
+
+    config = home / "config.toml"
+    config.write_text("codex_sessions = false\n" + config.read_text())
+    rows = [json.loads(line) for line in lha(home, "threads", "--json").stdout.splitlines()]
+    assert all(row["origin"] == "lha" for row in rows) and len(rows) == 2

@@ -116,7 +116,9 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     if ns.mode == "new":
         new = await manager.start_thread_with_tools(config, dynamic_tools)
     else:
-        path = await resolve_rollout(config.lha_home, ns.target, last=ns.last)
+        path = await resolve_rollout(
+            config.lha_home, ns.target, last=ns.last, extra_roots=config.session_roots()
+        )
         if ns.mode == "resume":
             new = await manager.resume_thread_from_rollout(config, path, auth, dynamic_tools)
         else:

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import errno
+from collections.abc import Sequence
 from pathlib import Path
 
 from core.errors import InvalidRequest, ThreadNotFound
 from core.protocol.ids import ThreadId
 
 
-async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = False) -> Path:
-    """The rollout named by a path or thread id, or the newest session with ``last``."""
+async def resolve_rollout(
+    lha_home: Path, target: str | None, *, last: bool = False, extra_roots: Sequence[Path] = ()
+) -> Path:
+    """The rollout named by a path or thread id, or the newest session with ``last``; ids and
+    ``last`` also look in ``extra_roots`` (the Codex CLI's sessions)."""
     from core.rollout.listing import find_latest_thread_path, find_thread_path_by_id
 
     if last and target is not None:
@@ -19,7 +23,7 @@ async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = Fa
             f"--last and {_shown(target)} exclude each other; give either --last or an ID or PATH"
         )
     if last:
-        path = await find_latest_thread_path(lha_home)
+        path = await find_latest_thread_path(lha_home, extra_roots=extra_roots)
         if path is None:
             raise InvalidRequest("there is no past session to resume; start one with `lha exec`")
         return path
@@ -29,7 +33,7 @@ async def resolve_rollout(lha_home: Path, target: str | None, *, last: bool = Fa
     if candidate is not None:
         return candidate
     if ThreadId.is_prefix(target):  # a whole id, or any unique beginning of one
-        found = await find_thread_path_by_id(lha_home, target)
+        found = await find_thread_path_by_id(lha_home, target, extra_roots)
         if found is not None:
             return found
         raise ThreadNotFound(target)

@@ -9,10 +9,16 @@ from tui.commands.output import say
 
 
 async def run_threads(args: argparse.Namespace) -> int:
-    from core.config.home import default_lha_home
-    from core.rollout.recorder import RolloutRecorder
+    from pathlib import Path
 
-    page = await RolloutRecorder.list_threads(default_lha_home(), max(1, args.limit))
+    from core.config.home import default_lha_home
+    from core.rollout.codex_home import codex_session_roots
+    from core.rollout.recorder import RolloutRecorder
+    from tui.ui_settings import read_ui_settings
+
+    home = default_lha_home()
+    roots = codex_session_roots(read_ui_settings(home, Path.cwd()).codex_sessions)
+    page = await RolloutRecorder.list_threads(home, max(1, args.limit), extra_roots=roots)
     for item in page.items:
         if args.json:
             row = {
@@ -26,13 +32,15 @@ async def run_threads(args: argparse.Namespace) -> int:
                 "model": item.model,
                 "forked_from_id": str(item.forked_from_id) if item.forked_from_id else None,
                 "preview": item.preview,
+                "origin": item.origin,
             }
             print(json.dumps(row))
         else:
             first_line = (item.preview.splitlines() or [""])[0][:70]
             when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             fork = " (fork)" if item.forked_from_id else ""
-            say(f"{when}  {item.thread_id}  {first_line}{fork}")
+            codex = " (Codex)" if item.origin == "codex" else ""
+            say(f"{when}  {item.thread_id}  {first_line}{fork}{codex}")
     if not page.items and not args.json:
         print('no sessions yet; start one with `lha` or `lha exec "..."`')
     return 0
