@@ -167,6 +167,23 @@ async def _sample_until_done(session: Session, sub_id: str, files: TurnFiles) ->
     return last_message
 
 
+CUT_SHORT_REASONS = {
+    "length": "it reached the output token limit",
+    "max_tokens": "it reached the output token limit",
+    "content_filter": "the provider's content filter stopped it",
+    "incomplete": "the provider marked the response incomplete",
+}
+"""Finish reasons of an answer that did not end by itself (both wire APIs, Responses'
+``response.incomplete`` reasons mapped by its parser)."""
+
+
+def _warn_if_cut_short(session: Session, sub_id: str, finish_reason: str | None) -> None:
+    """A truncated answer ends the turn like a complete one; the user must be told."""
+    why = CUT_SHORT_REASONS.get(finish_reason or "")
+    if why is not None:
+        session.emit(sub_id, Warning(message=f"the model's answer was cut short ({why})"))
+
+
 def _warn_when_turns_start_being_left_out(session: Session, sub_id: str, left_out: int) -> None:
     """Say so when requests start leaving turns out, not again on every turn after."""
     if left_out and not session.turns_left_out:
@@ -224,6 +241,7 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
                 )
             elif isinstance(event, Completed):
                 usage = event.usage
+                _warn_if_cut_short(session, sub_id, event.finish_reason)
     message: str | None = None
     for item in done:
         session.record([item])

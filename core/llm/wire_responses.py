@@ -170,6 +170,7 @@ class ResponsesParser:
         self._text: list[str] = []
         self._message_done = False
         self._saw_tool_call = False
+        self._items_done = 0
 
     def can_finish(self) -> bool:
         """Whether a transport failure now still leaves a complete answer (never, here)."""
@@ -194,6 +195,7 @@ class ResponsesParser:
             item = output_item(obj.get("item"))
             if item is None:
                 return []
+            self._items_done += 1
             if isinstance(item, MessageItem):
                 self._message_done = True
             elif isinstance(item, ToolCallItem):
@@ -226,6 +228,9 @@ class ResponsesParser:
         self._remember_id(resp)
         resp = resp if isinstance(resp, dict) else {}
         events: list[ResponseEvent] = []
+        if not self._items_done and not self._text:
+            # Some servers put the output only in the final response object.
+            events.extend(self._final_output(resp.get("output")))
         if self._text and not self._message_done:
             # Some compatible servers stream text but never send output_item.done for it.
             events.append(
@@ -241,6 +246,12 @@ class ResponsesParser:
         events.append(Completed(self._response_id, parse_usage(resp.get("usage")), finish))
         self.done = True
         return events
+
+    def _final_output(self, output: Any) -> list[ResponseEvent]:
+        items = [output_item(raw) for raw in output] if isinstance(output, list) else []
+        for item in items:
+            self._saw_tool_call = self._saw_tool_call or isinstance(item, ToolCallItem)
+        return [OutputItemDone(item) for item in items if item is not None]
 
     def _failure(self, code: Any, message: Any) -> ProviderError:
         return errors_map.in_stream_failure(
