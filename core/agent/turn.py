@@ -16,6 +16,7 @@ from core.llm.response_events import (
     Completed,
     OutputItemDone,
     ReasoningDelta,
+    Refusal,
     Retrying,
     TextDelta,
 )
@@ -25,6 +26,7 @@ from core.protocol.events import (
     AgentReasoning,
     AgentReasoningDelta,
     ErrorEvent,
+    ModelRefusal,
     TaskComplete,
     TaskStarted,
     TokenCount,
@@ -40,6 +42,7 @@ from core.protocol.items import (
     ReasoningItem,
     ToolCallItem,
     TranscriptItem,
+    assistant_message,
 )
 from core.protocol.ops import ImageInput, UserInputItem
 from core.protocol.rollout import TurnContextRecord
@@ -219,6 +222,7 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
         effort=context.effort,
     )
     done: list[TranscriptItem] = []
+    refusal: str | None = None
     usage: TokenUsage | None = None
     client = session.model_client()
     async with contextlib.aclosing(client.stream(request)) as stream:
@@ -229,8 +233,11 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
                 session.emit(sub_id, AgentReasoningDelta.model_construct(delta=event.text))
             elif isinstance(event, OutputItemDone):
                 done.append(event.item)
+            elif isinstance(event, Refusal):
+                refusal = event.text
             elif isinstance(event, Retrying):
                 done.clear()
+                refusal = None
                 session.emit(
                     sub_id,
                     Warning(
@@ -252,6 +259,10 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
         elif isinstance(item, MessageItem) and item.role == "assistant":
             message = item.text()
             session.emit(sub_id, AgentMessage(message=message))
+    if refusal is not None:
+        # The model sees its refusal next turn; the user sees a refusal, not an answer.
+        session.record([assistant_message(refusal)])
+        session.emit(sub_id, ModelRefusal(message=refusal))
     info = session.add_usage(usage) if usage is not None else session.token_info()
     session.emit(sub_id, TokenCount(info=info))
     return done, message

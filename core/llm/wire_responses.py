@@ -18,6 +18,7 @@ from core.llm.response_events import (
     Completed,
     OutputItemDone,
     ReasoningDelta,
+    Refusal,
     ResponseEvent,
     TextDelta,
 )
@@ -122,11 +123,13 @@ def output_item(raw: Any) -> MessageItem | ReasoningItem | ToolCallItem | None:
     kind = raw.get("type")
     if kind == "message":
         parts: list[InputText | OutputText | InputImage] = []
+        refused = False
         for p in raw.get("content") or []:
             if isinstance(p, dict) and p.get("type") == "output_text":
                 parts.append(OutputText(text=str(p.get("text") or "")))
-            elif isinstance(p, dict) and p.get("type") == "refusal":
-                parts.append(OutputText(text=str(p.get("refusal") or "")))
+            refused = refused or (isinstance(p, dict) and p.get("type") == "refusal")
+        if refused and not parts:
+            return None  # a refusal, not an answer: the parser reports it as one
         return MessageItem(id=raw.get("id"), role="assistant", content=parts)
     if kind == "reasoning":
         summary = [
@@ -171,6 +174,8 @@ class ResponsesParser:
         self._message_done = False
         self._saw_tool_call = False
         self._items_done = 0
+        self._refusal: list[str] = []
+        self._refusal_done = False
 
     def can_finish(self) -> bool:
         """Whether a transport failure now still leaves a complete answer (never, here)."""
@@ -188,10 +193,14 @@ class ResponsesParser:
             delta = str(obj.get("delta") or "")
             self._text.append(delta)
             return [TextDelta(delta)] if delta else []
+        if kind == "response.refusal.delta":
+            self._refusal.append(str(obj.get("delta") or ""))
+            return []
         if kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
             delta = str(obj.get("delta") or "")
             return [ReasoningDelta(delta)] if delta else []
         if kind == "response.output_item.done":
+            self._take_refusal(obj.get("item"))
             item = output_item(obj.get("item"))
             if item is None:
                 return []
@@ -243,12 +252,28 @@ class ResponsesParser:
             finish: str = _INCOMPLETE_REASONS.get(reason, reason)
         else:
             finish = "tool_calls" if self._saw_tool_call else "stop"
+        if self._refusal:
+            events.append(Refusal("".join(self._refusal)))
         events.append(Completed(self._response_id, parse_usage(resp.get("usage")), finish))
         self.done = True
         return events
 
+    def _take_refusal(self, raw: Any) -> None:
+        """A message's ``refusal`` parts: the whole text, which replaces what the deltas said."""
+        parts = raw.get("content") if isinstance(raw, dict) else None
+        texts = [
+            str(p.get("refusal") or "")
+            for p in parts or []
+            if isinstance(p, dict) and p.get("type") == "refusal"
+        ]
+        if texts:
+            self._refusal = ["".join(texts)]
+
     def _final_output(self, output: Any) -> list[ResponseEvent]:
-        items = [output_item(raw) for raw in output] if isinstance(output, list) else []
+        raws = output if isinstance(output, list) else []
+        for raw in raws:
+            self._take_refusal(raw)
+        items = [output_item(raw) for raw in raws]
         for item in items:
             self._saw_tool_call = self._saw_tool_call or isinstance(item, ToolCallItem)
         return [OutputItemDone(item) for item in items if item is not None]

@@ -16,6 +16,7 @@ from core.llm.response_events import Completed, OutputItemDone
 from core.protocol.events import Warning
 from core.protocol.items import MessageItem, ToolCallItem
 from tests.integration.llm_helpers import collect, failure, make_client, simple_request
+from tests.integration.test_cli_exec import lha, write_config
 from tests.support.agent_harness import completed, make_harness, run_turn
 from tests.support.scripted_server import Reply, ScriptedServer
 
@@ -79,3 +80,52 @@ async def test_a_truncated_answer_warns(
         f"the model's answer was cut short ({why})"
     ]
     await h.manager.remove_and_close_all_threads()
+
+
+CHAT_REFUSAL = (
+    b'data: {"id":"c1","choices":[{"index":0,"delta":{"role":"assistant","refusal":"I can"}}]}\n\n',
+    b'data: {"id":"c1","choices":[{"index":0,"delta":{"refusal":"not help."},'
+    b'"finish_reason":"stop"}]}\n\n',
+    b"data: [DONE]\n\n",
+)
+RESPONSES_REFUSAL = _sse(
+    {"type": "response.created", "response": {"id": "r1"}},
+    {"type": "response.refusal.delta", "item_id": "m1", "delta": "I can"},
+    {"type": "response.refusal.delta", "item_id": "m1", "delta": "not help."},
+    {"type": "response.output_item.done", "item": {"type": "message", "id": "m1",
+     "role": "assistant", "content": [{"type": "refusal", "refusal": "I cannot help."}]}},
+    {"type": "response.completed", "response": {"id": "r1", "output": []}},
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("wire", "frames"), [("chat", CHAT_REFUSAL), ("responses", RESPONSES_REFUSAL)]
+)
+def test_a_refusal_is_shown_recorded_and_exits_1(
+    tmp_path: Path, scripted_server_thread: ScriptedServer, wire: str, frames: tuple[bytes, ...]
+) -> None:
+    home = tmp_path / "home"
+    write_config(home, scripted_server_thread, wire_api=wire)
+    scripted_server_thread.enqueue(Reply(raw_sse=frames), Reply.text("fine then"))
+    result = lha(home, "exec", "--json", "do the bad thing")
+    assert result.returncode == 1, result.stderr
+    events = [json.loads(line)["msg"] for line in result.stdout.splitlines()]
+    refusals = [e for e in events if e["type"] == "model_refusal"]
+    assert refusals == [{"type": "model_refusal", "message": "I cannot help."}]
+    assert not any(e["type"] == "agent_message" for e in events)
+    rollout = Path(events[0]["rollout_path"]).read_text()
+    assert '"type":"model_refusal"' in rollout
+    human = lha(home, "exec", "resume", "--last", "and now?")
+    assert human.returncode == 0, human.stderr
+    sent = json.dumps(scripted_server_thread.last_body())
+    assert "I cannot help." in sent, "the model sees its refusal in the next request"
+
+
+def test_a_refusal_is_its_own_kind_of_transcript_entry() -> None:
+    from tui.transcript_model import Entry, entry_for_payload
+    from tui.widgets.entries import NoticeView, widget_for
+
+    entry = entry_for_payload({"type": "model_refusal", "message": "I cannot help."})
+    assert entry == Entry("refusal", "I cannot help.")
+    view = widget_for(entry)
+    assert isinstance(view, NoticeView) and view.has_class("refusal")

@@ -139,7 +139,7 @@ async def drive_one_turn(
 
     ``answerer`` answers dynamic tool calls and approval requests as they come; if it fails
     (bad input on stdin), the thread is still shut down before the error propagates."""
-    from core.protocol.events import ErrorEvent, TaskComplete, TurnAbortedEvent
+    from core.protocol.events import ErrorEvent, ModelRefusal, TaskComplete, TurnAbortedEvent
     from core.protocol.ops import UserInput
 
     thread = new.thread
@@ -147,12 +147,14 @@ async def drive_one_turn(
     end_startup_pause()
     await thread.submit(UserInput.text(prompt))
     outcome = EXIT_FAILED
+    refused = False
     try:
         while True:
             event = await thread.next_event()
             printer.event(event)
+            refused = refused or isinstance(event.msg, ModelRefusal)
             if isinstance(event.msg, TaskComplete):
-                outcome = EXIT_OK
+                outcome = EXIT_FAILED if refused else EXIT_OK
                 break
             if isinstance(event.msg, ErrorEvent | TurnAbortedEvent):
                 break
