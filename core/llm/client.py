@@ -232,8 +232,6 @@ class ModelClient:
             ) from None
         except ProviderError as exc:  # malformed event, in-band failure
             raise _AttemptFailed(exc, "stream") from exc
-        except httpx.InvalidURL as exc:
-            raise _AttemptFailed(errors_map.invalid_url(self.endpoint, exc), "request") from exc
         except httpx.TimeoutException as exc:
             if isinstance(exc, httpx.ReadTimeout):
                 raise _AttemptFailed(errors_map.stream_stalled(self.endpoint), "stream") from exc

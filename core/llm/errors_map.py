@@ -201,11 +201,6 @@ def empty_body(endpoint: RuntimeEndpoint, route: str) -> ProviderError:
     )
 
 
-def invalid_url(endpoint: RuntimeEndpoint, exc: Exception) -> ProviderError:
-    reason = one_line(str(exc) or type(exc).__name__, 120)
-    return ProviderError(f"base_url {endpoint.base_url!r} is not a usable URL ({reason}); fix it")
-
-
 def stream_cut(endpoint: RuntimeEndpoint, why: str) -> StreamError:
     return StreamError(
         f"the stream from {endpoint.base_url.rstrip('/')} ended early ({why})", retryable=True
