@@ -68,6 +68,7 @@ async def test_http_server_tools_bearer_token_and_client_info(
         ),
         "off": McpServerConfig(command=sys.executable, args=[SERVER, "off"], enabled=False),
         "nokey": McpServerConfig(url=http_server_url, bearer_token_env_var="LHA_TEST_UNSET_VAR"),
+        "down": McpServerConfig(url=f"http://127.0.0.1:{_free_port()}/mcp", startup_timeout_sec=5),
     }
     h, thread = await start_tool_thread(tmp_path, scripted_server, "responses", mcp_servers=servers)
     calls = [("w1", "mcp__web__whoami", "{}"), ("w2", "mcp__web__add", '{"a": 1, "b": 2}')]
@@ -82,6 +83,9 @@ async def test_http_server_tools_bearer_token_and_client_info(
     warnings = [e.msg.message for e in events if isinstance(e.msg, Warning)]
     assert any("`nokey`" in w and "LHA_TEST_UNSET_VAR, which is not set" in w for w in warnings)
     assert not any("`off`" in w for w in warnings)
+    down = [w for w in warnings if "`down`" in w]
+    assert len(down) == 1 and "failed to start" in down[0] and "\n" not in down[0]
+    assert "tok-123" not in " ".join(warnings)
     await h.manager.remove_and_close_all_threads()
 
 
