@@ -7,6 +7,7 @@ fork refuse to continue without it. Lines lha has no use for are skipped knowing
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.rollout import RolloutItem, SessionMetaRecord
 from core.rollout.codex_format import CodexLineError, convert_line
-from core.rollout.reader import LoadedRollout, RolloutReadReport
+from core.rollout.reader import LoadedRollout, RolloutReadReport, _promote_young_objects
 
 CODEX_FORMAT = "codex"
 
@@ -76,9 +77,16 @@ def load_codex_rollout(path: Path, data: bytes) -> LoadedRollout:
     last = len(lines) - 1
     may_tear = not data.endswith(b"\n")
     parsed = _CodexLines(path)
-    for index, raw in enumerate(lines):
-        if raw and not raw.isspace():
-            parsed.add(index + 1, raw, may_tear and index == last)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # many small long-lived objects: see ``_promote_young_objects``
+    try:
+        for index, raw in enumerate(lines):
+            if raw and not raw.isspace():
+                parsed.add(index + 1, raw, may_tear and index == last)
+    finally:
+        if gc_was_enabled:
+            _promote_young_objects()
+            gc.enable()
     if parsed.thread_id is None:
         raise RolloutError(
             path, "its session_meta line has no usable id, so it cannot be continued"
