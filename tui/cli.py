@@ -10,13 +10,16 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import cast
 
 from tui.cli_options import (
     GLOBAL_PREFIX,
+    LhaArgumentParser,
     add_run_options,
     fold_flags_into_overrides,
     merge_run_options,
 )
+from tui.commands.acp_cmd import add_acp_command
 from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
 
 EXIT_OK = 0
@@ -28,18 +31,24 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     add_run_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON event per line")
     parser.add_argument("-C", "--cd", dest="cwd", help="working directory of the thread")
+    parser.add_argument("--name", help="name the session (resume, fork and search by name)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from core import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = LhaArgumentParser(
         prog="lha",
         description="A terminal workbench for coding-agent conversations.",
     )
     parser.add_argument("--version", action="version", version=f"lha {__version__}")
     add_run_options(parser, prefix=GLOBAL_PREFIX)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # Subcommands are LhaArgumentParsers too (argparse makes them of the parent's class); typed
+    # as plain parsers so each command module can add its own without knowing the subclass.
+    sub: argparse._SubParsersAction[argparse.ArgumentParser] = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND"),
+    )
 
     exec_p = sub.add_parser("exec", help="run one turn without the UI and print the result")
     _add_common(exec_p)
@@ -53,8 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
         "args",
         nargs=argparse.REMAINDER,
         metavar="PROMPT",
-        help="PROMPT | resume (--last | ID | PATH) PROMPT | fork (ID | PATH) [--at N] "
-        "[--restore-files] PROMPT "
+        help="PROMPT | resume (--last | ID | PATH | NAME) PROMPT | fork (ID | PATH | NAME) "
+        "[--at N] [--restore-files] PROMPT "
         "(PROMPT '-' reads it from stdin)",
     )
 
@@ -62,11 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
         "resume", help="open the UI on a past session (with none named: pick one in the list)"
     )
     resume_p.add_argument("--last", action="store_true", help="the newest session")
-    resume_p.add_argument("target", nargs="?", help="thread id or rollout path")
+    resume_p.add_argument("target", nargs="?", help="thread id, rollout path or session name")
     add_run_options(resume_p)
 
     fork_p = sub.add_parser("fork", help="open the UI on a fork of a past session")
-    fork_p.add_argument("target", help="thread id or rollout path")
+    fork_p.add_argument("target", help="thread id, rollout path or session name")
     fork_p.add_argument(
         "--at",
         type=int,
@@ -76,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_restore_files_flag(fork_p)
     add_run_options(fork_p)
     add_snapshot_commands(sub)
+
+    from tui.commands.rename_cmd import add_rename_parser
+    from tui.commands.search_cmd import add_search_parser
+
+    add_search_parser(sub)
+    add_rename_parser(sub)
 
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
@@ -94,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     mcp_list.add_argument("--json", action="store_true")
     add_run_options(mcp_list)
 
+    add_acp_command(sub)
+
     login_p = sub.add_parser("login", help="save an API key (read from stdin) in auth.json")
     login_p.add_argument("--with-api-key", action="store_true", required=True)
     sub.add_parser("logout", help="remove the saved API key")
@@ -111,6 +128,8 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
+    if args.command == "search":  # no asyncio: a search is mostly start-up time
+        return _run_sync_command(args)
     if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
         # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:
         # paused until the thread runs (exec) or the first screen is up (UI). See startup_gc.
@@ -126,6 +145,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None and args.command == "exec" and _is_process_entry():
         _exit_without_teardown(code)
     return code
+
+
+def _run_sync_command(args: argparse.Namespace) -> int:
+    from core.errors import LhaError
+    from tui.commands.search_cmd import run_search
+
+    try:
+        return run_search(args)
+    except LhaError as err:
+        print(f"lha: {err}", file=sys.stderr)
+        return exit_code_for(err)
+    except KeyboardInterrupt:
+        return 130
 
 
 def _is_process_entry() -> bool:
@@ -162,6 +194,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.exec_cmd import run_exec
 
             return await run_exec(parser, args)
+        if args.command == "rename":
+            from tui.commands.rename_cmd import run_rename
+
+            return await run_rename(args)
         if args.command == "threads":
             from tui.commands.threads_cmd import run_threads
 
@@ -178,6 +214,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.mcp_cmd import run_mcp_list
 
             return await run_mcp_list(args)
+        if args.command == "acp":
+            from tui.commands.acp_cmd import run_acp
+
+            return await run_acp(args)
         if args.command in ("login", "logout"):
             from tui.commands.auth_cmd import run_login, run_logout
 

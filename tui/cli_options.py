@@ -11,11 +11,24 @@ beat ``-c`` as flags should.
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import NoReturn
+
+from core.sanitize import terminal_line
 
 SANDBOX_MODES = ("read-only", "workspace-write", "danger-full-access")
 APPROVAL_POLICIES = ("untrusted", "on-request", "never")
 GLOBAL_PREFIX = "global_"
 _SINGLE_VALUED = ("model", "sandbox", "approval")
+
+
+class LhaArgumentParser(argparse.ArgumentParser):
+    """argparse, but its usage errors quote the user's arguments through the terminal sanitizer:
+    an argument holding an escape sequence must not retitle the window or write the clipboard."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, terminal_line(f"{self.prog}: error: {message}") + "\n")
 
 
 def add_run_options(parser: argparse.ArgumentParser, *, prefix: str = "") -> None:

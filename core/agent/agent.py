@@ -11,7 +11,9 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from core.agent.session import Session
@@ -76,6 +78,8 @@ class Agent:
         self._next_submission_id = 0
         self._turn: asyncio.Task[None] | None = None
         self._pending_inputs: deque[tuple[str, list[UserInputItem]]] = deque()
+        self.on_turn_saved: Callable[[Path], object] | None = None
+        """Called with the rollout's path once a turn is on disk (the search index's hook)."""
         for msg in first_events:
             session.events.put_nowait(Event(id=INITIAL_SUBMIT_ID, msg=msg))
         self._loop_task = asyncio.create_task(
@@ -198,6 +202,7 @@ class Agent:
         elif isinstance(op, Shutdown):
             await self._abort_turn(sub_id, "shutdown")
             await self._close_session()
+            self._notify_turn_saved()
             session.events.put_nowait(Event(id=sub_id, msg=ShutdownComplete()))
             return True
         return False
@@ -219,6 +224,7 @@ class Agent:
         """Run this turn, then any input that arrived while it ran, in order."""
         while True:
             await run_turn(self.session, sub_id, items)
+            self._notify_turn_saved()
             if not self._pending_inputs:
                 return
             sub_id, items = self._pending_inputs.popleft()
@@ -236,6 +242,12 @@ class Agent:
         self.session.emit(sub_id, TurnAbortedEvent(reason=reason))
         with contextlib.suppress(LhaError):
             await self.session.recorder.flush()
+        self._notify_turn_saved()
+
+    def _notify_turn_saved(self) -> None:
+        recorder = self.session.recorder
+        if self.on_turn_saved is not None and recorder.is_materialized:
+            self.on_turn_saved(recorder.rollout_path)
 
     def _close_dangling_tool_calls(self) -> None:
         """Give every recorded call an output: providers refuse a call without its result."""

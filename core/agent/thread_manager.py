@@ -305,6 +305,9 @@ class ThreadManager:
             session_source,
             dynamic_tools,
         )
+        from core.index.live import live_indexer_for  # sqlite3 and the index: not at start-up
+
+        spawned.agent.on_turn_saved = live_indexer_for(config.lha_home).rollout_saved
         new_thread = await self._finalize_thread_spawn(spawned.agent)
         start_memories_startup_task(
             config,

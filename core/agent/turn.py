@@ -73,7 +73,7 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
     )
     files = start_turn_snapshot(session, sub_id)
     try:
-        last_message = await _run_turn_body(session, sub_id, items, files)
+        last_message, finish_reason = await _run_turn_body(session, sub_id, items, files)
     except LhaError as err:
         await _end_with_error(session, sub_id, str(err), files)
         return
@@ -87,12 +87,12 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
     if not_saved is not None:
         session.emit(sub_id, ErrorEvent(message=not_saved))
         return
-    session.emit(sub_id, TaskComplete(last_agent_message=last_message))
+    session.emit(sub_id, TaskComplete(last_agent_message=last_message, finish_reason=finish_reason))
 
 
 async def _run_turn_body(
     session: Session, sub_id: str, items: list[UserInputItem], files: TurnFiles
-) -> str | None:
+) -> tuple[str | None, str | None]:
     _warn_about_undecodable_input(session, sub_id, items)
     if not session.initial_context_recorded:
         context = build_initial_context(
@@ -154,20 +154,23 @@ def session_skill_injections(session: Session, user_item: MessageItem) -> list[T
     return session.skill_injector(user_item.text())
 
 
-async def _sample_until_done(session: Session, sub_id: str, files: TurnFiles) -> str | None:
+async def _sample_until_done(
+    session: Session, sub_id: str, files: TurnFiles
+) -> tuple[str | None, str | None]:
+    """The turn's last assistant message and why its last response ended."""
     last_message: str | None = None
     for _ in range(MAX_SAMPLING_ROUNDS):
-        done_items, message = await _sample_once(session, sub_id)
+        done_items, message, finish_reason = await _sample_once(session, sub_id)
         if message is not None:
             last_message = message
         calls = [item for item in done_items if isinstance(item, ToolCallItem)]
         if not calls:
-            return last_message
+            return last_message, finish_reason
         await files.before_tools()  # nothing may change a file before its "before" exists
         outputs = await run_tool_calls(session, sub_id, calls)
         session.record(list(outputs))
     session.emit(sub_id, Warning(message=f"stopped after {MAX_SAMPLING_ROUNDS} tool rounds"))
-    return last_message
+    return last_message, None
 
 
 CUT_SHORT_REASONS = {
@@ -202,8 +205,11 @@ def _warn_when_turns_start_being_left_out(session: Session, sub_id: str, left_ou
     session.turns_left_out = left_out
 
 
-async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptItem], str | None]:
-    """One model request. Items are recorded only when the response completed."""
+async def _sample_once(
+    session: Session, sub_id: str
+) -> tuple[list[TranscriptItem], str | None, str | None]:
+    """One model request: its items, its assistant message, and its finish reason. Items are
+    recorded only when the response completed."""
     context = session.turn_context
     tools = tool_specs(session)
     fitted = fit_prompt(
@@ -224,6 +230,7 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
     done: list[TranscriptItem] = []
     refusal: str | None = None
     usage: TokenUsage | None = None
+    finish_reason: str | None = None
     client = session.model_client()
     async with contextlib.aclosing(client.stream(request)) as stream:
         async for event in stream:
@@ -247,8 +254,8 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
                     ),
                 )
             elif isinstance(event, Completed):
-                usage = event.usage
-                _warn_if_cut_short(session, sub_id, event.finish_reason)
+                usage, finish_reason = event.usage, event.finish_reason
+                _warn_if_cut_short(session, sub_id, finish_reason)
     message: str | None = None
     for item in done:
         session.record([item])
@@ -265,4 +272,4 @@ async def _sample_once(session: Session, sub_id: str) -> tuple[list[TranscriptIt
         session.emit(sub_id, ModelRefusal(message=refusal))
     info = session.add_usage(usage) if usage is not None else session.token_info()
     session.emit(sub_id, TokenCount(info=info))
-    return done, message
+    return done, message, finish_reason

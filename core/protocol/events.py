@@ -109,6 +109,9 @@ class TokenCount(WireModel):
 class TaskComplete(WireModel):
     type: Literal["task_complete"] = "task_complete"
     last_agent_message: str | None = None
+    finish_reason: str | None = None
+    """Why the turn's last model response ended ("stop", "length", "content_filter", ...), so a
+    client can tell a finished answer from one cut by the output limit or a refusal."""
 
 
 class TurnAbortedEvent(WireModel):

@@ -18,6 +18,8 @@ class SessionSource(StrEnum):
     CLI = "cli"
     EXEC = "exec"
     MCP = "mcp"
+    ACP = "acp"
+    """Started by an editor over the Agent Client Protocol (``lha acp``)."""
     SUBAGENT = "subagent"
     UNKNOWN = "unknown"
 

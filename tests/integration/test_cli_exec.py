@@ -97,7 +97,10 @@ def test_exec_resume_last_and_fork(home: Path, scripted_server_thread: ScriptedS
     [
         (["exec", "resume", "--last", "x"], "no past session"),
         (["exec", "resume", "0190a1b2-0000-7000-8000-000000000000", "x"], "no thread with id"),
-        (["exec", "fork", "nonsense", "--at", "0", "x"], "neither a rollout file nor a thread id"),
+        (
+            ["exec", "fork", "nonsense", "--at", "0", "x"],
+            "not a rollout file, a thread id or a session name",
+        ),
         (["exec", "fork", "0190a1b2-0000-7000-8000-000000000000", "--at", "-1", "x"], "--at"),
         (["exec", "-c", "approval_policy=sometimes", "x"], "approval_policy"),
     ],

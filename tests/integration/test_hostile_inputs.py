@@ -133,7 +133,7 @@ def test_a_five_thousand_character_id_is_one_line(home: Path) -> None:
     result = lha(home, "exec", "resume", "a" * 5000, "hi")
     assert result.returncode == 2
     line = one_error_line(result)
-    assert "neither a rollout file nor a thread id" in line and len(line) < 300
+    assert "is not a rollout file, a thread id or a session name" in line and len(line) < 300
 
 
 def test_resume_by_id_of_a_fifo_named_like_a_rollout(home: Path) -> None:
@@ -253,3 +253,12 @@ def test_an_mcp_server_that_prints_non_json_is_one_line(tmp_path: Path, home: Pa
     lines = (result.stdout + result.stderr).splitlines()
     assert sum("not speaking MCP" in line for line in lines) == 1, lines[:5]
     assert len(lines) < 5, f"{len(lines)} lines of output"
+
+
+@pytest.mark.parametrize("command", [["threads"], ["exec", "resume"]])
+def test_usage_errors_quote_arguments_inert(home: Path, command: list[str]) -> None:
+    """argparse repeats an unknown argument back; an OSC 52 clipboard write in it stays text."""
+    result = lha(home, *command, "--x\x1b]52;c;aGVsbG8=\x07")
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "unrecognized arguments: --x\u241b]52;c;aGVsbG8=\u2407" in result.stderr

@@ -64,10 +64,15 @@ def prose(rng: random.Random, words: int, vocabulary: list[str] = WORDS) -> str:
     return " ".join(rng.choice(vocabulary) for _ in range(words))
 
 
+def turn_texts(rng: random.Random, n: int) -> tuple[str, str]:
+    """(question, answer) of turn ``n``: the one source of a synthetic conversation's words, so
+    a rollout in another tool's format (the bench's Codex CLI session) can hold the same ones."""
+    return f"turn {n}: {prose(rng, 12)}", f"Done with step {n}. {prose(rng, 50)}"
+
+
 def turn_items(rng: random.Random, n: int, cwd: str, model: str) -> list[RolloutItem]:
     """One turn as lha records it: user message, its event, turn context, answer, usage."""
-    question = f"turn {n}: {prose(rng, 12)}"
-    answer = f"Done with step {n}. {prose(rng, 50)}"
+    question, answer = turn_texts(rng, n)
     total = TokenUsage(
         input_tokens=900 * (n + 1), output_tokens=180 * (n + 1), total_tokens=1080 * (n + 1)
     )

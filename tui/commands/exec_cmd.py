@@ -7,7 +7,12 @@ import sys
 from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
-from tui.cli_options import add_run_options, fold_flags_into_overrides, merge_run_options
+from tui.cli_options import (
+    LhaArgumentParser,
+    add_run_options,
+    fold_flags_into_overrides,
+    merge_run_options,
+)
 from tui.commands.event_printer import EventPrinter, HumanPrinter, JsonPrinter
 from tui.commands.snapshot_cmd import add_restore_files_flag, restore_files_for_fork
 from tui.startup_gc import end_startup_pause
@@ -20,11 +25,12 @@ EXIT_OK, EXIT_FAILED = 0, 1
 
 
 def _sub_parser(prog: str) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, add_help=True)
+    parser = LhaArgumentParser(prog=prog, add_help=True)
     add_run_options(parser)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-C", "--cd", dest="cwd")
     parser.add_argument("--dynamic-tools", metavar="FILE")
+    parser.add_argument("--name")
     return parser
 
 
@@ -63,6 +69,7 @@ def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
     fold_flags_into_overrides(ns)
     ns.cwd = ns.cwd or args.cwd
     ns.dynamic_tools = ns.dynamic_tools or getattr(args, "dynamic_tools", None)
+    ns.name = ns.name or getattr(args, "name", None)
     return ns
 
 
@@ -91,6 +98,7 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     from core.auth import AuthManager
     from core.config import Config
     from core.protocol.session import SessionSource
+    from core.session_names import check_name, set_name
     from tui.commands.exec_tools import RequestAnswerer, load_dynamic_tools
     from tui.commands.targets import resolve_rollout
     from tui.commands.work_dir import working_folder
@@ -103,6 +111,7 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             "--dynamic-tools answers tool calls from stdin; give the prompt as an argument"
         )
     prompt = read_prompt(ns.prompt)
+    name = check_name(ns.name) if ns.name is not None else None
     if ns.mode == "fork" and ns.at is not None and ns.at < 0:
         raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
     config = Config.load(cwd=cwd, overrides=ns.overrides, model=ns.model)
@@ -125,6 +134,8 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             if ns.restore_files:
                 await restore_files_for_fork(config.lha_home, path, ns.at, ns.yes)
             new = await manager.fork_thread(ns.at, config, path, dynamic_tools)
+    if name is not None:
+        set_name(config.lha_home, new.thread_id, name)
     return await drive_one_turn(manager, new, prompt, printer, RequestAnswerer(printer))
 
 

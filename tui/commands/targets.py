@@ -1,4 +1,5 @@
-"""Turning a user's ``ID | PATH | --last`` into a rollout file (ID: any unique prefix of one)."""
+"""Turning a user's ``ID | PATH | NAME | --last`` into a rollout file (ID: any unique prefix of
+one; NAME: a session name, exact first, then a unique prefix)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from core.protocol.ids import ThreadId
 async def resolve_rollout(
     lha_home: Path, target: str | None, *, last: bool = False, extra_roots: Sequence[Path] = ()
 ) -> Path:
-    """The rollout named by a path or thread id, or the newest session with ``last``; ids and
-    ``last`` also look in ``extra_roots`` (the Codex CLI's sessions)."""
+    """The rollout named by a path, thread id or session name, or the newest with ``last``;
+    ids and ``last`` also look in ``extra_roots`` (the Codex CLI's sessions)."""
     from core.rollout.listing import find_latest_thread_path, find_thread_path_by_id
 
     if last and target is not None:
         raise InvalidRequest(
-            f"--last and {_shown(target)} exclude each other; give either --last or an ID or PATH"
+            f"--last and {_shown(target)} exclude each other; "
+            "give either --last or an ID, PATH or NAME"
         )
     if last:
         path = await find_latest_thread_path(lha_home, extra_roots=extra_roots)
@@ -28,7 +30,9 @@ async def resolve_rollout(
             raise InvalidRequest("there is no past session to resume; start one with `lha exec`")
         return path
     if target is None:
-        raise InvalidRequest("name a session: an id from `lha threads`, a rollout path, or --last")
+        raise InvalidRequest(
+            "name a session: an id from `lha threads`, a rollout path, a name, or --last"
+        )
     candidate = await asyncio.to_thread(_existing_file, target)
     if candidate is not None:
         return candidate
@@ -36,10 +40,31 @@ async def resolve_rollout(
         found = await find_thread_path_by_id(lha_home, target, extra_roots)
         if found is not None:
             return found
-        raise ThreadNotFound(target)
-    raise InvalidRequest(
-        f"{_shown(target)} is neither a rollout file nor a thread id; `lha threads` lists sessions"
-    )
+        if ThreadId.is_valid(target):
+            raise ThreadNotFound(target)
+    return await _resolve_named(lha_home, target)  # "cafe" may be a name as well as hex
+
+
+async def _resolve_named(lha_home: Path, name: str) -> Path:
+    from core.rollout.listing import find_thread_path_by_id
+    from core.session_names import resolve_name
+
+    thread_id = await asyncio.to_thread(resolve_name, lha_home, name)
+    found = await find_thread_path_by_id(lha_home, thread_id) if thread_id else None
+    if thread_id is not None and found is None:
+        raise InvalidRequest(
+            f"the session named {_shown(name)} ({thread_id}) has no rollout any more"
+        )
+    if found is None and ThreadId.is_prefix(name):
+        raise InvalidRequest(
+            f"no thread with id {name}, nor a session named so; `lha threads` lists the known ones"
+        )
+    if found is None:
+        raise InvalidRequest(
+            f"{_shown(name)} is not a rollout file, a thread id or a session name; "
+            "`lha threads` lists sessions"
+        )
+    return found
 
 
 def _existing_file(target: str) -> Path | None:

@@ -1,0 +1,134 @@
+"""Finding the rollout files the index should cover, and which folders changed since last time.
+
+``sessions/YYYY/MM/DD/rollout-*.jsonl`` holds the live library; ``archived_sessions/`` (any depth)
+the archived one. A folder's modification time changes whenever a file is created, deleted or
+renamed in it, so a folder whose time is the one the index recorded need not be listed again:
+its files are the known ones. That turns the quick check a search makes at 10,000 sessions from
+10,000 directory entries into a few hundred folder ``stat`` calls. (Appends to a known file do not
+change its folder; those come from live updates, or a full scan, which ``stat``s every file.)
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.rollout.paths import SESSIONS_SUBDIR
+
+ARCHIVED_SUBDIR = "archived_sessions"
+UNKNOWN = -1
+"""``size`` and ``mtime_ns`` of a file listed without ``stat``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RolloutFile:
+    path: str
+    size: int
+    mtime_ns: int
+    archived: bool
+
+
+@dataclass
+class FolderScan:
+    """What a walk found: files in the folders it listed, and each folder's time."""
+
+    files: list[RolloutFile] = field(default_factory=list)
+    listed: set[str] = field(default_factory=set)
+    """Folders whose entries were read (changed, new, or every folder in a full walk)."""
+    times: dict[str, int] = field(default_factory=dict)
+    """Every folder seen, with the modification time read *before* listing it."""
+
+
+def _is_rollout_name(name: str) -> bool:
+    return name.startswith("rollout-") and name.endswith(".jsonl")
+
+
+class _Walker:
+    def __init__(self, recorded: dict[str, int], with_stat: bool) -> None:
+        self.recorded = recorded
+        self.with_stat = with_stat
+        self.children: dict[str, list[str]] = defaultdict(list)
+        for folder in recorded:
+            self.children[os.path.dirname(folder)].append(folder)
+        self.scan = FolderScan()
+
+    def visit(self, folder: str, archived: bool) -> None:
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+        except OSError:
+            return
+        self.scan.times[folder] = mtime
+        if self.recorded.get(folder) == mtime:
+            for child in self.children.get(folder, ()):
+                self.visit(child, archived)
+            return
+        self.scan.listed.add(folder)
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return
+        for entry in entries:
+            self._entry(entry, archived)
+
+    def _entry(self, entry: os.DirEntry[str], archived: bool) -> None:
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                self.visit(entry.path, archived)
+            elif _is_rollout_name(entry.name) and entry.is_file(follow_symlinks=False):
+                if not self.with_stat:
+                    self.scan.files.append(RolloutFile(entry.path, UNKNOWN, UNKNOWN, archived))
+                    return
+                info = entry.stat(follow_symlinks=False)
+                self.scan.files.append(
+                    RolloutFile(entry.path, info.st_size, info.st_mtime_ns, archived)
+                )
+        except OSError:  # vanished or unreadable meanwhile: skipped like a missing file
+            return
+
+
+def scan_folders(
+    lha_home: Path, recorded: dict[str, int] | None = None, with_stat: bool = True
+) -> FolderScan:
+    """Walk ``sessions/`` and ``archived_sessions/``, listing only folders whose time differs
+    from ``recorded`` (all of them when it is None); ``with_stat`` also reads each file's size."""
+    walker = _Walker(recorded or {}, with_stat)
+    home = str(lha_home)
+    walker.visit(os.path.join(home, SESSIONS_SUBDIR), archived=False)
+    walker.visit(os.path.join(home, ARCHIVED_SUBDIR), archived=True)
+    return walker.scan
+
+
+def find_rollout_files(lha_home: Path) -> list[RolloutFile]:
+    """Every rollout under ``sessions/`` and ``archived_sessions/``, with its size and time."""
+    return scan_folders(lha_home).files
+
+
+def with_stat(rollout: RolloutFile) -> RolloutFile | None:
+    """``rollout`` with its size and time, or None when it is gone."""
+    try:
+        info = os.stat(rollout.path)
+    except OSError:
+        return None
+    return RolloutFile(rollout.path, info.st_size, info.st_mtime_ns, rollout.archived)
+
+
+def is_archived_path(lha_home: Path, path: Path) -> bool:
+    try:
+        Path(path).relative_to(Path(lha_home) / ARCHIVED_SUBDIR)
+    except ValueError:
+        return False
+    return True
+
+
+def open_regular_file(path: str) -> int:
+    """A read-only descriptor of ``path``, which must be a regular file (not a link, FIFO or
+    device that would block or mislead a read); ``OSError`` otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path} is not a regular file")
+    return fd

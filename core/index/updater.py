@@ -1,0 +1,247 @@
+"""Bringing the index up to date with the rollouts on disk.
+
+A *full* refresh compares every rollout's size and time with what the index holds and indexes
+what was appended, in transactions of a few MB so other processes (and a search screen showing
+partial results) are never shut out for long. ``update_rollout`` does the same for one file;
+running threads call it after every turn (``live``), so a *quick* refresh, what a search does,
+only lists file names to pick up new, moved and deleted rollouts: at 10,000 sessions a ``stat``
+of every file would cost more than the search itself. A quick refresh still does the full one
+when the last was more than ``FULL_SCAN_SECONDS`` ago, which catches appends whose live update
+was lost (a process killed mid-turn). A rollout that moved (archived, unarchived) keeps its rows:
+only its path changes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import NamedTuple
+
+from core.index.ingest import PreparedRollout, forget_session, index_rollout, prepare_rollout
+from core.index.scan import FolderScan, RolloutFile, is_archived_path, scan_folders, with_stat
+from core.index.schema import (
+    ORPHAN_COUNTER,
+    create_tables,
+    drop_tables,
+    read_counter,
+    write_counter,
+)
+
+BATCH_BYTES = 8 * 1024 * 1024
+BATCH_FILES = 400
+FULL_SCAN_SECONDS = 600
+_LAST_FULL_SCAN = "last_full_scan_unix"
+ORPHAN_REBUILD_RATIO = 0.25
+"""Rebuild once unreachable FTS rows exceed this share of all rows (and 10,000 rows)."""
+
+Progress = Callable[[int, int], None]
+"""Called with (bytes indexed so far, bytes to index in all) after each transaction."""
+
+
+@dataclass(frozen=True)
+class RefreshReport:
+    files: int
+    """Rollout files listed (every one in a full refresh; those in changed folders otherwise)."""
+    indexed_files: int
+    """Files that had new lines."""
+    indexed_bytes: int
+
+
+class _Known(NamedTuple):
+    path: str
+    id: int
+    indexed_bytes: int
+    updated_ns: int
+
+
+def _known_sessions(
+    connection: sqlite3.Connection, folders: set[str] | None = None
+) -> dict[str, _Known]:
+    """Indexed rollouts by path: all of them, or those directly in ``folders``."""
+    query = "SELECT path, id, indexed_bytes, updated_ns FROM sessions"
+    if folders is None:
+        return {row[0]: _Known._make(row) for row in connection.execute(query)}
+    known: dict[str, _Known] = {}
+    for folder in folders:
+        below = folder + os.sep
+        rows = connection.execute(
+            query + " WHERE path > ? AND path < ?", (below, folder + chr(ord(os.sep) + 1))
+        )
+        known.update(
+            (row[0], _Known._make(row)) for row in rows if os.path.dirname(row[0]) == folder
+        )
+    return known
+
+
+class _WriteTransaction:
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._connection.execute("BEGIN IMMEDIATE")
+        return self._connection
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        self._connection.execute("COMMIT" if kind is None else "ROLLBACK")
+
+
+def refresh(
+    connection: sqlite3.Connection,
+    lha_home: Path,
+    progress: Progress | None = None,
+    full: bool = True,
+) -> RefreshReport:
+    """Index new lines and forget rollouts that are gone; see the module docstring."""
+    _rebuild_if_mostly_orphans(connection)
+    now = int(time.time())
+    full = full or now - read_counter(connection, _LAST_FULL_SCAN) > FULL_SCAN_SECONDS
+    recorded = None if full else dict(connection.execute("SELECT path, mtime_ns FROM folders"))
+    scan = scan_folders(lha_home, recorded, with_stat=full)
+    known = _known_sessions(connection, None if full else _unsure_folders(scan, recorded))
+    on_disk = {rollout.path for rollout in scan.files}
+    gone = [path for path in known if path not in on_disk]
+    files = scan.files
+    if not full:
+        files = [f for f in map(with_stat, (f for f in files if f.path not in known)) if f]
+    if gone:
+        _follow_moves_or_forget(connection, gone, files, known)
+        known = _known_sessions(connection, None if full else set(map(os.path.dirname, on_disk)))
+    stale = [f for f in files if _is_stale(f, known.get(f.path))]
+    done = _index_in_batches(connection, stale, known, progress)
+    with _WriteTransaction(connection) as writer:
+        _record_folders(writer, scan, recorded)
+        if full:
+            write_counter(writer, _LAST_FULL_SCAN, now)
+    return RefreshReport(len(on_disk), len(stale), done)
+
+
+def _unsure_folders(scan: FolderScan, recorded: dict[str, int] | None) -> set[str]:
+    """Folders whose rollouts may differ from the index: listed again, or gone."""
+    gone = set(recorded or ()) - set(scan.times)
+    return scan.listed | gone
+
+
+def _index_in_batches(
+    connection: sqlite3.Connection,
+    stale: list[RolloutFile],
+    known: dict[str, _Known],
+    progress: Progress | None,
+) -> int:
+    """Index ``stale`` a batch per transaction, extracting the next batch in a worker thread
+    meanwhile (``ingest.PreparedRollout``)."""
+    starts = {f.path: known[f.path].indexed_bytes if f.path in known else 0 for f in stale}
+    total = sum(f.size - starts[f.path] for f in stale)
+
+    def prepare(batch: list[RolloutFile]) -> list[PreparedRollout | None]:
+        return [prepare_rollout(rollout, starts[rollout.path]) for rollout in batch]
+
+    from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import; a search rarely needs it
+
+    done = 0
+    batches = _batches(stale)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lha-index-read") as reader:
+        upcoming = reader.submit(prepare, batches[0]) if batches else None
+        for number, batch in enumerate(batches):
+            assert upcoming is not None
+            prepared = upcoming.result()
+            if number + 1 < len(batches):
+                upcoming = reader.submit(prepare, batches[number + 1])
+            with _WriteTransaction(connection) as writer:
+                done += sum(map(partial(index_rollout, writer), batch, prepared))
+            if progress is not None:
+                progress(done, max(total, done))
+    return done
+
+
+def _record_folders(
+    connection: sqlite3.Connection, scan: FolderScan, recorded: dict[str, int] | None
+) -> None:
+    if recorded is None:
+        connection.execute("DELETE FROM folders")
+    else:
+        for folder in set(recorded) - set(scan.times):
+            connection.execute("DELETE FROM folders WHERE path = ?", (folder,))
+    connection.executemany(
+        "INSERT OR REPLACE INTO folders(path, mtime_ns) VALUES (?, ?)",
+        [(folder, scan.times[folder]) for folder in scan.listed if folder in scan.times],
+    )
+
+
+def update_rollout(connection: sqlite3.Connection, lha_home: Path, path: Path) -> int:
+    """Index the new lines of one rollout (after a live thread's turn); returns bytes read."""
+    try:
+        info = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return 0
+    if not stat.S_ISREG(info.st_mode):
+        return 0
+    rollout = RolloutFile(
+        str(path), info.st_size, info.st_mtime_ns, is_archived_path(lha_home, path)
+    )
+    with _WriteTransaction(connection) as writer:
+        return index_rollout(writer, rollout)
+
+
+def forget_rollout(connection: sqlite3.Connection, path: Path) -> None:
+    """Drop a rollout's rows; call it *before* deleting the file so its terms go too."""
+    with _WriteTransaction(connection) as writer:
+        row = writer.execute("SELECT id FROM sessions WHERE path = ?", (str(path),)).fetchone()
+        if row is not None:
+            forget_session(writer, int(row[0]), replay_from=str(path))
+
+
+def _is_stale(rollout: RolloutFile, known: _Known | None) -> bool:
+    return (
+        known is None or known.indexed_bytes != rollout.size or known.updated_ns != rollout.mtime_ns
+    )
+
+
+def _batches(files: list[RolloutFile]) -> list[list[RolloutFile]]:
+    batches: list[list[RolloutFile]] = [[]]
+    size = 0
+    for rollout in files:
+        if batches[-1] and (size >= BATCH_BYTES or len(batches[-1]) >= BATCH_FILES):
+            batches.append([])
+            size = 0
+        batches[-1].append(rollout)
+        size += rollout.size
+    return [batch for batch in batches if batch]
+
+
+def _follow_moves_or_forget(
+    connection: sqlite3.Connection,
+    gone: list[str],
+    files: list[RolloutFile],
+    known: dict[str, _Known],
+) -> None:
+    """A rollout found under another folder with the same name moved there: re-point its row."""
+    new_by_name = {os.path.basename(f.path): f for f in files if f.path not in known}
+    with _WriteTransaction(connection) as writer:
+        for path in gone:
+            moved = new_by_name.get(os.path.basename(path))
+            state = known[path]
+            if moved is not None and moved.size >= state.indexed_bytes:
+                writer.execute(
+                    "UPDATE sessions SET path = ?, archived = ? WHERE id = ?",
+                    (moved.path, int(moved.archived), state.id),
+                )
+            else:
+                forget_session(writer, state.id, replay_from=None)
+
+
+def _rebuild_if_mostly_orphans(connection: sqlite3.Connection) -> None:
+    orphans = read_counter(connection, ORPHAN_COUNTER)
+    if orphans < 10_000:
+        return
+    rows = connection.execute("SELECT count(*) FROM messages").fetchone()[0]
+    if orphans < ORPHAN_REBUILD_RATIO * (orphans + rows):
+        return
+    with _WriteTransaction(connection) as writer:
+        drop_tables(writer)
+        create_tables(writer)

@@ -1,0 +1,140 @@
+"""A synthetic session library for the search benchmarks: thousands of varied rollouts, fast.
+
+Text comes from a 20,000-word invented vocabulary with a Zipf-like frequency (a few words in
+every session, most words rare), so searches have realistic hit counts. Turns (question, reasoning,
+a shell call with its output, answer, usage) are written once with the real rollout models into a
+pool, then stitched together per session: that keeps ~1 GB to about a minute of writing.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from core.protocol import (
+    AgentMessage,
+    BaseInstructions,
+    EventRecord,
+    JsonArguments,
+    RolloutItem,
+    RolloutLine,
+    SessionMeta,
+    SessionMetaRecord,
+    SessionSource,
+    ThreadId,
+    TokenCount,
+    TokenUsage,
+    TokenUsageInfo,
+    ToolCallEnd,
+    ToolCallItem,
+    ToolCallOutputItem,
+    TranscriptRecord,
+    TurnContextItem,
+    TurnContextRecord,
+    UserMessageEvent,
+    assistant_message,
+    user_message,
+    utc_timestamp,
+)
+from core.rollout.paths import rollout_path_for
+from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN
+
+_SYLLABLES = [
+    "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "bri", "cho", "dra", "fen", "gul",
+    "hap", "jor", "kel", "lum", "mor", "nix", "pra", "quo", "rel", "sty", "tor", "ulm", "vex",
+]  # fmt: skip
+VOCABULARY_SIZE = 20_000
+TURN_POOL = 1_500
+
+
+def vocabulary(rng: random.Random) -> list[str]:
+    """Distinct invented words; index = frequency rank (0 is the most common)."""
+    words: dict[str, None] = {}
+    while len(words) < VOCABULARY_SIZE:
+        words["".join(rng.choices(_SYLLABLES, k=rng.randint(2, 4)))] = None
+    return list(words)
+
+
+class _Text:
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.words = vocabulary(rng)
+        weights = [1.0 / (rank + 1) for rank in range(len(self.words))]
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def prose(self, count: int) -> str:
+        return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=count))
+
+
+def _turn(text: _Text, n: int) -> list[RolloutItem]:
+    rng = text.rng
+    question = text.prose(rng.randint(8, 60))
+    answer = f"## Step {n}\n\n{text.prose(rng.randint(80, 400))}\n\n```python\nprint({n})\n```"
+    output = "\n".join(text.prose(12) for _ in range(rng.randint(5, 80)))
+    call_id = f"call_{n}"
+    usage = TokenUsage(input_tokens=1200 * n, output_tokens=300 * n, total_tokens=1500 * n)
+    return [
+        TranscriptRecord(payload=user_message(question)),
+        EventRecord(payload=UserMessageEvent(message=question)),
+        TurnContextRecord(payload=TurnContextItem(cwd="/w", model="gpt-5.1")),
+        TranscriptRecord(
+            payload=ToolCallItem(
+                call_id=call_id,
+                tool_name="shell",
+                payload=JsonArguments(arguments='{"command": ["rg", "-n", "def main"]}'),
+            )
+        ),
+        TranscriptRecord(payload=ToolCallOutputItem(call_id=call_id, output=output)),
+        EventRecord(payload=ToolCallEnd(call_id=call_id, tool_name="shell", output=output[:200])),
+        TranscriptRecord(payload=assistant_message(answer)),
+        EventRecord(payload=AgentMessage(message=answer)),
+        EventRecord(
+            payload=TokenCount(info=TokenUsageInfo(total_token_usage=usage, last_token_usage=usage))
+        ),
+    ]
+
+
+def _dump(items: list[RolloutItem]) -> bytes:
+    stamp = utc_timestamp()
+    return "".join(RolloutLine.dump_item(stamp, item) + "\n" for item in items).encode()
+
+
+def _head(text: _Text, n: int, cwd: str, created: datetime) -> tuple[ThreadId, bytes]:
+    meta = SessionMeta(
+        id=ThreadId.new(),
+        timestamp=utc_timestamp(created),
+        cwd=cwd,
+        cli_version="0.1.0",
+        source=SessionSource.CLI,
+        model_provider="openai",
+        base_instructions=BaseInstructions(text=text.prose(400)),
+    )
+    first = f"session {n}: {text.prose(20)}"
+    items: list[RolloutItem] = [
+        SessionMetaRecord(payload=meta),
+        TranscriptRecord(payload=user_message(f"{ENVIRONMENT_CONTEXT_OPEN}<cwd>{cwd}</cwd>")),
+        TranscriptRecord(payload=user_message(first)),
+        EventRecord(payload=UserMessageEvent(message=first)),
+    ]
+    return meta.id, _dump(items)
+
+
+def write_library(home: Path, sessions: int, target_bytes: int, seed: int = 11) -> int:
+    """Write ``sessions`` rollouts totalling about ``target_bytes``; returns the bytes written."""
+    text = _Text(random.Random(seed))
+    pool = [_dump(_turn(text, n)) for n in range(TURN_POOL)]
+    average_turn = sum(map(len, pool)) / len(pool)
+    turns_per_session = max(1, round(target_bytes / sessions / average_turn))
+    base = datetime(2026, 1, 1, 8, 0, 0)
+    written = 0
+    for n in range(sessions):
+        created = base + timedelta(minutes=37 * n)
+        thread_id, head = _head(text, n, f"/home/dev/project-{n % 40}", created)
+        turns = text.rng.randint(1, 2 * turns_per_session - 1)
+        body = b"".join(text.rng.choice(pool) for _ in range(turns))
+        path = rollout_path_for(home, thread_id, created)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written += path.write_bytes(head + body)
+    return written

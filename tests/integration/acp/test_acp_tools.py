@@ -1,0 +1,135 @@
+"""Tool calls over ACP: shell with permission requests answered every way, apply_patch with a
+diff block, and an MCP server the client passes with ``session/new``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from acp import text_block
+from acp.schema import EnvVariable, McpServerStdio
+
+from tests.support.acp_client import RecordingClient, open_lha_acp
+from tests.support.scripted_server import Reply, ScriptedServer
+
+UNTRUSTED = ("-c", "approval_policy=untrusted")
+MCP_SERVER = str(Path(__file__).resolve().parents[2] / "support" / "mcp_test_server.py")
+
+
+def touch(call_id: str, name: str) -> Reply:
+    return Reply.tool_calls([(call_id, "shell", json.dumps({"command": ["touch", name]}))])
+
+
+async def run_prompts(
+    home: Path, work: Path, client: RecordingClient, prompts: int, *args: str
+) -> list[str]:
+    async with open_lha_acp(home, client, home.parent / "stderr.txt", *args) as (conn, _):
+        session = await conn.new_session(cwd=str(work), mcp_servers=[])
+        go = [text_block("go")]
+        return [
+            (await conn.prompt(session_id=session.session_id, prompt=go)).stop_reason
+            for _ in range(prompts)
+        ]
+
+
+async def test_allow_once_runs_the_command_and_reports_it(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.enqueue(touch("c1", "made.txt"), Reply.text("done"))
+    client.answers = ["allow_once"]
+    assert await run_prompts(home, work, client, 1, *UNTRUSTED) == ["end_turn"]
+    assert (work / "made.txt").exists()
+    (request, options) = client.permission_requests[0]
+    assert request.tool_call_id == "c1" and "touch made.txt" in (request.title or "")
+    assert {o.kind for o in options} == {"allow_once", "allow_always", "reject_once"}
+    (start,) = client.of_kind("tool_call")
+    assert (start.tool_call_id, start.kind, start.title) == ("c1", "execute", "touch made.txt")
+    (end,) = client.of_kind("tool_call_update")
+    assert end.status == "completed"
+
+
+async def test_reject_keeps_the_command_from_running(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.enqueue(touch("c1", "made.txt"), Reply.text("ok, I will not"))
+    client.answers = ["reject_once"]
+    assert await run_prompts(home, work, client, 1, *UNTRUSTED) == ["end_turn"]
+    assert not (work / "made.txt").exists()
+    (end,) = client.of_kind("tool_call_update")
+    assert end.status == "failed" and "denied" in end.raw_output
+
+
+async def test_allow_always_is_not_asked_again_in_the_session(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.enqueue(
+        touch("c1", "made.txt"), Reply.text("one"), touch("c2", "made.txt"), Reply.text("two")
+    )
+    client.answers = ["allow_always"]
+    assert await run_prompts(home, work, client, 2, *UNTRUSTED) == ["end_turn", "end_turn"]
+    assert len(client.permission_requests) == 1
+    assert [u.status for u in client.of_kind("tool_call_update")] == ["completed", "completed"]
+
+
+async def test_a_cancelled_permission_request_cancels_the_turn(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.enqueue(touch("c1", "made.txt"))
+    client.answers = [None]
+    assert await run_prompts(home, work, client, 1, *UNTRUSTED) == ["cancelled"]
+    assert not (work / "made.txt").exists()
+
+
+async def test_a_client_that_cannot_ask_gets_the_safe_default(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.enqueue(touch("c1", "made.txt"), Reply.text("not run then"))
+    client.answers = ["fail"]
+    assert await run_prompts(home, work, client, 1, *UNTRUSTED) == ["end_turn"]
+    assert not (work / "made.txt").exists()
+    (end,) = client.of_kind("tool_call_update")
+    assert end.status == "failed" and "denied" in end.raw_output
+
+
+async def test_apply_patch_shows_a_diff(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    (work / "notes.txt").write_text("alpha\nbeta\n")
+    patch = "*** Begin Patch\n*** Update File: notes.txt\n@@\n alpha\n-beta\n+gamma\n*** End Patch"
+    scripted_server_thread.enqueue(
+        Reply.tool_calls([("p1", "apply_patch", json.dumps({"input": patch}))]),
+        Reply.text("patched"),
+    )
+    assert await run_prompts(home, work, client, 1) == ["end_turn"]
+    assert (work / "notes.txt").read_text() == "alpha\ngamma\n"
+    (start,) = client.of_kind("tool_call")
+    assert start.kind == "edit"
+    (diff,) = [c for c in start.content if c.type == "diff"]
+    assert diff.path == str((work / "notes.txt").resolve())
+    assert (diff.old_text, diff.new_text) == ("alpha\nbeta\n", "alpha\ngamma\n")
+    (end,) = client.of_kind("tool_call_update")
+    assert end.status == "completed" and end.content[0].type == "diff"
+
+
+async def test_mcp_server_of_the_client_is_used(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    scripted_server_thread.enqueue(
+        Reply.tool_calls([("m1", "mcp__helper__echo", json.dumps({"text": "hi"}))]),
+        Reply.text("echoed"),
+    )
+    server = McpServerStdio(
+        name="helper",
+        command=sys.executable,
+        args=[MCP_SERVER, "helper"],
+        env=[EnvVariable(name="UNUSED_BY_THE_SERVER", value="1")],
+    )
+    async with open_lha_acp(home, client, home.parent / "stderr.txt") as (conn, _):
+        session = await conn.new_session(cwd=str(work), mcp_servers=[server])
+        response = await conn.prompt(session_id=session.session_id, prompt=[text_block("echo")])
+    assert response.stop_reason == "end_turn"
+    (start,) = client.of_kind("tool_call")
+    assert start.title == "echo (MCP helper)"
+    (end,) = client.of_kind("tool_call_update")
+    assert end.status == "completed" and "helper says: hi" in end.raw_output

@@ -1,0 +1,131 @@
+"""``lha search QUERY``: the sessions where something was said, best match first.
+
+It runs before asyncio is even imported (see ``tui.cli.main``): a search is a few SQLite queries,
+and start-up is most of its time. Hits print one a line; with ``--json`` one object a line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from core.index.search import SearchHit
+
+HIGHLIGHT_ON = "\x1b[1;33m"
+HIGHLIGHT_OFF = "\x1b[0m"
+LABEL_CHARS = 40
+PROGRESS_MIN_BYTES = 50_000_000
+
+
+def add_search_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    search_p = sub.add_parser(
+        "search", help='find past sessions by what was said (words, "a phrase", prefix*)'
+    )
+    search_p.add_argument("query", nargs="+", help='words (all must match), "phrase", prefix*')
+    search_p.add_argument(
+        "--all", action="store_true", help="every session, not only this folder's and below"
+    )
+    search_p.add_argument("--archived", action="store_true", help="include archived sessions")
+    search_p.add_argument("--json", action="store_true", help="one JSON object per hit")
+    search_p.add_argument("-n", "--limit", type=int, default=20, help="hits at most (20)")
+
+
+def run_search(args: argparse.Namespace) -> int:
+    """Print the hits; 0 when there were some, 1 when none (like grep), 2 for a bad query."""
+    from pathlib import Path
+
+    from core.config.home import default_lha_home
+    from core.index.library import SessionIndex
+    from core.index.query import parse_query
+    from core.index.search import SearchScope
+
+    query = parse_query(" ".join(args.query))
+    scope = SearchScope(
+        cwd=None if args.all else Path(os.getcwd()),
+        include_archived=args.archived,
+        limit=max(1, args.limit),
+    )
+    from core.session_names import read_names
+
+    names = read_names(default_lha_home())
+    index = SessionIndex(default_lha_home())
+    try:
+        hits, vanished = index.search(query, scope, _progress_on_terminal(), names)
+    finally:
+        index.close()
+    for warning in index.warnings:
+        print(f"lha: {warning}", file=sys.stderr)
+    if vanished:
+        print(
+            f"lha: skipped {len(vanished)} session(s) whose file disappeared since it was "
+            f"indexed (first: {vanished[0]})",
+            file=sys.stderr,
+        )
+    _print_hits(hits, args.json, names)
+    if not hits and not args.json:
+        hint = "" if args.all else " in this folder; --all searches every session"
+        print(f"lha: no session matches {query.text!r}{hint}", file=sys.stderr)
+    return 0 if hits else 1
+
+
+def _progress_on_terminal() -> Callable[[int, int], None] | None:
+    """On a terminal, a first build of a large library says how far it is (on stderr)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if total >= PROGRESS_MIN_BYTES:
+            end = "\n" if done >= total else ""
+            print(f"\rlha: indexing sessions {100 * done // total}%", end=end, file=sys.stderr)
+
+    return show
+
+
+def _print_hits(hits: list[SearchHit], as_json: bool, names: dict[str, str]) -> None:
+    color = not as_json and sys.stdout.isatty()
+    lines = [
+        _json_line(hit, names.get(hit.thread_id)) if as_json else _text_line(hit, names, color)
+        for hit in hits
+    ]
+    if lines:
+        sys.stdout.write("\n".join(lines) + "\n")
+        sys.stdout.flush()
+
+
+def _json_line(hit: SearchHit, name: str | None) -> str:
+    import json
+
+    return json.dumps(
+        {
+            "thread_id": hit.thread_id,
+            "path": str(hit.path),
+            "name": name,
+            "cwd": hit.cwd,
+            "created_at": hit.created_at,
+            "updated_at": hit.updated_at.isoformat(),
+            "archived": hit.archived,
+            "turn": hit.turn,
+            "role": hit.role,
+            "snippet": hit.snippet.text,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _one_line(text: str, width: int) -> str:
+    from core.sanitize import neutralize_terminal_escapes
+
+    flat = " ".join(neutralize_terminal_escapes(text).split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _text_line(hit: SearchHit, names: dict[str, str], color: bool) -> str:
+    label = _one_line(names.get(hit.thread_id) or hit.preview, LABEL_CHARS)
+    when = hit.updated_at.astimezone()
+    snippet = hit.snippet.render(HIGHLIGHT_ON, HIGHLIGHT_OFF) if color else hit.snippet.text
+    return f"{label}  {hit.thread_id[:8]}  {when:%Y-%m-%d %H:%M}  #{hit.turn} {hit.role}  {snippet}"
