@@ -108,9 +108,11 @@ class LhaApp(App[None]):
             self._tail = tail_transcript(self._start.path)
         first_page = None
         if self._start is None:  # the newest past sessions, in the first frame
+            from core.rollout.codex_home import codex_session_roots
             from tui.first_page import read_first_page
 
-            first_page = read_first_page(self.settings.lha_home, PAST_PAGE_SIZE)
+            roots = codex_session_roots(self.settings.codex_sessions)
+            first_page = read_first_page(self.settings.lha_home, PAST_PAGE_SIZE, roots)
         with Horizontal(id="main"):
             yield ThreadSidebar(
                 self._load_past_page, self.clock, first_page=first_page, id="sidebar"

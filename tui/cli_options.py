@@ -63,6 +63,12 @@ def add_run_options(parser: argparse.ArgumentParser, *, prefix: str = "") -> Non
         choices=APPROVAL_POLICIES,
         help="when to ask before running a command (config: approval_policy)",
     )
+    parser.add_argument(
+        "--skip-unreadable",
+        dest=f"{prefix}skip_unreadable",
+        action="store_true",
+        help="resume or fork even when lines holding user messages cannot be read",
+    )
 
 
 def merge_run_options(outer: argparse.Namespace, inner: argparse.Namespace, prefix: str) -> None:
@@ -73,6 +79,10 @@ def merge_run_options(outer: argparse.Namespace, inner: argparse.Namespace, pref
     for name in _SINGLE_VALUED:
         value = getattr(inner, name, None) or getattr(outer, f"{prefix}{name}", None)
         setattr(inner, name, value)
+    inner.skip_unreadable = bool(
+        getattr(inner, "skip_unreadable", False)
+        or getattr(outer, f"{prefix}skip_unreadable", False)
+    )
 
 
 def fold_flags_into_overrides(args: argparse.Namespace) -> None:
@@ -81,4 +91,7 @@ def fold_flags_into_overrides(args: argparse.Namespace) -> None:
         args.overrides.append(f'sandbox_mode="{args.sandbox}"')
     if args.approval:
         args.overrides.append(f'approval_policy="{args.approval}"')
+    if getattr(args, "skip_unreadable", False):
+        args.overrides.append("skip_unreadable_lines=true")
+    args.skip_unreadable = False
     args.sandbox = args.approval = None

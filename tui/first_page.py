@@ -10,9 +10,10 @@ A best effort for display only: a head this reader cannot make out is skipped, a
 
 from __future__ import annotations
 
+import heapq
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -36,10 +37,12 @@ FIRST_CHUNK = 32 * 1024
 PREVIEW_MAX_CHARS = 1000
 
 
-def read_first_page(lha_home: Path, size: int) -> RowsPage:
-    """The ``size`` newest past sessions (by creation), as the sidebar lists them."""
+def read_first_page(lha_home: Path, size: int, extra_roots: Sequence[Path] = ()) -> RowsPage:
+    """The ``size`` newest past sessions (by creation), as the sidebar lists them, with those
+    in ``extra_roots`` (the Codex CLI's) merged in by the same order."""
     rows: list[ThreadRow] = []
-    names = _newest_first(sessions_root(lha_home))
+    walks = [_newest_first(root) for root in (sessions_root(lha_home), *extra_roots)]
+    names = heapq.merge(*walks, key=lambda found: found[1], reverse=True)
     for folder, name in names:
         row = _row(folder / f"rollout-{name.stamp}-{name.thread_id}.jsonl", name)
         if row is not None:
@@ -103,6 +106,7 @@ def _row(path: Path, name: RolloutFileName) -> ThreadRow | None:
         model=model or (provider if isinstance(provider, str) else None),
         forked_from_id=forked_from_id,
         path=path,
+        origin="lha" if meta.get("originator", "lha") == "lha" else "codex",
     )
 
 
@@ -186,8 +190,9 @@ def _is_meta(payload: dict[str, Any]) -> bool:
 
 
 def _user_text(raw: bytes) -> str | None:
-    """The text of a message the user typed, from a transcript item or a user_message event."""
-    payload = _payload(raw, "transcript_item", "event_msg")
+    """The text of a message the user typed, from a transcript item (the Codex CLI's
+    ``response_item``) or a user_message event."""
+    payload = _payload(raw, "transcript_item", "response_item", "event_msg")
     if payload is None:
         return None
     if payload.get("type") == "user_message" and isinstance(payload.get("message"), str):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, TokenUsageInfo
 
-EntryKind = Literal["user", "assistant", "reasoning", "tool", "warning", "error"]
+EntryKind = Literal["user", "assistant", "reasoning", "tool", "warning", "error", "refusal"]
 
 
 @dataclass
@@ -58,6 +58,8 @@ def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
             )
         case "warning":
             return Entry("warning", text("message"))
+        case "model_refusal":
+            return Entry("refusal", text("message"))
         case "error":
             return Entry("error", text("message"))
         case "turn_aborted":

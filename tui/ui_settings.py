@@ -24,6 +24,8 @@ class UiSettings:
     keymap: dict[str, str] = field(default_factory=dict)
     model: str | None = None
     provider: str | None = None
+    codex_sessions: bool = True
+    """List the Codex CLI's sessions beside lha's (config key ``codex_sessions``)."""
 
 
 def _table(data: dict[str, object], key: str) -> dict[str, object]:
@@ -51,4 +53,5 @@ def read_ui_settings(lha_home: Path, cwd: Path, model: str | None = None) -> UiS
         keymap={k: v for k, v in keymap.items() if isinstance(v, str)},
         model=model or _text(data.get("model")),
         provider=_text(data.get("model_provider")),
+        codex_sessions=data.get("codex_sessions") is not False,
     )

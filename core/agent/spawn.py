@@ -108,7 +108,9 @@ async def build_session(
     model = await _resolve_model(config, models_manager, previous.model if previous else None)
     info = await models_manager.get_model_info(model, config)
     cwd = Path(config.cwd)
-    turn_context = new_turn_context(config, model, info.context_window)
+    turn_context = new_turn_context(
+        config, model, config.model_context_window or info.context_window
+    )
     base_instructions = (
         config.base_instructions
         or _history_base_instructions(history)
@@ -232,6 +234,8 @@ def _context_window_lookup(
     models_manager: ModelsManager, config: Config
 ) -> Callable[[str], Awaitable[int | None]]:
     async def context_window_of(model: str) -> int | None:
+        if config.model_context_window:  # the user knows their server's window best
+            return config.model_context_window
         return (await models_manager.get_model_info(model, config)).context_window
 
     return context_window_of

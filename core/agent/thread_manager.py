@@ -32,6 +32,7 @@ from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.ops import McpServerRefreshConfig, Op, RefreshMcpServers, Shutdown
 from core.protocol.session import DynamicToolSpec, SessionSource
+from core.rollout.continuation import continuable_history
 from core.rollout.truncation import fork_history
 
 if TYPE_CHECKING:
@@ -223,8 +224,10 @@ class ThreadManager:
         auth_manager: AuthManager,
         dynamic_tools: list[DynamicToolSpec] | None = None,
     ) -> NewThread:
+        """Resume a loaded history; a Codex CLI session becomes a fork of its whole thread."""
+        history = continuable_history(initial_history, skip_unreadable=config.skip_unreadable_lines)
         return await self._spawn_thread(
-            config, initial_history, auth_manager, self._session_source, dynamic_tools or []
+            config, history, auth_manager, self._session_source, dynamic_tools or []
         )
 
     async def remove_thread(self, thread_id: ThreadId | str) -> AgentThread | None:
@@ -270,6 +273,7 @@ class ThreadManager:
         from core.rollout.recorder import RolloutRecorder
 
         history = await RolloutRecorder.get_rollout_history(Path(path))
+        history = continuable_history(history, skip_unreadable=config.skip_unreadable_lines)
         history = fork_history(history, nth_user_message)
         return await self._spawn_thread(
             config, history, self._auth_manager, session_source, dynamic_tools or []

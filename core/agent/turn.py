@@ -15,6 +15,7 @@ from core.llm.response_events import (
     Completed,
     OutputItemDone,
     ReasoningDelta,
+    Refusal,
     Retrying,
     TextDelta,
 )
@@ -24,6 +25,7 @@ from core.protocol.events import (
     AgentReasoning,
     AgentReasoningDelta,
     ErrorEvent,
+    ModelRefusal,
     TaskComplete,
     TaskStarted,
     TokenCount,
@@ -39,6 +41,7 @@ from core.protocol.items import (
     ReasoningItem,
     ToolCallItem,
     TranscriptItem,
+    assistant_message,
 )
 from core.protocol.ops import ImageInput, UserInputItem
 from core.protocol.rollout import TurnContextRecord
@@ -170,6 +173,23 @@ async def _sample_until_done(
     return last_message, None
 
 
+CUT_SHORT_REASONS = {
+    "length": "it reached the output token limit",
+    "max_tokens": "it reached the output token limit",
+    "content_filter": "the provider's content filter stopped it",
+    "incomplete": "the provider marked the response incomplete",
+}
+"""Finish reasons of an answer that did not end by itself (both wire APIs, Responses'
+``response.incomplete`` reasons mapped by its parser)."""
+
+
+def _warn_if_cut_short(session: Session, sub_id: str, finish_reason: str | None) -> None:
+    """A truncated answer ends the turn like a complete one; the user must be told."""
+    why = CUT_SHORT_REASONS.get(finish_reason or "")
+    if why is not None:
+        session.emit(sub_id, Warning(message=f"the model's answer was cut short ({why})"))
+
+
 def _warn_when_turns_start_being_left_out(session: Session, sub_id: str, left_out: int) -> None:
     """Say so when requests start leaving turns out, not again on every turn after."""
     if left_out and not session.turns_left_out:
@@ -208,6 +228,7 @@ async def _sample_once(
         effort=context.effort,
     )
     done: list[TranscriptItem] = []
+    refusal: str | None = None
     usage: TokenUsage | None = None
     finish_reason: str | None = None
     client = session.model_client()
@@ -219,8 +240,11 @@ async def _sample_once(
                 session.emit(sub_id, AgentReasoningDelta.model_construct(delta=event.text))
             elif isinstance(event, OutputItemDone):
                 done.append(event.item)
+            elif isinstance(event, Refusal):
+                refusal = event.text
             elif isinstance(event, Retrying):
                 done.clear()
+                refusal = None
                 session.emit(
                     sub_id,
                     Warning(
@@ -231,6 +255,7 @@ async def _sample_once(
                 )
             elif isinstance(event, Completed):
                 usage, finish_reason = event.usage, event.finish_reason
+                _warn_if_cut_short(session, sub_id, finish_reason)
     message: str | None = None
     for item in done:
         session.record([item])
@@ -241,6 +266,10 @@ async def _sample_once(
         elif isinstance(item, MessageItem) and item.role == "assistant":
             message = item.text()
             session.emit(sub_id, AgentMessage(message=message))
+    if refusal is not None:
+        # The model sees its refusal next turn; the user sees a refusal, not an answer.
+        session.record([assistant_message(refusal)])
+        session.emit(sub_id, ModelRefusal(message=refusal))
     info = session.add_usage(usage) if usage is not None else session.token_info()
     session.emit(sub_id, TokenCount(info=info))
     return done, message, finish_reason

@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,6 +22,7 @@ from core.config.schema import ANY_ID, KNOWN_KEYS, ConfigFile, Schema
 from core.errors import ConfigError
 from core.fs import UnreadableFileError, read_regular_text
 from core.llm.providers.resolve import ProviderTableError, default_provider, resolve_providers
+from core.protocol.session import ApprovalPolicy
 from core.text import one_line
 
 CONFIG_FILE_NAME = "config.toml"
@@ -81,7 +82,7 @@ def load_config(
         model_provider_id=provider_id,
         model_provider=providers[provider_id],
         model_providers=providers,
-        approval_policy=parsed.approval_policy or "on-request",
+        approval_policy=_approval_policy(parsed.approval_policy, layers, warnings),
         sandbox_mode=parsed.sandbox_mode or "workspace-write",
         sandbox_workspace_write=parsed.sandbox_workspace_write,
         model_reasoning_effort=parsed.model_reasoning_effort,
@@ -90,8 +91,25 @@ def load_config(
         tui=parsed.tui,
         base_instructions=parsed.base_instructions,
         ephemeral=bool(parsed.ephemeral),
+        skip_unreadable_lines=bool(parsed.skip_unreadable_lines),
+        codex_sessions=parsed.codex_sessions is not False,
+        model_context_window=parsed.model_context_window,
         warnings=warnings,
     )
+
+
+def _approval_policy(
+    value: ApprovalPolicy | Literal["on-failure"] | None, layers: _Layers, warnings: list[str]
+) -> ApprovalPolicy:
+    """The policy, with the Codex CLI's ``on-failure`` mapped onto the nearest, ``on-request``
+    (commands run in the sandbox; the model asks when it needs to go beyond it)."""
+    if value == "on-failure":
+        warnings.append(
+            f"{layers.where(('approval_policy',))}: approval_policy `on-failure` is used as "
+            "`on-request` (commands run in the sandbox; you are asked to go beyond it)"
+        )
+        return "on-request"
+    return value or "on-request"
 
 
 def _parse_overrides(

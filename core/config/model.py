@@ -10,23 +10,48 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.llm.providers.endpoint import RuntimeEndpoint
 from core.protocol.session import ApprovalPolicy, SandboxMode
 
 
 class McpServerConfig(BaseModel):
-    """``[mcp_servers.ID]``: an MCP server lha starts over stdio."""
+    """``[mcp_servers.ID]`` (the Codex CLI's keys): an MCP server lha starts over stdio
+    (``command``) or reaches over streamable HTTP (``url``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    command: str
+    command: str | None = None
     args: list[str] = Field(default_factory=list)
     env: dict[str, str] | None = None
     cwd: Path | None = None
+    url: str | None = None
+    bearer_token_env_var: str | None = None
+    """The variable holding the token sent as ``Authorization: Bearer ...`` (HTTP only)."""
+    http_headers: dict[str, str] | None = None
+    enabled: bool = True
+    enabled_tools: list[str] | None = None
+    """Only these of the server's tools are offered (all when unset)."""
+    disabled_tools: list[str] | None = None
     startup_timeout_sec: float = Field(default=10.0, gt=0)
     tool_timeout_sec: float = Field(default=60.0, gt=0)
+
+    @model_validator(mode="after")
+    def _one_transport(self) -> McpServerConfig:
+        if (self.command is None) == (self.url is None):
+            raise ValueError(
+                "give either command (a stdio server) or url (a streamable HTTP server)"
+            )
+        if self.url is not None and not self.url.startswith(("http://", "https://")):
+            raise ValueError("url must start with http:// or https://")
+        return self
+
+    def offers(self, tool: str) -> bool:
+        """Whether the model is offered ``tool`` (``enabled_tools`` / ``disabled_tools``)."""
+        if self.enabled_tools is not None and tool not in self.enabled_tools:
+            return False
+        return not (self.disabled_tools and tool in self.disabled_tools)
 
 
 class FeaturesConfig(BaseModel):
@@ -82,6 +107,19 @@ class Config(BaseModel):
     tui: TuiConfig = Field(default_factory=TuiConfig)
     base_instructions: str | None = None
     ephemeral: bool = False
+
+    def session_roots(self) -> tuple[Path, ...]:
+        """Sessions folders listed beside ``LHA_HOME``'s: the Codex CLI's, unless turned off."""
+        from core.rollout.codex_home import codex_session_roots
+
+        return codex_session_roots(self.codex_sessions)
+
+    model_context_window: int | None = None
+    """The model's context window in tokens, when the catalog does not know it (a local server)."""
+    codex_sessions: bool = True
+    """List the Codex CLI's sessions (``$CODEX_HOME/sessions``) beside lha's."""
+    skip_unreadable_lines: bool = False
+    """Resume or fork a session even when lines holding user messages cannot be read."""
     warnings: list[str] = Field(default_factory=list)
 
     @property

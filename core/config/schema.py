@@ -31,7 +31,8 @@ class ConfigFile(BaseModel):
 
     model: str | None = None
     model_provider: str | None = None
-    approval_policy: ApprovalPolicy | None = None
+    approval_policy: ApprovalPolicy | Literal["on-failure"] | None = None
+    """``on-failure``, the Codex CLI's older policy, loads as ``on-request`` with a warning."""
     sandbox_mode: SandboxMode | None = None
     sandbox_workspace_write: SandboxWorkspaceWrite = Field(default_factory=SandboxWorkspaceWrite)
     model_reasoning_effort: ReasoningEffort | None = None
@@ -41,6 +42,9 @@ class ConfigFile(BaseModel):
     tui: TuiConfig = Field(default_factory=TuiConfig)
     base_instructions: str | None = None
     ephemeral: bool | None = None
+    skip_unreadable_lines: bool | None = None
+    codex_sessions: bool | None = None
+    model_context_window: int | None = Field(default=None, gt=0)
 
 
 ANY_ID = "*"

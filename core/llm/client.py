@@ -195,6 +195,7 @@ class ModelClient:
         """One HTTP exchange. Every failure leaves as ``_AttemptFailed``."""
         parser = self._new_parser()
         got_response = False
+        got_event = False
         content_type = ""
         try:
             async with aconnect_sse(
@@ -224,6 +225,7 @@ class ModelClient:
                 got_response = True
                 content_type = response.headers.get("content-type", "none")
                 async for sse in source.aiter_sse():
+                    got_event = True
                     if not sse.data:
                         continue
                     for event in parser.feed(sse.event, sse.data):
@@ -254,6 +256,8 @@ class ModelClient:
                 cut = errors_map.stream_cut(self.endpoint, "the connection closed mid-answer")
                 raise _AttemptFailed(cut, "stream") from exc
             # else: the answer was complete; only the tail (usage, [DONE]) was lost.
+        if got_response and not got_event:
+            raise _AttemptFailed(errors_map.empty_body(self.endpoint, route), "stream")
         try:
             events = parser.finish()  # the end of the body: complete, or a cut stream
         except ProviderError as exc:

@@ -152,8 +152,15 @@ def _refused(exc: BaseException) -> bool:
 
 
 def connect_error(endpoint: RuntimeEndpoint, exc: httpx.TransportError) -> ProviderError:
-    """A failure before any response arrived (retryable: the server may be starting up)."""
+    """A failure before any response arrived: retryable (the server may be starting up), unless
+    the request itself cannot be sent (a URL scheme httpx does not speak, an illegal header)."""
     base = endpoint.base_url.rstrip("/")
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
+        reason = one_line(str(exc) or type(exc).__name__, 120)
+        return ProviderError(
+            f"cannot send the request to {base}: {reason}; check base_url (http:// or https://) "
+            "and http_headers"
+        )
     if isinstance(exc, httpx.ConnectTimeout):
         return ProviderUnreachable(
             f"cannot reach {base}: connection timed out; check base_url and your network",
@@ -172,6 +179,17 @@ def connect_error(endpoint: RuntimeEndpoint, exc: httpx.TransportError) -> Provi
     reason = one_line(str(exc) or type(exc).__name__, 120)
     return ProviderError(
         f"the connection to {base} failed before a response: {reason}", retryable=True
+    )
+
+
+def empty_body(endpoint: RuntimeEndpoint, route: str) -> ProviderError:
+    """A success status with nothing in the body: servers do this for a request they cannot
+    serve (llama.cpp for a context overflow or an unsupported ``tool_choice``), so the same
+    request would fail again."""
+    return ProviderError(
+        f"{endpoint.base_url.rstrip('/')}{route} answered with an empty body (no events); the "
+        "server could not serve this request (too long for its context, or an unsupported "
+        "option): check its log"
     )
 
 

@@ -39,6 +39,14 @@ class OutputItemDone:
 
 
 @dataclass(frozen=True, slots=True)
+class Refusal:
+    """The model declined to answer: its whole refusal text, which is not part of an answer
+    (Chat streams it as ``delta.refusal``, Responses as ``refusal`` content)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Retrying:
     """The stream failed after output was yielded; the client waits ``delay_s`` and re-sends."""
 
@@ -56,4 +64,4 @@ class Completed:
     finish_reason: str | None
 
 
-ResponseEvent = TextDelta | ReasoningDelta | OutputItemDone | Retrying | Completed
+ResponseEvent = TextDelta | ReasoningDelta | OutputItemDone | Refusal | Retrying | Completed

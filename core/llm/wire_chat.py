@@ -18,6 +18,7 @@ from core.llm.response_events import (
     Completed,
     OutputItemDone,
     ReasoningDelta,
+    Refusal,
     ResponseEvent,
     TextDelta,
 )
@@ -135,6 +136,7 @@ class ChatParser:
         self._calls: dict[int, _PendingCall] = {}
         self._finish_reason: str | None = None
         self._usage: TokenUsage | None = None
+        self._refusal: list[str] = []
 
     def can_finish(self) -> bool:
         """A finish reason arrived: a transport failure now loses at most the usage chunk."""
@@ -177,6 +179,9 @@ class ChatParser:
             if isinstance(content, str) and content:
                 self._text.append(content)
                 events.append(TextDelta(content))
+            refusal = delta.get("refusal")
+            if isinstance(refusal, str) and refusal:
+                self._refusal.append(refusal)
             for tc in delta.get("tool_calls") or []:
                 self._add_tool_fragment(tc)
             if choice.get("finish_reason"):
@@ -222,6 +227,8 @@ class ChatParser:
                     )
                 )
             )
+        if self._refusal:
+            events.append(Refusal("".join(self._refusal)))
         events.append(Completed(self._response_id, self._usage, self._finish_reason))
         self.done = True
         return events

@@ -18,6 +18,7 @@ from core.llm.response_events import (
     Completed,
     OutputItemDone,
     ReasoningDelta,
+    Refusal,
     ResponseEvent,
     TextDelta,
 )
@@ -48,9 +49,10 @@ def _content_part(part: InputText | OutputText | InputImage, assistant: bool) ->
 def input_item(item: TranscriptItem) -> dict[str, Any] | None:
     """One transcript item as a Responses input item; ``None`` when it cannot be sent.
 
-    Ids are left out: with ``store: false`` the server keeps nothing to refer to. A reasoning item
-    is sent back only with its ``encrypted_content`` (that is what lets the model continue its
-    chain of thought); a bare summary is for the user, and servers reject it as input.
+    Message and call ids are left out: with ``store: false`` the server keeps nothing to refer
+    to. A reasoning item is sent back only with its ``encrypted_content`` (that is what lets the
+    model continue its chain of thought; a bare summary is for the user, and servers reject it as
+    input), and with its ``id``, which the API reference marks required for reasoning input.
     """
     if isinstance(item, MessageItem):
         assistant = item.role == "assistant"
@@ -64,6 +66,7 @@ def input_item(item: TranscriptItem) -> dict[str, Any] | None:
             return None
         return {
             "type": "reasoning",
+            "id": item.id,
             "summary": [{"type": "summary_text", "text": s.text} for s in item.summary],
             "encrypted_content": item.encrypted_content,
         }
@@ -95,6 +98,9 @@ def build_body(req: ModelRequest) -> dict[str, Any]:
                 "name": t.name,
                 "description": t.description,
                 "parameters": t.parameters,
+                # The Responses API defaults ``strict`` to true, which makes every optional
+                # parameter required; lha's schemas are not written for strict mode.
+                "strict": False,
             }
             for t in req.tools
         ]
@@ -117,11 +123,13 @@ def output_item(raw: Any) -> MessageItem | ReasoningItem | ToolCallItem | None:
     kind = raw.get("type")
     if kind == "message":
         parts: list[InputText | OutputText | InputImage] = []
+        refused = False
         for p in raw.get("content") or []:
             if isinstance(p, dict) and p.get("type") == "output_text":
                 parts.append(OutputText(text=str(p.get("text") or "")))
-            elif isinstance(p, dict) and p.get("type") == "refusal":
-                parts.append(OutputText(text=str(p.get("refusal") or "")))
+            refused = refused or (isinstance(p, dict) and p.get("type") == "refusal")
+        if refused and not parts:
+            return None  # a refusal, not an answer: the parser reports it as one
         return MessageItem(id=raw.get("id"), role="assistant", content=parts)
     if kind == "reasoning":
         summary = [
@@ -165,6 +173,9 @@ class ResponsesParser:
         self._text: list[str] = []
         self._message_done = False
         self._saw_tool_call = False
+        self._items_done = 0
+        self._refusal: list[str] = []
+        self._refusal_done = False
 
     def can_finish(self) -> bool:
         """Whether a transport failure now still leaves a complete answer (never, here)."""
@@ -182,13 +193,18 @@ class ResponsesParser:
             delta = str(obj.get("delta") or "")
             self._text.append(delta)
             return [TextDelta(delta)] if delta else []
+        if kind == "response.refusal.delta":
+            self._refusal.append(str(obj.get("delta") or ""))
+            return []
         if kind in ("response.reasoning_summary_text.delta", "response.reasoning_text.delta"):
             delta = str(obj.get("delta") or "")
             return [ReasoningDelta(delta)] if delta else []
         if kind == "response.output_item.done":
+            self._take_refusal(obj.get("item"))
             item = output_item(obj.get("item"))
             if item is None:
                 return []
+            self._items_done += 1
             if isinstance(item, MessageItem):
                 self._message_done = True
             elif isinstance(item, ToolCallItem):
@@ -221,6 +237,9 @@ class ResponsesParser:
         self._remember_id(resp)
         resp = resp if isinstance(resp, dict) else {}
         events: list[ResponseEvent] = []
+        if not self._items_done and not self._text:
+            # Some servers put the output only in the final response object.
+            events.extend(self._final_output(resp.get("output")))
         if self._text and not self._message_done:
             # Some compatible servers stream text but never send output_item.done for it.
             events.append(
@@ -233,9 +252,31 @@ class ResponsesParser:
             finish: str = _INCOMPLETE_REASONS.get(reason, reason)
         else:
             finish = "tool_calls" if self._saw_tool_call else "stop"
+        if self._refusal:
+            events.append(Refusal("".join(self._refusal)))
         events.append(Completed(self._response_id, parse_usage(resp.get("usage")), finish))
         self.done = True
         return events
+
+    def _take_refusal(self, raw: Any) -> None:
+        """A message's ``refusal`` parts: the whole text, which replaces what the deltas said."""
+        parts = raw.get("content") if isinstance(raw, dict) else None
+        texts = [
+            str(p.get("refusal") or "")
+            for p in parts or []
+            if isinstance(p, dict) and p.get("type") == "refusal"
+        ]
+        if texts:
+            self._refusal = ["".join(texts)]
+
+    def _final_output(self, output: Any) -> list[ResponseEvent]:
+        raws = output if isinstance(output, list) else []
+        for raw in raws:
+            self._take_refusal(raw)
+        items = [output_item(raw) for raw in raws]
+        for item in items:
+            self._saw_tool_call = self._saw_tool_call or isinstance(item, ToolCallItem)
+        return [OutputItemDone(item) for item in items if item is not None]
 
     def _failure(self, code: Any, message: Any) -> ProviderError:
         return errors_map.in_stream_failure(

@@ -127,6 +127,14 @@ class Warning(WireModel):
     so a client drops its half-shown answer (None, left out of the JSON, otherwise)."""
 
 
+class ModelRefusal(WireModel):
+    """The model declined to answer; ``message`` is what it said instead (shown as a refusal,
+    not as an answer, and ``lha exec`` exits 1)."""
+
+    type: Literal["model_refusal"] = "model_refusal"
+    message: str
+
+
 class ErrorEvent(WireModel):
     type: Literal["error"] = "error"
     message: str
@@ -164,6 +172,7 @@ EventMsg = Annotated[
     | TaskComplete
     | TurnAbortedEvent
     | Warning
+    | ModelRefusal
     | ErrorEvent
     | ShutdownComplete,
     Field(discriminator="type"),
@@ -176,6 +185,7 @@ PERSISTED_EVENT_TYPES: frozenset[str] = frozenset(
         "user_message",
         "agent_message",
         "agent_reasoning",
+        "model_refusal",
         "tool_call_end",
         "token_count",
         "turn_aborted",

@@ -19,6 +19,10 @@ class InitialHistory:
     items: list[RolloutItem] = field(default_factory=list)
     thread_id: ThreadId | None = None
     rollout_path: Path | None = None
+    source_format: str = "lha"
+    """``lha``, or ``codex`` for a Codex CLI rollout: never resumed in place, only forked."""
+    lost_user_messages: str | None = None
+    """Which lines held user messages the reader could not read, and why; None when none."""
 
     @classmethod
     def new(cls) -> InitialHistory:
@@ -26,10 +30,21 @@ class InitialHistory:
 
     @classmethod
     def resumed(
-        cls, thread_id: ThreadId, history: list[RolloutItem], rollout_path: Path
+        cls,
+        thread_id: ThreadId,
+        history: list[RolloutItem],
+        rollout_path: Path,
+        *,
+        source_format: str = "lha",
+        lost_user_messages: str | None = None,
     ) -> InitialHistory:
         return cls(
-            kind="resumed", items=list(history), thread_id=thread_id, rollout_path=rollout_path
+            kind="resumed",
+            items=list(history),
+            thread_id=thread_id,
+            rollout_path=rollout_path,
+            source_format=source_format,
+            lost_user_messages=lost_user_messages,
         )
 
     @classmethod

@@ -2,11 +2,13 @@
 
 A list of thousands of sessions must open only the files it shows and only their first lines:
 the ``session_meta`` (within the first records) and the first message the user really typed
-(scanning a bounded number of lines, since the agent's injected context comes first).
+(scanning a bounded number of lines, since the agent's injected context comes first). The Codex
+CLI's rollouts hold that message in a ``response_item`` line, read through its format's module.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +61,21 @@ def _preview_of(line: RolloutLine) -> str | None:
     return None
 
 
+def _codex_preview(raw: bytes) -> str | None:
+    """The first real user message of a Codex CLI ``response_item`` line, if it is one."""
+    from core.rollout.codex_format import CodexLineError, convert_line
+
+    try:
+        items = convert_line(json.loads(raw))
+    except (CodexLineError, ValueError, RecursionError):
+        return None
+    for item in items:
+        payload = item.payload
+        if isinstance(payload, MessageItem) and is_real_user_message(payload):
+            return payload.text().strip() or "[image]"
+    return None
+
+
 def _parse(raw: bytes) -> RolloutLine | None:
     try:
         return RolloutLine.parse(raw)
@@ -106,6 +123,8 @@ def read_head(path: Path) -> RolloutHead | None:
                 if b"user" in raw:
                     line = _parse(raw)
                     found = _preview_of(line) if line is not None else None
+                    if line is None and b"response_item" in raw:
+                        found = _codex_preview(raw)
                     if found is not None and meta is not None:
                         preview = found[:PREVIEW_MAX_CHARS]
                         continue

@@ -7,11 +7,15 @@ day folders in descending order and opens only the files it returns (plus those 
 
 Cursors are opaque strings ``"<key>|<thread id>"``; a page resumes strictly after its cursor. New
 sessions sort before every existing one, so they never shift a later page.
+
+``extra_roots`` are other sessions folders of the same layout (the Codex CLI's): their walks are
+merged with lha's by the same key, so one cursor serves both.
 """
 
 from __future__ import annotations
 
 import asyncio
+import heapq
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -57,6 +61,8 @@ class ThreadItem:
     forked_from_id: ThreadId | None
     model: str | None = None
     """The model of the session's first turn, when the head shows it."""
+    origin: str = "lha"
+    """Who wrote the session: ``lha``, or ``codex`` for the Codex CLI's."""
 
 
 @dataclass(frozen=True)
@@ -164,6 +170,13 @@ def _iter_created(root: Path, after: tuple[str, str] | None) -> Iterator[_Candid
         yield from _newest_first_after(_rollouts_in(folder), after)
 
 
+def _merged(walks: list[Iterator[_Candidate]]) -> Iterator[_Candidate]:
+    """Several newest-first walks as one, in the same (key, id) order."""
+    if len(walks) == 1:
+        return walks[0]
+    return heapq.merge(*walks, key=lambda c: (c.key, c.thread_id), reverse=True)
+
+
 def _mtime_key(path: str) -> str | None:
     try:
         mtime_ns = os.stat(path).st_mtime_ns
@@ -224,6 +237,7 @@ def _thread_item(
         model_provider=meta.model_provider or default_provider,
         forked_from_id=meta.forked_from_id,
         model=head.model,
+        origin="lha" if meta.originator == "lha" else "codex",
     )
 
 
@@ -246,6 +260,7 @@ def list_threads_sync(
     providers: Sequence[str] | None = None,
     default_provider: str | None = None,
     archived: bool = False,
+    extra_roots: Sequence[Path] = (),
 ) -> ThreadsPage:
     """The blocking implementation of ``list_threads`` (it runs in a worker thread)."""
     if page_size < 1:
@@ -253,8 +268,9 @@ def list_threads_sync(
     if sort_key not in ("created", "updated"):
         raise InvalidRequest(f"unknown sort key {sort_key!r}; use 'created' or 'updated'")
     after = _parse_cursor(cursor, sort_key) if cursor else None
-    root = _root(Path(lha_home), archived)
-    walk = _iter_created(root, after) if sort_key == "created" else _iter_updated(root, after)
+    iterate = _iter_created if sort_key == "created" else _iter_updated
+    roots = [_root(Path(lha_home), archived), *extra_roots]
+    walk = _merged([iterate(root, after) for root in roots])
     items: list[ThreadItem] = []
     scanned = 0
     last: _Candidate | None = None
@@ -285,6 +301,7 @@ async def list_threads(
     providers: Sequence[str] | None = None,
     default_provider: str | None = None,
     archived: bool = False,
+    extra_roots: Sequence[Path] = (),
 ) -> ThreadsPage:
     """One page of past sessions, newest first, without blocking the event loop; with
     ``archived``, of the archived ones instead."""
@@ -298,6 +315,7 @@ async def list_threads(
         providers,
         default_provider,
         archived,
+        extra_roots,
     )
 
 
@@ -310,12 +328,17 @@ def _same_dir(a: str, b: str) -> bool:
 
 
 async def find_latest_thread_path(
-    lha_home: Path, cwd: str | Path | None = None, sort_key: SortKey = "updated"
+    lha_home: Path,
+    cwd: str | Path | None = None,
+    sort_key: SortKey = "updated",
+    extra_roots: Sequence[Path] = (),
 ) -> Path | None:
     """The most recent session (optionally started in ``cwd``), for ``lha exec resume --last``."""
     cursor: str | None = None
     while True:
-        page = await list_threads(lha_home, 50 if cwd else 1, cursor=cursor, sort_key=sort_key)
+        page = await list_threads(
+            lha_home, 50 if cwd else 1, cursor=cursor, sort_key=sort_key, extra_roots=extra_roots
+        )
         for item in page.items:
             if cwd is None or _same_dir(item.cwd, str(cwd)):
                 return item.path
@@ -329,10 +352,15 @@ AMBIGUOUS_SHOWN = 5
 
 
 def find_thread_path_by_id_sync(
-    lha_home: Path, thread_id: ThreadId | str, *, archived: bool = False
+    lha_home: Path,
+    thread_id: ThreadId | str,
+    extra_roots: Sequence[Path] = (),
+    *,
+    archived: bool = False,
 ) -> Path | None:
     """The blocking implementation of ``find_thread_path_by_id``; ``archived`` looks among
-    the archived sessions instead (they are hidden from resume by id otherwise)."""
+    the archived sessions instead (they are hidden from resume by id otherwise); ``extra_roots``
+    are other tools' session folders (the Codex CLI's)."""
     text = str(thread_id).strip().lower()
     if not ThreadId.is_prefix(text):
         raise InvalidRequest(
@@ -340,7 +368,12 @@ def find_thread_path_by_id_sync(
         )
     whole = ThreadId.is_valid(text)
     found: dict[str, str] = {}
-    for _date, folder in _day_folders(_root(Path(lha_home), archived), None):
+    folders = (
+        folder
+        for root in (_root(Path(lha_home), archived), *extra_roots)
+        for _date, folder in _day_folders(root, None)
+    )
+    for folder in folders:
         for candidate in _rollouts_in(folder, regular_only=False):
             if candidate.thread_id.startswith(text):
                 found.setdefault(candidate.thread_id, candidate.path_text)
@@ -355,8 +388,10 @@ def find_thread_path_by_id_sync(
     return Path(next(iter(found.values()))) if found else None
 
 
-async def find_thread_path_by_id(lha_home: Path, thread_id: ThreadId | str) -> Path | None:
+async def find_thread_path_by_id(
+    lha_home: Path, thread_id: ThreadId | str, extra_roots: Sequence[Path] = ()
+) -> Path | None:
     """The rollout of the thread with this id, or with the one id that begins this way (any
     unique prefix names a thread), or None (for ``lha exec resume ID``). An ambiguous prefix
     is an InvalidRequest that names the matches."""
-    return await asyncio.to_thread(find_thread_path_by_id_sync, lha_home, thread_id)
+    return await asyncio.to_thread(find_thread_path_by_id_sync, lha_home, thread_id, extra_roots)

@@ -4,7 +4,12 @@ The file is read in one go off the event loop, then parsed line by line on the l
 that yield between them, so a 100 MB session neither blocks the UI nor needs a second thread for
 CPU work. Rules: a torn last line (a crash mid-write) is dropped silently; any other bad line is
 skipped and counted in ONE warning; a missing or empty file, or one without ``session_meta``, is a
-``RolloutError`` whose one-line message names the file and says what to do.
+``RolloutError`` whose one-line message names the file and says what to do. A skipped line that
+held a user message is remembered (``lost_user_lines``): continuing such a session would silently
+show the model less than the user said, so resume and fork refuse it unless forced.
+
+A rollout written by the Codex CLI (its ``session_meta`` names another originator) is read by
+``core.rollout.codex_reader`` into the same ``LoadedRollout``.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +31,8 @@ log = logging.getLogger("lha.rollout")
 
 ROLLOUT_MAX_BYTES = 4 * 1024 * 1024 * 1024
 """Far beyond any real session (100 MB is a very long one); only a runaway file gets here."""
+_USER_ROLE = re.compile(rb'"role"\s*:\s*"user"')
+"""How a line that cannot be parsed is recognised as having held a user message."""
 _SLICE_BYTES = 4 * 1024 * 1024
 """Parse about this much between yields to the loop (about 25 ms of work)."""
 
@@ -42,6 +50,12 @@ class RolloutReadReport:
     """1-based number of the first skipped line, to help someone repair the file."""
     torn_last_line: bool
     """The file ended in an unfinished line (a crash mid-write), which was dropped."""
+    lost_user_lines: tuple[int, ...] = ()
+    """1-based numbers of skipped lines that held a user message (a torn last line included)."""
+    first_bad_reason: str = "not a valid rollout line"
+    """Why the first skipped line was skipped, for the refusal's message."""
+    source_format: str = "lha"
+    """``lha``, or ``codex`` for a rollout the Codex CLI wrote."""
 
     def warning(self) -> str | None:
         """The one-line warning for skipped lines, or None when there were none."""
@@ -51,6 +65,19 @@ class RolloutReadReport:
         return (
             f"{self.path}: skipped {self.bad_lines} unreadable {plural} (first at line "
             f"{self.first_bad_line}); the rest of the session was loaded"
+        )
+
+    def refusal(self) -> str | None:
+        """Why continuing this session would lose user messages, or None when it would not."""
+        if not self.lost_user_lines:
+            return None
+        shown = ", ".join(str(number) for number in self.lost_user_lines[:5])
+        more = f" and {len(self.lost_user_lines) - 5} more" if len(self.lost_user_lines) > 5 else ""
+        plural = "s" if len(self.lost_user_lines) > 1 else ""
+        return (
+            f"line{plural} {shown}{more} hold{'' if plural else 's'} user messages that cannot be "
+            f"read ({self.first_bad_reason}), so the model would not see them; repair the file, "
+            "or pass --skip-unreadable to continue without them"
         )
 
 
@@ -93,6 +120,7 @@ class _LineParser:
         self.non_blank = 0
         self.bad = 0
         self.first_bad: int | None = None
+        self.lost_user: list[int] = []
         self.torn = False
         self.next_index = 0
 
@@ -128,6 +156,8 @@ class _LineParser:
             try:
                 item = parse(raw)[1]
             except (ValueError, RecursionError):
+                if _USER_ROLE.search(raw):
+                    self.lost_user.append(index)
                 if index - 1 == last and self.last_may_be_torn:
                     self.torn = True
                 else:
@@ -147,6 +177,7 @@ class _LineParser:
             bad_lines=self.bad,
             first_bad_line=self.first_bad,
             torn_last_line=self.torn,
+            lost_user_lines=tuple(self.lost_user),
         )
 
 
@@ -176,7 +207,10 @@ def _finish(parser: _LineParser) -> LoadedRollout:
     warning = report.warning()
     if warning:
         log.warning("%s", warning)
-    return LoadedRollout(InitialHistory.resumed(parser.thread_id, parser.items, path), report)
+    history = InitialHistory.resumed(
+        parser.thread_id, parser.items, path, lost_user_messages=report.refusal()
+    )
+    return LoadedRollout(history, report)
 
 
 def _check_not_empty(path: Path, data: bytes) -> None:
@@ -191,6 +225,10 @@ async def load_rollout(path: Path | str) -> LoadedRollout:
     path = Path(path)
     data = await asyncio.to_thread(read_rollout_bytes, path)
     _check_not_empty(path, data)
+    if _is_codex_rollout(data):
+        from core.rollout.codex_reader import load_codex_rollout
+
+        return await asyncio.to_thread(load_codex_rollout, path, data)
     parser = _LineParser(path, data)
     del data
     parser.parse_slice(_SLICE_BYTES)
@@ -205,9 +243,20 @@ def load_rollout_sync(path: Path | str) -> LoadedRollout:
     path = Path(path)
     data = read_rollout_bytes(path)
     _check_not_empty(path, data)
+    if _is_codex_rollout(data):
+        from core.rollout.codex_reader import load_codex_rollout
+
+        return load_codex_rollout(path, data)
     parser = _LineParser(path, data)
     parser.parse_slice(len(data) + 1)
     return _finish(parser)
+
+
+def _is_codex_rollout(data: bytes) -> bool:
+    from core.rollout.codex_format import is_codex_session_meta
+
+    end = data.find(b"\n")  # the first line only: no copy of a 100 MB file
+    return is_codex_session_meta(data[:end] if end >= 0 else data)
 
 
 async def get_rollout_history(path: Path | str) -> InitialHistory:

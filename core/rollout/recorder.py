@@ -163,6 +163,7 @@ class RolloutRecorder:
         sources: Sequence[SessionSource] | None = None,
         providers: Sequence[str] | None = None,
         default_provider: str | None = None,
+        extra_roots: Sequence[Path] = (),
     ) -> listing.ThreadsPage:
         """One page of past sessions, newest first; see ``core.rollout.listing``."""
         return await listing.list_threads(
@@ -173,6 +174,7 @@ class RolloutRecorder:
             sources=sources,
             providers=providers,
             default_provider=default_provider,
+            extra_roots=extra_roots,
         )
 
     # ----- recording

@@ -1,8 +1,9 @@
-"""One MCP server over stdio, connected with the official ``mcp`` SDK.
+"""One MCP server (over stdio or streamable HTTP), connected with the official ``mcp`` SDK.
 
 The SDK's transports are anyio context managers that must be entered and left in the same task,
-so each server lives in its own task: it starts the process, initializes, lists the tools, marks
-itself ready, and then waits until it is told to stop; leaving the contexts stops the process.
+so each server lives in its own task: it starts the process (or connects), initializes, lists
+the tools, marks itself ready, and then waits until it is told to stop; leaving the contexts stops
+the process.
 Calls from turns go through the shared ``ClientSession`` from any task.
 
 ``mcp`` costs ~0.6 s to import, so it is imported here, inside the task, and only when a server
@@ -22,6 +23,7 @@ from typing import Any, Literal
 from core.config.model import McpServerConfig
 from core.text import one_line
 from core.tools.invocation import ToolResult
+from core.tools.mcp_transport import McpConfigProblem, client_info, open_transport
 
 log = logging.getLogger("lha.mcp")
 
@@ -71,23 +73,18 @@ class McpServer:
 
     async def _run(self) -> None:
         import anyio
-        from mcp import ClientSession, StdioServerParameters
-        from mcp.client.stdio import stdio_client
+        from mcp import ClientSession
 
         _quiet_sdk_logging()
         cfg = self.config
         not_mcp = _NotMcpDetector(anyio.CancelScope())
-        params = StdioServerParameters(
-            command=cfg.command,
-            args=list(cfg.args),
-            env=dict(cfg.env) if cfg.env else None,
-            cwd=str(cfg.cwd) if cfg.cwd else None,
-        )
         with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as errlog:
             try:
                 async with (
-                    stdio_client(params, errlog=errlog) as (read, write),
-                    ClientSession(read, write, message_handler=not_mcp) as session,
+                    open_transport(cfg, errlog) as (read, write),
+                    ClientSession(
+                        read, write, message_handler=not_mcp, client_info=client_info()
+                    ) as session,
                 ):
                     with anyio.fail_after(cfg.startup_timeout_sec), not_mcp.scope:
                         await session.initialize()
@@ -216,6 +213,8 @@ def _one_line(err: BaseException) -> str:
 
 def _describe(err: BaseException, timeout: float, errlog: Any) -> str:
     leaf = _leaf(err)
+    if isinstance(leaf, McpConfigProblem):
+        return str(leaf)
     if isinstance(leaf, TimeoutError):
         reason = f"no answer within {timeout:g} s (startup_timeout_sec)"
     elif isinstance(leaf, FileNotFoundError):

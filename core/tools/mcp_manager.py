@@ -31,7 +31,9 @@ class McpManager:
     def __init__(
         self, servers: Mapping[str, McpServerConfig], on_warning: Callable[[str], None]
     ) -> None:
-        self.servers = {name: McpServer(name, cfg, on_warning) for name, cfg in servers.items()}
+        self.servers = {
+            name: McpServer(name, cfg, on_warning) for name, cfg in servers.items() if cfg.enabled
+        }
 
     def start(self) -> None:
         for server in self.servers.values():
@@ -49,13 +51,16 @@ class McpManager:
             wait.cancel()
 
     def tools(self) -> list[QualifiedTool]:
-        """The ready servers' tools, in config order; on a name clash the first one wins."""
+        """The ready servers' offered tools (``enabled_tools`` / ``disabled_tools``), in config
+        order; on a name clash the first one wins."""
         seen: set[str] = set()
         out: list[QualifiedTool] = []
         for server in self.servers.values():
             if server.status != "ready":
                 continue
             for tool in server.tools:
+                if not server.config.offers(tool.name):
+                    continue
                 name = qualified_tool_name(server.name, tool.name)
                 if name not in seen:
                     seen.add(name)

@@ -25,7 +25,7 @@ import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
-from core.rollout.paths import PRIVATE_FILE_MODE, ensure_private_dir, write_all
+from core.fs import PRIVATE_FILE_MODE, ensure_private_dir, write_all
 from core.tools.protected_paths import PROTECTED_NAMES
 
 RECORDS_SUBDIR = "sandbox-placeholders"

@@ -169,6 +169,7 @@ async def test_responses_body_maps_the_transcript(scripted_server: ScriptedServe
             "name": "shell",
             "description": SHELL.description,
             "parameters": SHELL.parameters,
+            "strict": False,
         }
     ]
 
@@ -191,6 +192,7 @@ async def test_responses_body_maps_the_transcript(scripted_server: ScriptedServe
         },
         {
             "type": "reasoning",
+            "id": "rs_9",
             "summary": [{"type": "summary_text", "text": "plan"}],
             "encrypted_content": "ENC",
         },

@@ -77,3 +77,20 @@ async def test_oldest_turns_are_left_out_to_fit_and_come_back_with_a_bigger_mode
     assert len(_sent_user_texts(scripted_server.last_body())) == 7, "everything fits again"
     assert not any(isinstance(e.msg, Warning) for e in events)
     await h.manager.remove_and_close_all_threads()
+
+
+async def test_model_context_window_from_config_is_the_window_requests_fit(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """A local server the catalog does not know: config.toml's ``model_context_window``."""
+    h = make_harness(tmp_path, scripted_server, model="my-llama")
+    h.config = h.config.model_copy(update={"model_context_window": 4096})
+    new = await h.manager.start_thread(h.config)
+    windows: list[int | None] = []
+    for n in range(6):
+        events = await run_turn(new.thread, _question(n))
+        windows += [e.msg.model_context_window for e in events if isinstance(e.msg, TaskStarted)]
+    assert windows == [4096] * 6
+    sent = _sent_user_texts(scripted_server.last_body())
+    assert sent[-1].startswith("question 5:")
+    assert not any(t.startswith("question 0:") for t in sent), "the oldest is left out"

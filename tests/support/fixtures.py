@@ -31,3 +31,12 @@ def _fast_model_retries(monkeypatch: pytest.MonkeyPatch) -> None:
     Set through the environment so it also reaches ``lha`` run in a subprocess.
     """
     monkeypatch.setenv("LHA_RETRY_BASE_DELAY_MS", "1")
+
+
+@pytest.fixture(autouse=True)
+def _no_codex_home(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Every test sees an empty ``CODEX_HOME`` (also ``lha`` in a subprocess): the sessions of
+    a Codex CLI on the machine running the tests must not show up in their session lists."""
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path_factory.mktemp("codex-home")))

@@ -1,11 +1,13 @@
-"""A real MCP server for the tests, over stdio, written with the ``mcp`` SDK's high-level server.
+"""A real MCP server for the tests, written with the ``mcp`` SDK's high-level server: over stdio,
+or over streamable HTTP on 127.0.0.1 (``--http PORT``, endpoint ``/mcp``).
 
 (mcp 2 renamed ``FastMCP`` to ``MCPServer``; it is the same decorator-based server.)
 
-    python tests/support/mcp_test_server.py [NAME]
+    python tests/support/mcp_test_server.py [NAME] [--http PORT]
 
 Tools: ``echo(text)``, ``add(a, b)``, ``fail(message)`` (an MCP tool error) and ``crash()``
-(the process exits mid-call, like a server that dies).
+(the process exits mid-call, like a server that dies), ``whoami()`` (the client's name from
+``initialize`` and the Authorization header it sent, to check what lha sends).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
 
 
 def build(name: str) -> MCPServer:
@@ -35,8 +37,23 @@ def build(name: str) -> MCPServer:
     def crash() -> str:
         os._exit(3)
 
+    @server.tool(description="Who is calling: client name and Authorization header.")
+    def whoami(ctx: Context) -> str:
+        params = ctx.session.client_params
+        client = params.client_info.name if params is not None else "?"
+        headers = ctx.headers or {}
+        return f"client={client} authorization={headers.get('authorization', '-')}"
+
     return server
 
 
 if __name__ == "__main__":
-    build(sys.argv[1] if len(sys.argv) > 1 else "testsrv").run("stdio")
+    args = sys.argv[1:]
+    if "--http" in args:
+        at = args.index("--http")
+        port = int(args[at + 1])
+        del args[at : at + 2]
+        server = build(args[0] if args else "testsrv")
+        server.run("streamable-http", host="127.0.0.1", port=port)
+    else:
+        build(args[0] if args else "testsrv").run("stdio")

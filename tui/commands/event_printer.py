@@ -15,6 +15,7 @@ from core.protocol.events import (
     AgentReasoning,
     ErrorEvent,
     Event,
+    ModelRefusal,
     SessionConfigured,
     TaskComplete,
     TokenCount,
@@ -94,6 +95,8 @@ class HumanPrinter(EventPrinter):
             self.warn(msg.message)
         elif isinstance(msg, ErrorEvent):
             self._note(f"error: {msg.message}")
+        elif isinstance(msg, ModelRefusal):
+            self._note(f"the model refused: {msg.message}")
         elif isinstance(msg, TurnAbortedEvent):
             self._note(f"turn aborted: {msg.reason}")
         elif isinstance(msg, TokenCount) and msg.info is not None:

@@ -125,7 +125,9 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     if ns.mode == "new":
         new = await manager.start_thread_with_tools(config, dynamic_tools)
     else:
-        path = await resolve_rollout(config.lha_home, ns.target, last=ns.last)
+        path = await resolve_rollout(
+            config.lha_home, ns.target, last=ns.last, extra_roots=config.session_roots()
+        )
         if ns.mode == "resume":
             new = await manager.resume_thread_from_rollout(config, path, auth, dynamic_tools)
         else:
@@ -148,7 +150,7 @@ async def drive_one_turn(
 
     ``answerer`` answers dynamic tool calls and approval requests as they come; if it fails
     (bad input on stdin), the thread is still shut down before the error propagates."""
-    from core.protocol.events import ErrorEvent, TaskComplete, TurnAbortedEvent
+    from core.protocol.events import ErrorEvent, ModelRefusal, TaskComplete, TurnAbortedEvent
     from core.protocol.ops import UserInput
 
     thread = new.thread
@@ -156,12 +158,14 @@ async def drive_one_turn(
     end_startup_pause()
     await thread.submit(UserInput.text(prompt))
     outcome = EXIT_FAILED
+    refused = False
     try:
         while True:
             event = await thread.next_event()
             printer.event(event)
+            refused = refused or isinstance(event.msg, ModelRefusal)
             if isinstance(event.msg, TaskComplete):
-                outcome = EXIT_OK
+                outcome = EXIT_FAILED if refused else EXIT_OK
                 break
             if isinstance(event.msg, ErrorEvent | TurnAbortedEvent):
                 break

@@ -33,13 +33,15 @@ async def run_mcp_list(args: argparse.Namespace) -> int:
     try:
         await manager.wait_ready()
         rows = [_row(name, server) for name, server in manager.servers.items()]
+        rows += [_disabled_row(name, cfg) for name, cfg in config.mcp_servers.items()
+                 if not cfg.enabled]  # fmt: skip
     finally:
         await manager.aclose()
     if args.json:
         print(json.dumps(rows, indent=2))
     else:
         print_table(rows)
-    return EXIT_OK if all(row["status"] == "ready" for row in rows) else EXIT_FAILED
+    return EXIT_OK if all(row["status"] in ("ready", "disabled") for row in rows) else EXIT_FAILED
 
 
 def _row(name: str, server: Any) -> dict[str, Any]:
@@ -47,10 +49,7 @@ def _row(name: str, server: Any) -> dict[str, Any]:
 
     cfg = server.config
     return {
-        "name": name,
-        "command": cfg.command,
-        "args": list(cfg.args),
-        "env_keys": sorted(cfg.env or {}),
+        **_config_columns(name, cfg),
         "status": server.status,
         "error": server.error,
         "tools": [
@@ -60,7 +59,23 @@ def _row(name: str, server: Any) -> dict[str, Any]:
                 "description": tool.description,
             }
             for tool in server.tools
+            if cfg.offers(tool.name)
         ],
+    }
+
+
+def _disabled_row(name: str, cfg: Any) -> dict[str, Any]:
+    return {**_config_columns(name, cfg), "status": "disabled", "error": None, "tools": []}
+
+
+def _config_columns(name: str, cfg: Any) -> dict[str, Any]:
+    """What the table shows of a server's config: never header values or env values."""
+    return {
+        "name": name,
+        "transport": "http" if cfg.url else "stdio",
+        "command": cfg.command or cfg.url,
+        "args": list(cfg.args),
+        "env_keys": sorted(cfg.env or {}),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+from collections.abc import Sequence
 from pathlib import Path
 
 from core.errors import InvalidRequest, ThreadNotFound
@@ -22,10 +23,12 @@ async def resolve_rollout(
     *,
     last: bool = False,
     archived: tuple[bool, ...] = (False,),
+    extra_roots: Sequence[Path] = (),
 ) -> Path:
     """The rollout named by a path, thread id or session name, or the newest with ``last``. An id
     is looked for among the listed sessions (False) and/or the archived ones (True), in the
-    order ``archived`` gives; found only on the other side, the error says so."""
+    order ``archived`` gives; found only on the other side, the error says so. Ids and ``last``
+    also look in ``extra_roots`` (the Codex CLI's sessions)."""
     from core.rollout.listing import find_latest_thread_path
 
     if last and target is not None:
@@ -34,7 +37,7 @@ async def resolve_rollout(
             "give either --last or an ID, PATH or NAME"
         )
     if last:
-        path = await find_latest_thread_path(lha_home)
+        path = await find_latest_thread_path(lha_home, extra_roots=extra_roots)
         if path is None:
             raise InvalidRequest("there is no past session to resume; start one with `lha exec`")
         return path
@@ -47,7 +50,7 @@ async def resolve_rollout(
         return candidate
     if ThreadId.is_prefix(target):  # a whole id, or any unique beginning of one
         try:
-            return await asyncio.to_thread(_find_by_id, lha_home, target, archived)
+            return await asyncio.to_thread(_find_by_id, lha_home, target, archived, extra_roots)
         except ThreadNotFound:
             if ThreadId.is_valid(target):
                 raise
@@ -76,11 +79,14 @@ async def _resolve_named(lha_home: Path, name: str, archived: tuple[bool, ...]) 
     )
 
 
-def _find_by_id(lha_home: Path, target: str, archived: tuple[bool, ...]) -> Path:
+def _find_by_id(
+    lha_home: Path, target: str, archived: tuple[bool, ...], extra_roots: Sequence[Path] = ()
+) -> Path:
     from core.rollout.listing import find_thread_path_by_id_sync
 
     for in_archive in archived:
-        found = find_thread_path_by_id_sync(lha_home, target, archived=in_archive)
+        roots = () if in_archive else extra_roots
+        found = find_thread_path_by_id_sync(lha_home, target, roots, archived=in_archive)
         if found is not None:
             return found
     if len(archived) == 1 and find_thread_path_by_id_sync(

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import json
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.text import first_line
@@ -21,14 +22,19 @@ if TYPE_CHECKING:
 
 def _listed(args: argparse.Namespace) -> list[ThreadItem]:
     from core.config.home import default_lha_home
+    from core.rollout.codex_home import codex_session_roots
     from core.rollout.listing import list_threads_sync
+    from tui.ui_settings import read_ui_settings
 
+    home = default_lha_home()
+    codex_on = read_ui_settings(home, Path.cwd()).codex_sessions and not args.archived
+    roots = codex_session_roots(codex_on)
     limit = max(1, args.limit)
     folder = os.path.realpath(args.cwd) if args.cwd is not None else None
     items: list[ThreadItem] = []
     cursor: str | None = None
     while len(items) < limit:
-        page = list_threads_sync(default_lha_home(), limit, cursor, archived=args.archived)
+        page = list_threads_sync(home, limit, cursor, archived=args.archived, extra_roots=roots)
         items += [item for item in page.items if folder is None or _within(item.cwd, folder)]
         cursor = page.next_cursor
         if cursor is None:
@@ -46,8 +52,9 @@ async def run_threads(args: argparse.Namespace) -> int:
     from core.config.home import default_lha_home
     from core.session_names import read_names
 
+    home = default_lha_home()
     items = await asyncio.to_thread(_listed, args)
-    names = read_names(default_lha_home())
+    names = read_names(home)
     for item in items:
         name = names.get(str(item.thread_id))
         if args.json:
@@ -63,13 +70,15 @@ async def run_threads(args: argparse.Namespace) -> int:
                 "model": item.model,
                 "forked_from_id": str(item.forked_from_id) if item.forked_from_id else None,
                 "preview": item.preview,
+                "origin": item.origin,
             }
             print(json.dumps(row))
         else:
             title = name or first_line(item.preview, 70)
             when = item.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
             fork = " (fork)" if item.forked_from_id else ""
-            say(f"{when}  {item.thread_id}  {title}{fork}")
+            codex = " (Codex)" if item.origin == "codex" else ""
+            say(f"{when}  {item.thread_id}  {title}{fork}{codex}")
     if not items and not args.json:
         print(_nothing_listed(args))
     return 0

@@ -20,12 +20,18 @@ async def run_tui(args: argparse.Namespace) -> int:
     if args.command is None:
         return await _run_lazy(args.overrides, model, None)
     if args.command == "resume":
+        from pathlib import Path
+
         from core.config.home import default_lha_home
+        from core.rollout.codex_home import codex_session_roots
         from tui.commands.targets import resolve_rollout
+        from tui.ui_settings import read_ui_settings
 
         if args.target is None and not args.last:  # pick one in the list, as `codex resume`
             return await _run_lazy(args.overrides, model, None, pick_session=True)
-        path = await resolve_rollout(default_lha_home(), args.target, last=args.last)
+        home = default_lha_home()
+        roots = codex_session_roots(read_ui_settings(home, Path.cwd()).codex_sessions)
+        path = await resolve_rollout(home, args.target, last=args.last, extra_roots=roots)
         return await _run_lazy(args.overrides, model, StartRequest("resume", path))
     from core.config import Config
 
@@ -38,7 +44,9 @@ async def run_tui(args: argparse.Namespace) -> int:
             raise InvalidRequest(
                 f"--at must be 0 or more (got {args.at}); 0 forks before the first"
             )
-        path = await resolve_rollout(config.lha_home, args.target)
+        path = await resolve_rollout(
+            config.lha_home, args.target, extra_roots=config.session_roots()
+        )
         if args.restore_files:
             from tui.commands.snapshot_cmd import restore_files_for_fork
 

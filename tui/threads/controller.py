@@ -124,7 +124,10 @@ class Controller:
         from core.rollout.recorder import RolloutRecorder
 
         return await RolloutRecorder.list_threads(
-            self.config.lha_home, PAST_PAGE_SIZE, cursor=cursor
+            self.config.lha_home,
+            PAST_PAGE_SIZE,
+            cursor=cursor,
+            extra_roots=self.config.session_roots(),
         )
 
     # -- open, attach, select ----------------------------------------------------------------

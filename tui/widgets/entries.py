@@ -151,7 +151,7 @@ class NoticeView(Static):
     """A warning or an error, with what to do."""
 
     def __init__(self, entry: Entry) -> None:
-        prefix = "error: " if entry.kind == "error" else "warning: "
+        prefix = {"error": "error: ", "refusal": "the model refused: "}.get(entry.kind, "warning: ")
         text = Text(prefix, style="bold")
         text.append(safe(entry.text))
         super().__init__(text, classes=f"entry notice {entry.kind}")

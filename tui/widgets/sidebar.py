@@ -48,6 +48,8 @@ class ThreadRow:
     path: Path | None = None
     running: bool = False
     """A turn is under way (the row says so, for threads not on screen)."""
+    origin: str = "lha"
+    """``codex`` for a session the Codex CLI wrote (the row says so)."""
 
     @property
     def first_line(self) -> str:
@@ -64,6 +66,7 @@ class ThreadRow:
             model=item.model or item.model_provider,
             forked_from_id=item.forked_from_id,
             path=item.path,
+            origin=item.origin,
         )
 
 
@@ -117,6 +120,8 @@ class ThreadListItem(ListItem):
             details.append(f"fork of {row.forked_from_id.short}")
         if row.running:
             details.append("working")
+        if row.origin == "codex":
+            details.append("Codex")
         details.append(relative_time(row.created_at, self._clock()))
         if row.model:
             details.append(row.model)

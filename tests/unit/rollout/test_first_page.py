@@ -114,3 +114,26 @@ def test_reading_the_first_page_imports_no_protocol_model(tmp_path: Path) -> Non
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_codex_sessions_are_merged_in_by_both_readers(tmp_path: Path) -> None:
+    """The Codex CLI's sessions (a real 0.169 file, filed under several days) beside lha's."""
+    real = Path(__file__).parents[2] / "fixtures" / "codex" / "two_turns_exec_command.jsonl"
+    codex_root = tmp_path / "codex" / "sessions"
+    for day in ("03", "10", "12"):
+        folder = codex_root / "2026" / day / "01"
+        folder.mkdir(parents=True)
+        thread_id = f"01a241e1-4fe9-76b3-8618-9ddf4e3c22{day}"
+        text = real.read_text().replace("01a241e1-4fe9-76b3-8618-9ddf4e3c2263", thread_id)
+        (folder / f"rollout-2026-{day}-01T00-00-00-{thread_id}.jsonl").write_text(text)
+    home = tmp_path / "lha"
+    _odd_sessions(home)
+    for size in (1, 5, 50):
+        fast = read_first_page(home, size, [codex_root])
+        page = list_threads_sync(home, size, extra_roots=[codex_root])
+        assert fast.rows == family_order([ThreadRow.from_item(item) for item in page.items])
+        assert fast.next_cursor == page.next_cursor
+    everything = read_first_page(home, 100, [codex_root]).rows
+    codex_rows = [row for row in everything if row.origin == "codex"]
+    assert len(codex_rows) == 3
+    assert {row.first_line for row in codex_rows} == {"first question"}

@@ -1,0 +1,102 @@
+"""Loading a whole Codex CLI rollout into lha's items, with the same report as lha's reader.
+
+The rules are lha's (see ``core.rollout.reader``): a torn last line is dropped, any other line
+that cannot be read is counted, and one that held a user message is remembered so that resume and
+fork refuse to continue without it. Lines lha has no use for are skipped knowingly, not counted.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+from pathlib import Path
+
+from core.errors import RolloutError
+from core.protocol.history import InitialHistory
+from core.protocol.ids import ThreadId
+from core.protocol.rollout import RolloutItem, SessionMetaRecord
+from core.rollout.codex_format import CodexLineError, convert_line
+from core.rollout.reader import LoadedRollout, RolloutReadReport, _promote_young_objects
+
+CODEX_FORMAT = "codex"
+
+
+class _CodexLines:
+    """The converted items of one file, and what could not be read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.items: list[RolloutItem] = []
+        self.thread_id: ThreadId | None = None
+        self.lines = 0
+        self.bad: list[int] = []
+        self.lost_user: list[int] = []
+        self.first_reason = ""
+        self.torn = False
+
+    def add(self, number: int, raw: bytes, may_be_torn: bool) -> None:
+        self.lines += 1
+        try:
+            converted = convert_line(json.loads(raw))
+        except (ValueError, RecursionError) as error:
+            self._bad(number, raw, error, may_be_torn)
+            return
+        for item in converted:
+            if self.thread_id is None and isinstance(item, SessionMetaRecord):
+                self.thread_id = item.payload.id
+        self.items.extend(converted)
+
+    def _bad(self, number: int, raw: bytes, error: Exception, may_be_torn: bool) -> None:
+        if b'"user"' in raw and b'"role"' in raw:
+            self.lost_user.append(number)
+        if may_be_torn:
+            self.torn = True
+            return
+        self.bad.append(number)
+        if not self.first_reason:
+            reason = str(error) if isinstance(error, CodexLineError) else "not valid JSON"
+            self.first_reason = reason
+
+    def report(self) -> RolloutReadReport:
+        return RolloutReadReport(
+            path=self.path,
+            lines=self.lines,
+            bad_lines=len(self.bad),
+            first_bad_line=self.bad[0] if self.bad else None,
+            torn_last_line=self.torn,
+            lost_user_lines=tuple(self.lost_user),
+            first_bad_reason=self.first_reason or "not valid JSON",
+            source_format=CODEX_FORMAT,
+        )
+
+
+def load_codex_rollout(path: Path, data: bytes) -> LoadedRollout:
+    """A Codex CLI rollout's lines as lha's history (``kind`` resumed, the Codex session's id:
+    the thread manager turns it into a fork, so nothing is ever written to the Codex file)."""
+    lines = data.split(b"\n")
+    last = len(lines) - 1
+    may_tear = not data.endswith(b"\n")
+    parsed = _CodexLines(path)
+    gc_was_enabled = gc.isenabled()
+    gc.disable()  # many small long-lived objects: see ``_promote_young_objects``
+    try:
+        for index, raw in enumerate(lines):
+            if raw and not raw.isspace():
+                parsed.add(index + 1, raw, may_tear and index == last)
+    finally:
+        if gc_was_enabled:
+            _promote_young_objects()
+            gc.enable()
+    if parsed.thread_id is None:
+        raise RolloutError(
+            path, "its session_meta line has no usable id, so it cannot be continued"
+        )
+    report = parsed.report()
+    history = InitialHistory.resumed(
+        parsed.thread_id,
+        parsed.items,
+        path,
+        source_format=CODEX_FORMAT,
+        lost_user_messages=report.refusal(),
+    )
+    return LoadedRollout(history, report)
