@@ -19,7 +19,7 @@ from core.protocol.rollout import (
 )
 from core.rollout.codex_format import CodexLineError, convert_line
 from core.rollout.reader import load_rollout_sync
-from core.rollout.truncation import user_message_positions
+from core.rollout.session_prefix import is_real_user_message
 from core.rollout.user_turns import list_user_turns
 
 AGENTS = "# AGENTS.md instructions for /w\n"
@@ -58,7 +58,12 @@ def test_real_codex_file_maps_every_line_and_counts_two_user_turns() -> None:
     assert "base_instructions" not in items[0].payload.model_dump(exclude_none=True)
     turns = list_user_turns(items)
     assert [turn.text for turn in turns] == ["first question", "second question"]
-    assert len(user_message_positions(items)) == 2
+    real_user_messages = [
+        item
+        for item in items
+        if isinstance(item, TranscriptRecord) and is_real_user_message(item.payload)
+    ]
+    assert len(real_user_messages) == 2
     transcript = [item.payload for item in items if isinstance(item, TranscriptRecord)]
     call = next(item for item in transcript if isinstance(item, ToolCallItem))
     assert (call.call_id, call.tool_name, call.payload.arguments) == (
