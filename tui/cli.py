@@ -17,6 +17,7 @@ from tui.cli_options import (
     fold_flags_into_overrides,
     merge_run_options,
 )
+from tui.commands.compact_cmd import add_compact_command
 from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
 
 EXIT_OK = 0
@@ -76,6 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_restore_files_flag(fork_p)
     add_run_options(fork_p)
     add_snapshot_commands(sub)
+    add_compact_command(sub)
 
     threads_p = sub.add_parser("threads", help="list past sessions, newest first")
     threads_p.add_argument("--json", action="store_true")
@@ -174,6 +176,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.snapshot_cmd import run_diff, run_undo
 
             return await (run_diff(args) if args.command == "diff" else run_undo(args))
+        if args.command == "compact":
+            from tui.commands.compact_cmd import run_compact
+
+            return await run_compact(args)
         if args.command == "mcp":
             from tui.commands.mcp_cmd import run_mcp_list
 
