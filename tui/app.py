@@ -22,7 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
-from tui.slash_commands import matching_commands, parse_slash_command
+from tui.slash_commands import compact_instructions, matching_commands, parse_slash_command
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
 from tui.ui_settings import UiSettings
@@ -302,6 +302,11 @@ class LhaApp(App[None]):
 
     @on(Composer.Submitted)
     async def _submitted(self, event: Composer.Submitted) -> None:
+        instructions = compact_instructions(event.text)
+        if instructions is not None:  # the one command that takes words after it
+            self.query_one("#slash-hints", Static).display = False
+            self.run_worker(self._running_controller().compact(instructions), group="send")
+            return
         command = parse_slash_command(event.text)
         if command is not None:
             self.query_one("#slash-hints", Static).display = False
@@ -373,6 +378,9 @@ class LhaApp(App[None]):
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def action_fork_thread(self) -> None:
         await self._running_controller().fork_dialog()
+
+    async def action_compact_thread(self) -> None:
+        await self._running_controller().compact("")
 
     async def action_quit(self) -> None:
         self.exit()

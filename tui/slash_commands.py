@@ -16,6 +16,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/new", "new_thread", "start a new thread"),
     SlashCommand("/model", "pick_model", "choose the model for this thread"),
     SlashCommand("/fork", "fork_thread", "fork this thread before one of your messages"),
+    SlashCommand(
+        "/compact", "compact_thread", "summarise the history to free context [INSTRUCTIONS]"
+    ),
     SlashCommand("/resume", "resume_session", "resume a past session from the sidebar"),
     SlashCommand("/quit", "quit", "quit lha"),
 )
@@ -33,3 +36,17 @@ def parse_slash_command(text: str) -> SlashCommand | None:
     """The command ``text`` is, exactly (``/model`` but not ``/model please``)."""
     word = text.strip().lower()
     return next((c for c in SLASH_COMMANDS if c.name == word), None)
+
+
+COMPACT = "/compact"
+
+
+def compact_instructions(text: str) -> str | None:
+    """For ``/compact [INSTRUCTIONS]``: the instructions ("" for none); None for other text."""
+    stripped = text.strip()
+    head, _, rest = stripped.partition(" ")
+    if head.lower() != COMPACT and not stripped.lower().startswith(COMPACT + "\n"):
+        return None
+    if head.lower() != COMPACT:
+        rest = stripped[len(COMPACT) :]
+    return rest.strip()
