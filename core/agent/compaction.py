@@ -44,6 +44,11 @@ KEPT_USER_WINDOW_FRACTION = 0.125
 MAX_SUMMARY_WORDS = 600
 SUMMARY_WORDS_PER_WINDOW_TOKEN = 0.06
 """The summary asked for is shorter for a small window (about 250 words for 4,096 tokens)."""
+TOKENS_PER_SUMMARY_WORD = 2
+CAPPED_WINDOW = 32_768
+"""With a window this small or smaller, the summary's answer is capped at two tokens a word
+asked for: a small model that rambles (the embedded one writes until its window is full) stops
+at a summary's length. Larger models are not capped: their reasoning counts against the cap."""
 
 COMPACTION_PROMPT = """\
 Stop working on the task for a moment: the conversation above is about to be replaced by a \
@@ -122,6 +127,12 @@ def summary_words(context_window: int | None) -> int:
     return max(80, min(MAX_SUMMARY_WORDS, int(context_window * SUMMARY_WORDS_PER_WINDOW_TOKEN)))
 
 
+def summary_cap(context_window: int | None) -> int | None:
+    if context_window is None or context_window > CAPPED_WINDOW:
+        return None
+    return summary_words(context_window) * TOKENS_PER_SUMMARY_WORD
+
+
 def recent_user_messages(history: Sequence[TranscriptItem], budget: int) -> list[TranscriptItem]:
     """The user's newest messages, oldest first, whose estimated size fits ``budget``; the
     newest one is always kept, cut in the middle when it alone is too big."""
@@ -179,6 +190,7 @@ async def summarise(session: Session, instructions: str | None) -> Compaction:
         instructions=session.base_instructions,
         input=fitted.items,
         effort=context.effort,
+        max_output_tokens=summary_cap(window),
     )
     summary = await _complete_text(session, request)
     replacement = replacement_history(history, summary, window)
