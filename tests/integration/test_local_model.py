@@ -35,6 +35,7 @@ pytestmark = [
     pytest.mark.timeout(600),
 ]
 
+BRIEF = "You are a helpful assistant. Answer in one short sentence."
 TURN_S = 180.0
 """Generous: a 2-core CI machine may be busy with other tests' processes."""
 
@@ -158,19 +159,27 @@ async def test_forty_turns_keep_answering_compacting_as_they_go(
     manager = ThreadManager.with_models_provider_and_home(
         LhaAuth.from_api_key("unused"), LOCAL_PROVIDER_ID, endpoint, home
     )
-    config = Config.for_testing(home, cwd=work, provider_id=LOCAL_PROVIDER_ID, provider=endpoint)
+    config = Config.for_testing(
+        home,
+        cwd=work,
+        provider_id=LOCAL_PROVIDER_ID,
+        provider=endpoint,
+        base_instructions=BRIEF,  # short prompts keep 40 turns fast on a busy CPU
+    )
     new = await manager.start_thread(config)
     compactions: list[ContextCompacted] = []
     for n in range(40):
-        events = await run_turn(new.thread, f"Say a word about the number {n}.", within_s=TURN_S)
+        events = await run_turn(
+            new.thread, f"In five words: what comes after {n}?", within_s=TURN_S
+        )
         assert completed(events).last_agent_message, f"turn {n} answered"
         compactions += [e.msg for e in events if isinstance(e.msg, ContextCompacted)]
     assert compactions, "the conversation outgrew the window and was compacted"
     assert all(c.tokens_after < c.tokens_before for c in compactions)
     last = dialogue(sent[-1])
-    assert not any("number 0." in text for _, text in last), "the first turn is summarised"
+    assert not any("after 0?" in text for _, text in last), "the first turn is summarised"
     path = new.thread.rollout_path
     assert path is not None
     await manager.remove_and_close_all_threads()
     texts = recorded_texts(path)
-    assert sum(t.startswith("Say a word about the number") for t in texts) >= 40, "kept"
+    assert sum(t.startswith("In five words: what") for t in texts) >= 40, "the rollout keeps all"
