@@ -396,6 +396,10 @@ class LhaApp(App[None]):
         work = controller.files.export(controller.current_thread(), file)
         self.run_worker(work, group="export", exit_on_error=False)
 
+    def action_compact_thread(self, instructions: str = "") -> None:
+        """``/compact [INSTRUCTIONS]``: queued with the thread's messages (group "send")."""
+        self.run_worker(self._running_controller().compact(instructions), group="send")
+
     async def action_quit(self) -> None:
         self.exit()
 

@@ -20,6 +20,7 @@ from tui.cli_options import (
     merge_run_options,
 )
 from tui.commands.acp_cmd import add_acp_command
+from tui.commands.compact_cmd import add_compact_command
 from tui.commands.export_cmd import add_export_command
 from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
 from tui.commands.tidy_cmd import add_tidy_commands
@@ -87,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_restore_files_flag(fork_p)
     add_run_options(fork_p)
     add_snapshot_commands(sub)
+    add_compact_command(sub)
 
     from tui.commands.rename_cmd import add_rename_parser
     from tui.commands.search_cmd import add_search_parser
@@ -230,6 +232,10 @@ async def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace) -
             from tui.commands.tidy_cmd import run_tidy
 
             return await run_tidy(args)
+        if args.command == "compact":
+            from tui.commands.compact_cmd import run_compact
+
+            return await run_compact(args)
         if args.command == "mcp":
             from tui.commands.mcp_cmd import run_mcp_list
 

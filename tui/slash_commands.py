@@ -23,6 +23,12 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/new", "new_thread", "start a new thread"),
     SlashCommand("/model", "pick_model", "choose the model for this thread"),
     SlashCommand("/fork", "fork_thread", "fork this thread before one of your messages"),
+    SlashCommand(
+        "/compact",
+        "compact_thread",
+        "summarise the history to free context",
+        argument="[INSTRUCTIONS]",
+    ),
     SlashCommand("/resume", "resume_session", "resume a past session from the sidebar"),
     SlashCommand(
         "/export",

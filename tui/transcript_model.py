@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, TokenUsageInfo
 
-EntryKind = Literal["user", "assistant", "reasoning", "tool", "warning", "error", "refusal"]
+EntryKind = Literal[
+    "user", "assistant", "reasoning", "tool", "warning", "error", "refusal", "compaction"
+]
 
 
 @dataclass
@@ -64,7 +66,18 @@ def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
             return Entry("error", text("message"))
         case "turn_aborted":
             return Entry("warning", f"turn aborted ({text('reason')})")
+        case "context_compacted":
+            return Entry("compaction", text("summary"), title=compaction_title(payload))
     return None
+
+
+def compaction_title(payload: Mapping[str, Any]) -> str:
+    """``context compacted · ~12,345 → ~1,234 tokens``: where the history was summarised."""
+    before, after = payload.get("tokens_before"), payload.get("tokens_after")
+    how = "context compacted automatically" if payload.get("automatic") else "context compacted"
+    if isinstance(before, int) and isinstance(after, int):
+        return f"{how} · ~{before:,} → ~{after:,} tokens"
+    return how
 
 
 def entry_for_event(msg: EventMsg) -> Entry | None:

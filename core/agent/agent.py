@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from core.agent.compact_task import run_compaction_task
 from core.agent.session import Session
 from core.agent.spawn import build_session
 from core.agent.tool_call_pairing import pair_tool_outputs
@@ -34,6 +35,7 @@ from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
 from core.protocol.items import user_message
 from core.protocol.ops import (
+    Compact,
     DynamicToolResponse,
     ExecApproval,
     Interrupt,
@@ -77,7 +79,7 @@ class Agent:
         self._submissions: asyncio.Queue[Submission] = asyncio.Queue(SUBMISSION_CHANNEL_CAPACITY)
         self._next_submission_id = 0
         self._turn: asyncio.Task[None] | None = None
-        self._pending_inputs: deque[tuple[str, list[UserInputItem]]] = deque()
+        self._pending_inputs: deque[tuple[str, list[UserInputItem] | Compact]] = deque()
         self.on_turn_saved: Callable[[Path], object] | None = None
         """Called with the rollout's path once a turn is on disk (the search index's hook)."""
         for msg in first_events:
@@ -178,11 +180,12 @@ class Agent:
     async def _handle(self, submission: Submission) -> bool:
         """Handle one op; True when the agent must stop."""
         op, sub_id, session = submission.op, submission.id, self.session
-        if isinstance(op, UserInput):
+        if isinstance(op, UserInput | Compact):
+            work = list(op.items) if isinstance(op, UserInput) else op
             if self._turn is not None and not self._turn.done():
-                self._pending_inputs.append((sub_id, list(op.items)))
+                self._pending_inputs.append((sub_id, work))
             else:
-                self._start_turn(sub_id, list(op.items))
+                self._start_turn(sub_id, work)
         elif isinstance(op, Interrupt):
             await self._abort_turn(sub_id, "interrupted")
         elif isinstance(op, OverrideTurnContext):
@@ -217,17 +220,20 @@ class Agent:
             context = replace(context, model_context_window=window)
         session.turn_context = context
 
-    def _start_turn(self, sub_id: str, items: list[UserInputItem]) -> None:
-        self._turn = asyncio.create_task(self._run_turns(sub_id, items))
+    def _start_turn(self, sub_id: str, work: list[UserInputItem] | Compact) -> None:
+        self._turn = asyncio.create_task(self._run_turns(sub_id, work))
 
-    async def _run_turns(self, sub_id: str, items: list[UserInputItem]) -> None:
-        """Run this turn, then any input that arrived while it ran, in order."""
+    async def _run_turns(self, sub_id: str, work: list[UserInputItem] | Compact) -> None:
+        """Run this turn (or compaction), then any that arrived while it ran, in order."""
         while True:
-            await run_turn(self.session, sub_id, items)
+            if isinstance(work, Compact):
+                await run_compaction_task(self.session, sub_id, work.instructions)
+            else:
+                await run_turn(self.session, sub_id, work)
             self._notify_turn_saved()
             if not self._pending_inputs:
                 return
-            sub_id, items = self._pending_inputs.popleft()
+            sub_id, work = self._pending_inputs.popleft()
 
     async def _abort_turn(self, sub_id: str, reason: str) -> None:
         turn = self._turn

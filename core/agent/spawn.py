@@ -69,6 +69,7 @@ def new_turn_context(config: Config, model: str, context_window: int | None) -> 
             cwd / root.expanduser() for root in config.sandbox_workspace_write.writable_roots
         ),
         network_access=config.sandbox_workspace_write.network_access,
+        auto_compact_token_limit=config.model_auto_compact_token_limit,
     )
 
 

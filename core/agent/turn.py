@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
+from core.agent.compaction import compact_before_sampling
 from core.agent.initial_context import build_initial_context
 from core.agent.prompt_fit import fit_prompt
 from core.agent.session import Session
@@ -107,6 +108,7 @@ async def _run_turn_body(
     session.emit(sub_id, UserMessageEvent(message=user_item.text(), images=images or None))
     session.record_rollout_only([TurnContextRecord(payload=session.turn_context.to_item())])
     await session.tools.wait_ready()
+    await compact_before_sampling(session, sub_id)
     return await _sample_until_done(session, sub_id, files)
 
 

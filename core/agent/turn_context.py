@@ -27,6 +27,8 @@ class TurnContext:
     """Folders besides the workspace and /tmp that commands may write in ``workspace-write``."""
     network_access: bool = False
     """Whether commands reach the network in ``workspace-write``."""
+    auto_compact_token_limit: int | None = None
+    """``model_auto_compact_token_limit``: see ``core.agent.compaction.auto_compact_limit``."""
 
     def with_override(self, op: OverrideTurnContext) -> TurnContext:
         """A copy with the op's non-empty fields applied."""

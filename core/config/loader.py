@@ -86,6 +86,7 @@ def load_config(
         sandbox_mode=parsed.sandbox_mode or "workspace-write",
         sandbox_workspace_write=parsed.sandbox_workspace_write,
         model_reasoning_effort=parsed.model_reasoning_effort,
+        model_auto_compact_token_limit=parsed.model_auto_compact_token_limit,
         mcp_servers=parsed.mcp_servers,
         features=parsed.features,
         tui=parsed.tui,

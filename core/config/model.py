@@ -102,6 +102,9 @@ class Config(BaseModel):
     sandbox_mode: SandboxMode = "workspace-write"
     sandbox_workspace_write: SandboxWorkspaceWrite = Field(default_factory=SandboxWorkspaceWrite)
     model_reasoning_effort: str | None = None
+    model_auto_compact_token_limit: int | None = None
+    """Estimated request tokens above which a turn compacts the history first (None: a share
+    of the model's context window, see ``core.agent.compaction``)."""
     mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)
     tui: TuiConfig = Field(default_factory=TuiConfig)

@@ -36,6 +36,7 @@ class ConfigFile(BaseModel):
     sandbox_mode: SandboxMode | None = None
     sandbox_workspace_write: SandboxWorkspaceWrite = Field(default_factory=SandboxWorkspaceWrite)
     model_reasoning_effort: ReasoningEffort | None = None
+    model_auto_compact_token_limit: int | None = Field(default=None, gt=0)
     model_providers: dict[str, dict[str, Any]] = Field(default_factory=dict)
     mcp_servers: dict[str, McpServerConfig] = Field(default_factory=dict)
     features: FeaturesConfig = Field(default_factory=FeaturesConfig)

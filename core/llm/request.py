@@ -34,3 +34,5 @@ class ModelRequest(BaseModel):
     tools: list[ToolSpec] = Field(default_factory=list)
     effort: str | None = None
     parallel_tool_calls: bool = True
+    max_output_tokens: int | None = None
+    """A cap on the answer (a compaction's summary); None leaves it to the provider."""

@@ -87,6 +87,8 @@ def build_body(req: ModelRequest) -> dict[str, Any]:
         "stream": True,
         "stream_options": {"include_usage": True},
     }
+    if req.max_output_tokens is not None:
+        body["max_tokens"] = req.max_output_tokens
     if req.tools:
         body["tools"] = [
             {

@@ -91,6 +91,8 @@ def build_body(req: ModelRequest) -> dict[str, Any]:
         "stream": True,
         "store": False,
     }
+    if req.max_output_tokens is not None:
+        body["max_output_tokens"] = req.max_output_tokens
     if req.tools:
         body["tools"] = [
             {

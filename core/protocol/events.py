@@ -140,6 +140,17 @@ class ErrorEvent(WireModel):
     message: str
 
 
+class ContextCompacted(WireModel):
+    """The model-facing history was replaced by a summary (``/compact``, ``lha compact``, or
+    automatically before a turn that would not fit). Sizes are the request estimates."""
+
+    type: Literal["context_compacted"] = "context_compacted"
+    summary: str
+    tokens_before: int
+    tokens_after: int
+    automatic: bool = False
+
+
 class ShutdownComplete(WireModel):
     type: Literal["shutdown_complete"] = "shutdown_complete"
 
@@ -174,6 +185,7 @@ EventMsg = Annotated[
     | Warning
     | ModelRefusal
     | ErrorEvent
+    | ContextCompacted
     | ShutdownComplete,
     Field(discriminator="type"),
 ]
@@ -191,6 +203,7 @@ PERSISTED_EVENT_TYPES: frozenset[str] = frozenset(
         "turn_aborted",
         "error",
         "warning",
+        "context_compacted",
     }
 )
 """Event types worth replaying from a rollout; deltas and lifecycle events are never stored."""

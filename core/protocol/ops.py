@@ -73,6 +73,13 @@ class RefreshMcpServers(WireModel):
     config: McpServerRefreshConfig
 
 
+class Compact(WireModel):
+    """Summarise the thread's history to free the model's context (``/compact``)."""
+
+    type: Literal["compact"] = "compact"
+    instructions: str | None = None
+
+
 class Shutdown(WireModel):
     type: Literal["shutdown"] = "shutdown"
 
@@ -84,6 +91,7 @@ Op = Annotated[
     | ExecApproval
     | DynamicToolResponse
     | RefreshMcpServers
+    | Compact
     | Shutdown,
     Field(discriminator="type"),
 ]

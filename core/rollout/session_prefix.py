@@ -26,6 +26,9 @@ SKILL_OPEN = "<skill>"
 SKILL_CLOSE = "</skill>"
 USER_SHELL_COMMAND_OPEN = "<user_shell_command>"
 USER_SHELL_COMMAND_CLOSE = "</user_shell_command>"
+COMPACTION_SUMMARY_OPEN = "<conversation_summary>"
+COMPACTION_SUMMARY_CLOSE = "</conversation_summary>"
+"""Wraps the summary a compaction put in place of the history (``core.agent.compaction``)."""
 PROJECT_INSTRUCTIONS_PREFIX = "# AGENTS.md instructions for "
 """Start of the project-instructions wrapper: ``# AGENTS.md instructions for <dir>\\n\\n...``."""
 
@@ -36,6 +39,7 @@ SESSION_PREFIX_MARKERS: tuple[str, ...] = (
     CONTEXT_UPDATE_OPEN,
     SKILL_OPEN,
     USER_SHELL_COMMAND_OPEN,
+    COMPACTION_SUMMARY_OPEN,
     PROJECT_INSTRUCTIONS_PREFIX,
 )
 

@@ -24,7 +24,7 @@ from core.llm.local.availability import INSTALL_HINT, extra_installed
 from core.llm.local.server import llama_server_spec, shared_server
 from core.llm.providers.built_in import LOCAL_PROVIDER_ID, local_endpoint
 from core.llm.request import ModelRequest
-from core.protocol.events import AgentMessageDelta, TokenCount
+from core.protocol.events import AgentMessageDelta, ContextCompacted, TokenCount
 from core.rollout.session_prefix import is_session_prefix_text
 from tests.support.agent_harness import completed, run_turn
 
@@ -36,6 +36,7 @@ pytestmark = [
     pytest.mark.timeout(600),
 ]
 
+BRIEF = "You are a helpful assistant. Answer in one short sentence."
 TURN_S = 180.0
 """Generous: a 2-core CI machine may be busy with other tests' processes."""
 
@@ -146,3 +147,40 @@ async def test_two_turns_fork_and_resume_with_the_real_model(
     ]
     assert server.pid == server_pid, "one server for every thread, never restarted"
     await manager.remove_and_close_all_threads()
+
+
+async def test_forty_turns_keep_answering_compacting_as_they_go(
+    tmp_path: Path, sent: list[list[dict[str, Any]]]
+) -> None:
+    """A 4K window fills after a few turns: compaction (not the oldest-turns cut) keeps every
+    turn answering, and a request never carries the whole conversation."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir(parents=True)
+    endpoint = local_endpoint()
+    manager = ThreadManager.with_models_provider_and_home(
+        LhaAuth.from_api_key("unused"), LOCAL_PROVIDER_ID, endpoint, home
+    )
+    config = Config.for_testing(
+        home,
+        cwd=work,
+        provider_id=LOCAL_PROVIDER_ID,
+        provider=endpoint,
+        base_instructions=BRIEF,  # short prompts keep 40 turns fast on a busy CPU
+    )
+    new = await manager.start_thread(config)
+    compactions: list[ContextCompacted] = []
+    for n in range(40):
+        events = await run_turn(
+            new.thread, f"In five words: what comes after {n}?", within_s=TURN_S
+        )
+        assert completed(events).last_agent_message, f"turn {n} answered"
+        compactions += [e.msg for e in events if isinstance(e.msg, ContextCompacted)]
+    assert compactions, "the conversation outgrew the window and was compacted"
+    assert all(c.tokens_after < c.tokens_before for c in compactions)
+    last = dialogue(sent[-1])
+    assert not any("after 0?" in text for _, text in last), "the first turn is summarised"
+    path = new.thread.rollout_path
+    assert path is not None
+    await manager.remove_and_close_all_threads()
+    texts = recorded_texts(path)
+    assert sum(t.startswith("In five words: what") for t in texts) >= 40, "the rollout keeps all"

@@ -37,6 +37,8 @@ async def test_oldest_turns_are_left_out_to_fit_and_come_back_with_a_bigger_mode
         "gpt-big": {"context_window": 400_000},
     }
     h = make_harness(tmp_path, scripted_server, model="gpt-small")
+    # compaction off (a limit no request reaches): this is the last resort it otherwise precedes
+    h.config = h.config.model_copy(update={"model_auto_compact_token_limit": 10**9})
     await h.manager.list_models(h.config, CatalogRefreshStrategy.ONLINE)  # as the picker does
     new = await h.manager.start_thread(h.config)
     warnings: list[str] = []

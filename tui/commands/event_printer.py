@@ -13,6 +13,7 @@ from core.protocol.events import (
     AgentMessage,
     AgentMessageDelta,
     AgentReasoning,
+    ContextCompacted,
     ErrorEvent,
     Event,
     ModelRefusal,
@@ -97,6 +98,11 @@ class HumanPrinter(EventPrinter):
             self._note(f"error: {msg.message}")
         elif isinstance(msg, ModelRefusal):
             self._note(f"the model refused: {msg.message}")
+        elif isinstance(msg, ContextCompacted):
+            how = "automatically " if msg.automatic else ""
+            self._note(
+                f"context {how}compacted: ~{msg.tokens_before:,} → ~{msg.tokens_after:,} tokens"
+            )
         elif isinstance(msg, TurnAbortedEvent):
             self._note(f"turn aborted: {msg.reason}")
         elif isinstance(msg, TokenCount) and msg.info is not None:

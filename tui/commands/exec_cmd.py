@@ -19,6 +19,7 @@ from tui.startup_gc import end_startup_pause
 
 if TYPE_CHECKING:
     from core.agent.thread_manager import NewThread, ThreadManager
+    from core.protocol.ops import Op
     from tui.commands.exec_tools import RequestAnswerer
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -142,11 +143,12 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
 async def drive_one_turn(
     manager: ThreadManager,
     new: NewThread,
-    prompt: str,
+    prompt: str | Op,
     printer: EventPrinter,
     answerer: RequestAnswerer | None = None,
 ) -> int:
-    """Submit the prompt, print events until the turn ends, then shut the thread down.
+    """Submit the prompt (or another op that runs as a turn: ``lha compact``), print events
+    until the turn ends, then shut the thread down.
 
     ``answerer`` answers dynamic tool calls and approval requests as they come; if it fails
     (bad input on stdin), the thread is still shut down before the error propagates."""
@@ -156,7 +158,7 @@ async def drive_one_turn(
     thread = new.thread
     printer.session_configured(new.session_configured)
     end_startup_pause()
-    await thread.submit(UserInput.text(prompt))
+    await thread.submit(UserInput.text(prompt) if isinstance(prompt, str) else prompt)
     outcome = EXIT_FAILED
     refused = False
     try:

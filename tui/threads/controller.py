@@ -27,7 +27,7 @@ from core.errors import LhaError, SessionLocked, TryLockError
 from core.models.info import ModelPreset
 from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.ids import ThreadId
-from core.protocol.ops import Interrupt, OverrideTurnContext, UserInput
+from core.protocol.ops import Compact, Interrupt, OverrideTurnContext, UserInput
 from core.protocol.session import SessionSource
 from tui.preview import transcript_id
 from tui.start_request import StartRequest
@@ -331,6 +331,17 @@ class Controller:
         self.port.save_setting("model", slug)
         self.show_status()
         self.port.notify(f"model: {slug}", timeout=2)
+
+    async def compact(self, instructions: str) -> None:
+        """``/compact``: the thread on screen summarises its history (after a running turn)."""
+        state = self.current_thread()
+        if state is None or not state.has_user_message:
+            self.port.notify("nothing to compact yet: send a message first", severity="warning")
+            return
+        try:
+            await state.thread.submit(Compact(instructions=instructions or None))
+        except LhaError as err:
+            self.report(err)
 
     async def fork_dialog(self) -> None:
         from core.rollout.user_turns import read_user_turns

@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from core.errors import InternalAgentDied
-from core.protocol.events import DynamicToolCallRequest, Event, ExecApprovalRequest
+from core.protocol.events import (
+    DynamicToolCallRequest,
+    Event,
+    ExecApprovalRequest,
+    TokenUsage,
+    TokenUsageInfo,
+)
 from core.protocol.ops import DynamicToolResponse, ExecApproval
 from core.text import shorten
 from tui.delta_coalescing import coalesce_deltas
@@ -20,6 +26,16 @@ from tui.threads.state import ThreadState
 from tui.transcript_model import Entry
 
 Refresh = Callable[[ThreadState], Awaitable[None]]
+
+
+def context_after_compaction(
+    tokens: TokenUsageInfo | None, estimated: int
+) -> TokenUsageInfo | None:
+    """The status line's "context left" goes by the last request's size: after a compaction
+    that is the estimate of the next one, until the model reports the real figure."""
+    if tokens is None:
+        return None
+    return tokens.model_copy(update={"last_token_usage": TokenUsage(total_tokens=estimated)})
 
 
 class ThreadEventRouter:
@@ -61,6 +77,8 @@ class ThreadEventRouter:
                 self.port.notify(msg.message, severity="error", title="model error", markup=False)
             case "token_count" if msg.info is not None:
                 state.tokens = msg.info
+            case "context_compacted":
+                state.tokens = context_after_compaction(state.tokens, msg.tokens_after)
             case "user_message" if not state.has_user_message:
                 state.first_message = msg.message
             case "exec_approval_request":

@@ -147,6 +147,16 @@ class ToolCallView(Collapsible):
         self._output.update(self._output_text(full=True))
 
 
+class CompactionView(Collapsible):
+    """Where the history was replaced by a summary: the summary, collapsed (the messages above
+    stay in the thread and in forks; the model now sees the summary instead)."""
+
+    def __init__(self, entry: Entry) -> None:
+        self.entry = entry
+        body = Static(Text(safe(entry.text)), classes="compaction-body")
+        super().__init__(body, title=safe(entry.title), collapsed=True, classes="entry compaction")
+
+
 class NoticeView(Static):
     """A warning or an error, with what to do."""
 
@@ -158,7 +168,14 @@ class NoticeView(Static):
         self.entry = entry
 
 
-EntryView = UserMessageView | AssistantMessageView | ReasoningView | ToolCallView | NoticeView
+EntryView = (
+    UserMessageView
+    | AssistantMessageView
+    | ReasoningView
+    | ToolCallView
+    | CompactionView
+    | NoticeView
+)
 
 
 def widget_for(entry: Entry) -> EntryView:
@@ -171,4 +188,6 @@ def widget_for(entry: Entry) -> EntryView:
         return ReasoningView(entry)
     if entry.kind == "tool":
         return ToolCallView(entry)
+    if entry.kind == "compaction":
+        return CompactionView(entry)
     return NoticeView(entry)
