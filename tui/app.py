@@ -27,6 +27,7 @@ from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
 from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
+from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
 from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadSidebar, now_utc
 from tui.widgets.status_line import StatusInfo, StatusLine
@@ -120,6 +121,7 @@ class LhaApp(App[None]):
                     yield Static(EMPTY_STATE, id="empty", markup=False)
                     if self._tail is not None:
                         yield self._tail
+                yield FindBar(id="find-bar")
                 yield Static("", id="slash-hints", markup=False)
                 yield Composer(id="composer")
                 yield StatusLine(id="status")
@@ -302,10 +304,10 @@ class LhaApp(App[None]):
 
     @on(Composer.Submitted)
     async def _submitted(self, event: Composer.Submitted) -> None:
-        command = parse_slash_command(event.text)
-        if command is not None:
+        action = parse_slash_command(event.text)
+        if action is not None:
             self.query_one("#slash-hints", Static).display = False
-            await self.run_action(command.action)
+            await self.run_action(action)
             return
         self._remember_input(event.text)
         self.run_worker(self._running_controller().send_message(event.text), group="send")
@@ -353,6 +355,64 @@ class LhaApp(App[None]):
     @on(ThreadSidebar.Chosen)
     def _thread_chosen(self, event: ThreadSidebar.Chosen) -> None:
         self.run_worker(self._running_controller().choose(event.row), group="resume")
+
+    # -- the transcript on screen: copy, find, outline ----------------------------------------
+
+    def shown_transcript(self) -> Transcript | None:
+        from tui.widgets.transcript import Transcript
+
+        shown = self.transcripts.visible_content
+        return shown if isinstance(shown, Transcript) else None
+
+    def action_copy_last_answer(self) -> None:
+        from tui.clipboard import copy_text
+
+        transcript = self.shown_transcript()
+        answer = transcript.last_answer() if transcript is not None else None
+        if answer is None:
+            self.notify("no answer to copy yet", severity="warning", timeout=2)
+            return
+        copy_text(self, answer, "the last answer")
+
+    async def action_find(self, query: str | None = None) -> None:
+        """Open the find bar (``/find TEXT`` finds TEXT at once)."""
+        transcript = self.shown_transcript()
+        if transcript is None:
+            self.notify("no thread on screen to find in", severity="warning", timeout=2)
+            return
+        find_bar = self.query_one(FindBar)
+        await find_bar.open(transcript, query)
+        if query and not find_bar.state.matches:
+            self.notify(f"no match for {query!r} in this thread", timeout=3, markup=False)
+
+    # Handlers named after the transcript's messages: no import of the widget before the
+    # first frame.
+
+    async def on_transcript_find_requested(self) -> None:
+        await self.action_find()
+
+    async def on_transcript_find_stepped(self, event: Transcript.FindStepped) -> None:
+        find_bar = self.query_one(FindBar)
+        if find_bar.state.query:
+            await find_bar.action_step(event.delta)
+
+    def on_transcript_outline_requested(self) -> None:
+        self.action_outline()
+
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def action_outline(self) -> None:
+        """The thread's user messages; the chosen one is shown and focused."""
+        from tui.screens.outline import OutlineScreen
+
+        transcript = self.shown_transcript()
+        if transcript is None:
+            self.notify("no thread on screen", severity="warning", timeout=2)
+            return
+        index = await self.push_screen_wait(
+            OutlineScreen(transcript.entries, transcript.index_in_view())
+        )
+        if index is not None:
+            await transcript.reveal(index, focus=True)
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -10,6 +10,8 @@ class SlashCommand:
     name: str
     action: str
     help: str
+    argument: str = ""
+    """The name of the text the command takes after it (``/find TEXT``), or "" for none."""
 
 
 SLASH_COMMANDS: tuple[SlashCommand, ...] = (
@@ -17,6 +19,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/model", "pick_model", "choose the model for this thread"),
     SlashCommand("/fork", "fork_thread", "fork this thread before one of your messages"),
     SlashCommand("/resume", "resume_session", "resume a past session from the sidebar"),
+    SlashCommand("/copy", "copy_last_answer", "copy the last answer (its Markdown)"),
+    SlashCommand("/find", "find", "find TEXT in this thread", argument="TEXT"),
+    SlashCommand("/outline", "outline", "jump to one of your messages"),
     SlashCommand("/quit", "quit", "quit lha"),
 )
 
@@ -29,7 +34,14 @@ def matching_commands(text: str) -> list[SlashCommand]:
     return [c for c in SLASH_COMMANDS if c.name.startswith(word.lower())]
 
 
-def parse_slash_command(text: str) -> SlashCommand | None:
-    """The command ``text`` is, exactly (``/model`` but not ``/model please``)."""
-    word = text.strip().lower()
-    return next((c for c in SLASH_COMMANDS if c.name == word), None)
+def parse_slash_command(text: str) -> str | None:
+    """The action ``text`` runs, when it is a command exactly (``/model`` but not ``/model
+    please``); a command taking text gets it as the action's argument (``/find a b`` runs
+    ``find('a b')``)."""
+    word, _, rest = text.strip().partition(" ")
+    command = next((c for c in SLASH_COMMANDS if c.name == word.lower()), None)
+    if command is None or (rest.strip() and not command.argument):
+        return None
+    if command.argument and rest.strip():
+        return f"{command.action}({rest.strip()!r})"
+    return command.action
