@@ -29,6 +29,7 @@ from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
 from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
+from tui.widgets.queued import QueuedMessages
 from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadSidebar, now_utc
 from tui.widgets.status_line import StatusInfo, StatusLine
 
@@ -58,6 +59,7 @@ class LhaApp(App[None]):
         Binding("ctrl+o", "pick_model", "Model", id="app.pick_model"),
         Binding("ctrl+b", "fork_thread", "Fork", id="app.fork_thread"),
         Binding("ctrl+t", "focus_threads", "Threads", id="app.focus_threads"),
+        Binding("ctrl+s", "steer", "Send now", id="app.steer"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
@@ -123,6 +125,7 @@ class LhaApp(App[None]):
                         yield self._tail
                 yield FindBar(id="find-bar")
                 yield Static("", id="slash-hints", markup=False)
+                yield QueuedMessages(id="queued")
                 yield Composer(id="composer")
                 yield StatusLine(id="status")
         yield Footer()
@@ -267,6 +270,9 @@ class LhaApp(App[None]):
     def show_status(self, info: StatusInfo) -> None:
         self.query_one(StatusLine).show(info)
 
+    def show_queue(self, texts: list[str]) -> None:
+        self.query_one(QueuedMessages).show(texts)
+
     async def ask(self, screen: ModalScreen[AnswerT]) -> AnswerT:
         return await self.push_screen_wait(screen)
 
@@ -355,6 +361,33 @@ class LhaApp(App[None]):
     @on(ThreadSidebar.Chosen)
     def _thread_chosen(self, event: ThreadSidebar.Chosen) -> None:
         self.run_worker(self._running_controller().choose(event.row), group="resume")
+
+    # -- queue and steer -----------------------------------------------------------------------
+
+    async def action_steer(self) -> None:
+        """Send the queued messages and what the composer holds to the running turn now."""
+        composer = self.query_one(Composer)
+        text = composer.text
+        if text.strip():
+            self._remember_input(text)
+            composer.clear()
+        await self._running_controller().steer(text)
+
+    @on(QueuedMessages.EditAsked)
+    def _edit_queued(self, event: QueuedMessages.EditAsked) -> None:
+        composer = self.query_one(Composer)
+        if composer.text.strip():
+            self.notify("the composer has text: send or clear it first", timeout=3)
+            return
+        text = self._running_controller().take_queued(event.position)
+        if text is not None:
+            self.set_composer(text)
+
+    @on(QueuedMessages.CancelAsked)
+    def _cancel_queued(self, event: QueuedMessages.CancelAsked) -> None:
+        if self._running_controller().take_queued(event.position) is not None:
+            self.notify("queued message cancelled", timeout=2)
+            self.query_one(Composer).focus()
 
     # -- the transcript on screen: copy, find, outline ----------------------------------------
 

@@ -7,7 +7,7 @@ controller redraws both through one explicit call (``Controller.refresh``) after
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +38,8 @@ class ThreadState:
     tokens: TokenUsageInfo | None = None
     context_window: int | None = None
     running: bool = False
+    queued: list[str] = field(default_factory=list)
+    """Messages sent while a turn ran, sent one by one as turns end (editable until then)."""
 
     @property
     def thread_id(self) -> ThreadId:
