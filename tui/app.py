@@ -59,7 +59,7 @@ class LhaApp(App[None]):
         Binding("ctrl+o", "pick_model", "Model", id="app.pick_model"),
         Binding("ctrl+b", "fork_thread", "Fork", id="app.fork_thread"),
         Binding("ctrl+t", "focus_threads", "Threads", id="app.focus_threads"),
-        Binding("ctrl+s", "steer", "Send now", id="app.steer"),
+        Binding("ctrl+s", "steer", "Send now", show=False, id="app.steer"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
