@@ -415,7 +415,7 @@ class LhaApp(App[None]):
             return
         find_bar = self.query_one(FindBar)
         await find_bar.open(transcript, query)
-        if query and not find_bar.state.matches:
+        if query and not find_bar.state.total:
             self.notify(f"no match for {query!r} in this thread", timeout=3, markup=False)
 
     # Handlers named after the transcript's messages: no import of the widget before the

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from tui.transcript_find import FindState
+from tui.transcript_find import FindState, FoldedTexts
 
 if TYPE_CHECKING:
     from tui.widgets.transcript import Transcript
@@ -30,6 +30,7 @@ class FindBar(Horizontal):
         super().__init__(id=id)
         self.transcript: Transcript | None = None
         self.state = FindState()
+        self._folded = FoldedTexts()
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="find in this thread · Enter next · Shift+Enter previous")
@@ -43,6 +44,7 @@ class FindBar(Horizontal):
         """Show the bar over ``transcript``; with ``query``, find it at once."""
         if self.transcript is not None and self.transcript is not transcript:
             self.transcript.mark_found(set(), None)
+            self._folded = FoldedTexts()
         self.transcript = transcript
         self.display = True
         if query is not None:
@@ -57,7 +59,7 @@ class FindBar(Horizontal):
             return
         current = self.state.current_match
         near = current.entry if current is not None else transcript.index_in_view()
-        self.state = FindState.search(transcript.entries, query, near)
+        self.state = FindState.search(self._folded.of(transcript.entries), query, near)
         await self._show()
 
     async def action_step(self, delta: int) -> None:

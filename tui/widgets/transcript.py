@@ -42,6 +42,11 @@ _WHAT_IS_COPIED = {
 
 WINDOW = 16
 """Entries mounted when a thread opens or jumps."""
+JUMP_WINDOW = 12
+"""Entries mounted when find or a jump reaches an unmounted part (fewer than ``WINDOW``: what
+is mounted is paid for before the match shows; scrolling loads more)."""
+JUMP_CONTEXT = 3
+"""Of those, entries before the one jumped to."""
 BATCH = 30
 """Entries mounted at a time when scrolling past the window's edge."""
 MAX_MOUNTED = 240
@@ -233,8 +238,8 @@ class Transcript(VerticalScroll, can_focus=True):
         self.anchor(False)
         if self.view_at(index) is None:
             self._loading_edge = True  # the swap moves the scroll position: load nothing
-            start = max(0, min(index - WINDOW // 2, len(self.entries) - WINDOW))
-            await self._show_window(start, min(len(self.entries), start + WINDOW))
+            start = max(0, min(index - JUMP_CONTEXT, len(self.entries) - JUMP_WINDOW))
+            await self._show_window(start, min(len(self.entries), start + JUMP_WINDOW))
             self.call_after_refresh(self._edge_settled)
         widget = self.view_at(index)
         if widget is None:
