@@ -257,6 +257,9 @@ class LhaApp(App[None]):
     def show_thread(self, state: ThreadState) -> None:
         self.transcripts.current = state.transcript.id
         self.sidebar.select(state.thread_id)
+        find_bar = self.query_one(FindBar)
+        if find_bar.display and find_bar.transcript is not state.transcript:
+            find_bar.action_close()  # it searched the thread that was on screen
 
     async def upsert_row(self, row: ThreadRow) -> None:
         await self.sidebar.upsert_live(row)

@@ -104,7 +104,8 @@ async def test_find_counts_steps_and_mounts_an_unmounted_part(
         start, end = transcript.mounted_range
         assert start <= 14 < end, "the part holding entry 14 (turn 7's question) was mounted"
         current = transcript.view_at(14)
-        assert current is not None and current.has_class("find-current")
+        assert current is not None and transcript.find_mark(14) == "current"
+        assert current.styles.outline_left[0] == "thick", "drawn on the widget"
 
         await pilot.press("end", "ctrl+u", *"step 29")  # steps 29, 290..299
         await pilot.pause()
@@ -120,7 +121,7 @@ async def test_find_counts_steps_and_mounts_an_unmounted_part(
         assert find_bar.state.count_label() == "no match"
         await pilot.press("escape")
         assert not find_bar.display and app.focused is transcript
-        assert not transcript.query(".find-hit")
+        assert not any(c.styles.outline_left[0] for c in transcript.children)
 
 
 async def test_slash_find_and_n_steps_from_the_transcript(

@@ -13,10 +13,11 @@ and the outline jump through it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
@@ -32,6 +33,8 @@ from tui.widgets.entries import (
 
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, ToolCallBegin, ToolCallEnd
+
+FindMark = Literal["", "hit", "current"]
 
 _WHAT_IS_COPIED = {
     "user": "your message",
@@ -97,6 +100,8 @@ class Transcript(VerticalScroll, can_focus=True):
         self._found: set[int] = set()
         """Entries holding a match of the find bar's text, highlighted when mounted."""
         self._found_current: int | None = None
+        self._drawn_marks: dict[int, FindMark] = {}
+        """The mark drawn on each mounted entry's widget (absent: none)."""
 
     def compose(self) -> ComposeResult:
         yield from self._widgets(self._start, self._end)
@@ -104,14 +109,35 @@ class Transcript(VerticalScroll, can_focus=True):
     def _widgets(self, start: int, end: int) -> list[EntryView]:
         """The widgets of entries ``start:end``, marked as find has marked them."""
         widgets = [widget_for(entry) for entry in self.entries[start:end]]
+        for index in range(start, end):  # fresh widgets: no mark drawn yet
+            self._drawn_marks.pop(index, None)
         if self._found:
             for index, widget in enumerate(widgets, start):
                 self._mark(widget, index)
         return widgets
 
+    def find_mark(self, index: int) -> FindMark:
+        """How find marks entry ``index``: "" (no match), "hit" or "current"."""
+        if index == self._found_current:
+            return "current"
+        return "hit" if index in self._found else ""
+
     def _mark(self, widget: Widget, index: int) -> None:
-        widget.set_class(index in self._found, "find-hit")
-        widget.set_class(index == self._found_current, "find-current")
+        """Draw find's mark on an entry's widget with inline styles, only when it changed: a
+        CSS class would restyle the widget's whole subtree (a long answer's every block) on
+        each keystroke in the find bar."""
+        mark = self.find_mark(index)
+        if self._drawn_marks.get(index, "") == mark:
+            return
+        self._drawn_marks[index] = mark
+        styles = widget.styles
+        if not mark:
+            styles.outline_left = None
+            styles.background_tint = None
+            return
+        warning = Color.parse(self.app.current_theme.warning or "yellow")
+        styles.outline_left = ("thick", warning if mark == "current" else warning.with_alpha(0.5))
+        styles.background_tint = warning.with_alpha(0.15) if mark == "current" else None
 
     def on_mount(self) -> None:
         if self.entries:
@@ -149,6 +175,7 @@ class Transcript(VerticalScroll, can_focus=True):
 
     async def _show_window(self, start: int, end: int) -> None:
         await self.remove_children()
+        self._drawn_marks.clear()
         self._start, self._end = start, end
         self._answer = None
         self._reasoning = None
@@ -217,6 +244,9 @@ class Transcript(VerticalScroll, can_focus=True):
         children = list(self.children)
         victims = children[:excess] if from_top else children[-excess:]
         await self.remove_children(victims)
+        first_gone = self._start if from_top else self._end - excess
+        for index in range(first_gone, first_gone + excess):
+            self._drawn_marks.pop(index, None)
         if from_top:
             self._start += excess
         else:
@@ -231,12 +261,14 @@ class Transcript(VerticalScroll, can_focus=True):
         return None
 
     async def reveal(self, index: int, *, focus: bool = False) -> Widget | None:
-        """Show entry ``index`` at the top of the view, mounting its part of the thread first
-        when it is outside the window; focus it when asked."""
+        """Show entry ``index``: scrolled into view when it is mounted (not moved when it is on
+        screen already: a scroll redraws the whole view), else at the top of its part of the
+        thread, mounted first; focus it when asked."""
         if not 0 <= index < len(self.entries):
             return None
         self.anchor(False)
-        if self.view_at(index) is None:
+        mounted = self.view_at(index) is not None
+        if not mounted:
             self._loading_edge = True  # the swap moves the scroll position: load nothing
             start = max(0, min(index - JUMP_CONTEXT, len(self.entries) - JUMP_WINDOW))
             await self._show_window(start, min(len(self.entries), start + JUMP_WINDOW))
@@ -246,7 +278,7 @@ class Transcript(VerticalScroll, can_focus=True):
             return None
         if focus:
             widget.focus(scroll_visible=False)
-        self.call_after_refresh(self.scroll_to_widget, widget, animate=False, top=True)
+        self.call_after_refresh(self.scroll_to_widget, widget, animate=False, top=not mounted)
         return widget
 
     def index_in_view(self) -> int:
