@@ -100,6 +100,8 @@ class LhaApp(App[None]):
         self._tail: Transcript | None = None
         self._inputs_recalled = False
         self._last_escape = 0.0
+        self._config_writes = asyncio.Lock()
+        """One write to config.toml at a time: two at once would each keep only its own key."""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -305,7 +307,8 @@ class LhaApp(App[None]):
         from core.errors import LhaError
 
         try:
-            await asyncio.to_thread(save_config_value, self.config.lha_home, key, value)
+            async with self._config_writes:
+                await asyncio.to_thread(save_config_value, self.config.lha_home, key, value)
         except (LhaError, OSError) as err:
             self.notify(f"could not save {key}: {err}", severity="error", markup=False)
 

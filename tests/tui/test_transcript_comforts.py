@@ -171,3 +171,26 @@ async def test_jump_between_user_messages_and_through_the_outline(
         assert transcript.index_in_view() == 4, "turn 2's question, mounted and focused"
         focused = app.focused
         assert focused is not None and "turn 2:" in focused.entry.text  # type: ignore[attr-defined]
+
+
+async def test_a_model_that_reasons_offers_its_efforts_and_the_choice_applies(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    from tests.support.tui_harness import answered, pick_model_with_keys
+    from tui.widgets.status_line import StatusLine
+
+    home = tmp_path / "home"
+    scripted_server.models = ["gpt-5.1", "gpt-5-mini", "gpt-4.1"]
+    app = make_app(home, scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        view = await chat(pilot, "one")
+        await pick_model_with_keys(pilot, "mini", effort_keys=("end",))
+        assert (view.model, view.effort) == ("gpt-5-mini", "high")
+        assert "gpt-5-mini (high)" in str(app.query_one(StatusLine).render())
+        await pilot.press(*"two", "enter")
+        await wait_until(pilot, lambda: answered(view, "echo: two"))
+        assert scripted_server.last_body()["reasoning_effort"] == "high"
+        config_file = home / "config.toml"
+        await wait_until(
+            pilot, lambda: 'model_reasoning_effort = "high"' in config_file.read_text()
+        )

@@ -196,6 +196,7 @@ class Controller:
             forked_from_id=configured.forked_from_id,
             first_message=next((e.text for e in shown.entries if e.kind == "user"), None),
             tokens=last_token_info(replay),
+            effort=self.config.model_reasoning_effort,
         )
         self.threads[thread.thread_id] = state
         await self.port.upsert_row(state.row())
@@ -354,20 +355,44 @@ class Controller:
 
         current = state.model if state is not None else self.config.model
         slug = await self.port.ask(ModelPickerScreen(models, current, refresh))
-        if slug:
-            await self.apply_model(slug)
+        if not slug:
+            return
+        effort = await self._pick_effort(slug, models, state)
+        await self.apply_model(slug, effort)
 
-    async def apply_model(self, slug: str) -> None:
-        """Use ``slug`` for the current thread's next turns and for new threads; save it."""
+    async def _pick_effort(
+        self, slug: str, models: list[ModelPreset], state: ThreadState | None
+    ) -> str | None:
+        """For a model the catalog says reasons: its effort levels to pick from."""
+        from tui.screens.effort_picker import EffortPickerScreen
+
+        if not any(preset.model == slug for preset in models):
+            with contextlib.suppress(TryLockError):
+                models = self.manager.try_list_picker_models(self.config)
+        preset = next((p for p in models if p.model == slug), None)
+        if preset is None or not preset.supported_reasoning_efforts:
+            return None
+        current = state.effort if state is not None else self.config.model_reasoning_effort
+        return await self.port.ask(EffortPickerScreen(preset, current))
+
+    async def apply_model(self, slug: str, effort: str | None = None) -> None:
+        """Use ``slug`` (and ``effort``, when given) for the current thread's next turns and for
+        new threads; save them."""
         state = self.current_thread()
         if state is not None:
-            await state.thread.submit(OverrideTurnContext(model=slug))
+            await state.thread.submit(OverrideTurnContext(model=slug, effort=effort))
             state.model = slug
+            if effort is not None:
+                state.effort = effort
             await self.refresh(state)
-        self.config = self.config.model_copy(update={"model": slug})
+        update: dict[str, str] = {"model": slug}
         self.port.save_setting("model", slug)
+        if effort is not None:
+            update["model_reasoning_effort"] = effort
+            self.port.save_setting("model_reasoning_effort", effort)
+        self.config = self.config.model_copy(update=update)
         self.show_status()
-        self.port.notify(f"model: {slug}", timeout=2)
+        self.port.notify(f"model: {slug}" + (f" ({effort})" if effort else ""), timeout=2)
 
     async def fork_dialog(self) -> None:
         from core.rollout.user_turns import read_user_turns
