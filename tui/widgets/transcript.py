@@ -67,7 +67,13 @@ class Transcript(VerticalScroll, can_focus=True):
         Binding("c", "copy_message", "Copy message", id="transcript.copy"),
         Binding("ctrl+f", "find", "Find", id="transcript.find"),
         Binding("n", "find_step(1)", "Next match", show=False, id="transcript.find_next"),
-        Binding("N", "find_step(-1)", "Previous match", show=False, id="transcript.find_previous"),
+        Binding(
+            "N,shift+n",
+            "find_step(-1)",
+            "Previous match",
+            show=False,
+            id="transcript.find_previous",
+        ),
         Binding("g", "outline", "Outline", id="transcript.outline"),
     ]
 
