@@ -13,7 +13,7 @@ import pytest
 from core.protocol.ops import SteerInput, UserInput
 from tests.support.agent_harness import events_until, is_turn_end, make_harness, types
 from tests.support.scripted_server import Reply, ScriptedServer
-from tests.support.tool_harness import shell
+from tests.support.tool_harness import WAIT_FOR_GO, shell
 
 needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
@@ -34,11 +34,12 @@ async def test_steering_reaches_the_next_request_of_the_running_turn(
     config = h.config.model_copy(update={"approval_policy": "never"})
     new = await h.manager.start_thread(config)
     scripted_server.enqueue(
-        Reply.tool_calls([shell("call_wait", ["sleep", "0.5"])]), Reply.text("did both")
+        Reply.tool_calls([shell("call_wait", WAIT_FOR_GO)]), Reply.text("did both")
     )
     await new.thread.submit(UserInput.text("first task"))
     await events_until(new.thread, lambda m: m.type == "tool_call_begin")
     await new.thread.submit(SteerInput.text("also check the tests"))
+    (h.config.cwd / "go").touch()  # the tool call under way ends only now
     events = await events_until(new.thread, is_turn_end)
 
     assert types(events).count("task_started") == 0, "one turn: the steering joined it"

@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from tests.support.scripted_server import Reply, ScriptedServer
-from tests.support.tool_harness import shell
+from tests.support.tool_harness import WAIT_FOR_GO, shell
 from tests.support.tui_harness import (
     answered,
     app_config,
     current_id,
     fixed_clock,
-    make_app,
     thread_on_screen,
     wait_until,
 )
@@ -29,8 +28,11 @@ needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewr
 async def test_queued_messages_can_be_edited_cancelled_and_go_when_the_turn_ends(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
-    scripted_server.enqueue(Reply.text("slow answer here", stall_after=1, stall_s=4))
-    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    # The answer stalls until the test interrupts it (Esc): the turn runs as long as needed.
+    scripted_server.enqueue(Reply.text("slow answer here", stall_after=1, stall_s=60))
+    config = app_config(tmp_path / "home", scripted_server, tmp_path)
+    patient = config.model_provider.model_copy(update={"stream_idle_timeout_ms": 120_000})
+    app = LhaApp(config.model_copy(update={"model_provider": patient}), clock=fixed_clock)
     async with app.run_test(size=(110, 32)) as pilot:
         await pilot.press(*"first", "enter")
         await wait_until(pilot, lambda: current_id(app) is not None)
@@ -53,6 +55,8 @@ async def test_queued_messages_can_be_edited_cancelled_and_go_when_the_turn_ends
         assert view.queued == [] and composer.text == "second", "taken back to edit"
         await pilot.press(*" edited", "enter")
         await wait_until(pilot, lambda: view.queued == ["second edited"])
+        assert view.running, "still the first turn"
+        await pilot.press("escape")  # the turn ends (interrupted): the queue goes on
 
         await wait_until(pilot, lambda: answered(view, "echo: second edited"), within_s=10)
         users = [e.text for e in view.transcript.entries if e.kind == "user"]
@@ -68,7 +72,7 @@ async def test_ctrl_s_steers_the_running_turn_between_tool_calls(
         update={"approval_policy": "never"}
     )
     scripted_server.enqueue(
-        Reply.tool_calls([shell("call_wait", ["sleep", "1"])]), Reply.text("took it into account")
+        Reply.tool_calls([shell("call_wait", WAIT_FOR_GO)]), Reply.text("took it into account")
     )
     app = LhaApp(config, clock=fixed_clock)
     async with app.run_test(size=(110, 32)) as pilot:
@@ -80,6 +84,7 @@ async def test_ctrl_s_steers_the_running_turn_between_tool_calls(
         await wait_until(pilot, lambda: view.queued == ["also this"])
         await pilot.press("ctrl+s")
         assert view.queued == []
+        (tmp_path / "go").touch()  # the tool call under way ends only now
         await wait_until(pilot, lambda: answered(view, "took it into account"), within_s=10)
         kinds = [(e.kind, e.text) for e in view.transcript.entries]
         steer_at = kinds.index(("user", "also this"))
