@@ -27,7 +27,9 @@ from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
 from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
+from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
+from tui.widgets.queued import QueuedMessages
 from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadSidebar, now_utc
 from tui.widgets.status_line import StatusInfo, StatusLine
 
@@ -58,6 +60,7 @@ class LhaApp(App[None]):
         Binding("ctrl+o", "pick_model", "Model", id="app.pick_model"),
         Binding("ctrl+b", "fork_thread", "Fork", id="app.fork_thread"),
         Binding("ctrl+t", "focus_threads", "Threads", id="app.focus_threads"),
+        Binding("ctrl+s", "steer", "Send now", show=False, id="app.steer"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="app.quit"),
     ]
 
@@ -98,6 +101,8 @@ class LhaApp(App[None]):
         self._tail: Transcript | None = None
         self._inputs_recalled = False
         self._last_escape = 0.0
+        self._config_writes = asyncio.Lock()
+        """One write to config.toml at a time: two at once would each keep only its own key."""
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -123,7 +128,9 @@ class LhaApp(App[None]):
                     yield Static(EMPTY_STATE, id="empty", markup=False)
                     if self._tail is not None:
                         yield self._tail
+                yield FindBar(id="find-bar")
                 yield Static("", id="slash-hints", markup=False)
+                yield QueuedMessages(id="queued")
                 yield Composer(id="composer")
                 yield StatusLine(id="status")
         yield Footer()
@@ -255,6 +262,9 @@ class LhaApp(App[None]):
     def show_thread(self, state: ThreadState) -> None:
         self.transcripts.current = state.transcript.id
         self.sidebar.select(state.thread_id)
+        find_bar = self.query_one(FindBar)
+        if find_bar.display and find_bar.transcript is not state.transcript:
+            find_bar.action_close()  # it searched the thread that was on screen
 
     async def upsert_row(self, row: ThreadRow) -> None:
         await self.sidebar.upsert_live(row)
@@ -270,6 +280,9 @@ class LhaApp(App[None]):
 
     def show_status(self, info: StatusInfo) -> None:
         self.query_one(StatusLine).show(info)
+
+    def show_queue(self, texts: list[str]) -> None:
+        self.query_one(QueuedMessages).show(texts)
 
     async def ask(self, screen: ModalScreen[AnswerT]) -> AnswerT:
         return await self.push_screen_wait(screen)
@@ -300,7 +313,8 @@ class LhaApp(App[None]):
         from core.errors import LhaError
 
         try:
-            await asyncio.to_thread(save_config_value, self.config.lha_home, key, value)
+            async with self._config_writes:
+                await asyncio.to_thread(save_config_value, self.config.lha_home, key, value)
         except (LhaError, OSError) as err:
             self.notify(f"could not save {key}: {err}", severity="error", markup=False)
 
@@ -308,12 +322,10 @@ class LhaApp(App[None]):
 
     @on(Composer.Submitted)
     async def _submitted(self, event: Composer.Submitted) -> None:
-        parsed = parse_slash_command(event.text)
-        if parsed is not None:
-            command, argument = parsed
+        action = parse_slash_command(event.text)
+        if action is not None:
             self.query_one("#slash-hints", Static).display = False
-            with_argument = f"{command.action}({argument!r})" if command.argument else None
-            await self.run_action(with_argument or command.action)
+            await self.run_action(action)
             return
         self._remember_input(event.text)
         self.run_worker(self._running_controller().send_message(event.text), group="send")
@@ -370,6 +382,91 @@ class LhaApp(App[None]):
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def _delete_asked(self, event: ThreadSidebar.DeleteAsked) -> None:
         await self._running_controller().files.delete(event.row)
+
+    # -- queue and steer -----------------------------------------------------------------------
+
+    async def action_steer(self) -> None:
+        """Send the queued messages and what the composer holds to the running turn now."""
+        composer = self.query_one(Composer)
+        text = composer.text
+        if text.strip():
+            self._remember_input(text)
+            composer.clear()
+        await self._running_controller().steer(text)
+
+    @on(QueuedMessages.EditAsked)
+    def _edit_queued(self, event: QueuedMessages.EditAsked) -> None:
+        composer = self.query_one(Composer)
+        if composer.text.strip():
+            self.notify("the composer has text: send or clear it first", timeout=3)
+            return
+        text = self._running_controller().take_queued(event.position)
+        if text is not None:
+            self.set_composer(text)
+
+    @on(QueuedMessages.CancelAsked)
+    def _cancel_queued(self, event: QueuedMessages.CancelAsked) -> None:
+        if self._running_controller().take_queued(event.position) is not None:
+            self.notify("queued message cancelled", timeout=2)
+            self.query_one(Composer).focus()
+
+    # -- the transcript on screen: copy, find, outline ----------------------------------------
+
+    def shown_transcript(self) -> Transcript | None:
+        from tui.widgets.transcript import Transcript
+
+        shown = self.transcripts.visible_content
+        return shown if isinstance(shown, Transcript) else None
+
+    def action_copy_last_answer(self) -> None:
+        from tui.clipboard import copy_text
+
+        transcript = self.shown_transcript()
+        answer = transcript.last_answer() if transcript is not None else None
+        if answer is None:
+            self.notify("no answer to copy yet", severity="warning", timeout=2)
+            return
+        copy_text(self, answer, "the last answer")
+
+    async def action_find(self, query: str | None = None) -> None:
+        """Open the find bar (``/find TEXT`` finds TEXT at once)."""
+        transcript = self.shown_transcript()
+        if transcript is None:
+            self.notify("no thread on screen to find in", severity="warning", timeout=2)
+            return
+        find_bar = self.query_one(FindBar)
+        await find_bar.open(transcript, query)
+        if query and not find_bar.state.total:
+            self.notify(f"no match for {query!r} in this thread", timeout=3, markup=False)
+
+    # Handlers named after the transcript's messages: no import of the widget before the
+    # first frame.
+
+    async def on_transcript_find_requested(self) -> None:
+        await self.action_find()
+
+    async def on_transcript_find_stepped(self, event: Transcript.FindStepped) -> None:
+        find_bar = self.query_one(FindBar)
+        if find_bar.state.query:
+            await find_bar.action_step(event.delta)
+
+    def on_transcript_outline_requested(self) -> None:
+        self.action_outline()
+
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def action_outline(self) -> None:
+        """The thread's user messages; the chosen one is shown and focused."""
+        from tui.screens.outline import OutlineScreen
+
+        transcript = self.shown_transcript()
+        if transcript is None:
+            self.notify("no thread on screen", severity="warning", timeout=2)
+            return
+        index = await self.push_screen_wait(
+            OutlineScreen(transcript.entries, transcript.index_in_view())
+        )
+        if index is not None:
+            await transcript.reveal(index, focus=True)
 
     # -- actions -------------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ class SlashCommand:
     action: str
     help: str
     argument: str | None = None
-    """What may follow the name after a space, as the hint shows it (``[FILE]``); None when
-    nothing may."""
+    """What may follow the name after a space, as the hint shows it (``[FILE]``, ``TEXT``);
+    None when nothing may."""
 
     @property
     def usage(self) -> str:
@@ -36,6 +36,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
         "save this thread (.md, .html or .json; in its folder)",
         argument="[FILE]",
     ),
+    SlashCommand("/copy", "copy_last_answer", "copy the last answer (its Markdown)"),
+    SlashCommand("/find", "find", "find TEXT in this thread", argument="TEXT"),
+    SlashCommand("/outline", "outline", "jump to one of your messages"),
     SlashCommand("/quit", "quit", "quit lha"),
 )
 
@@ -48,11 +51,14 @@ def matching_commands(text: str) -> list[SlashCommand]:
     return [c for c in SLASH_COMMANDS if c.name.startswith(word.lower())]
 
 
-def parse_slash_command(text: str) -> tuple[SlashCommand, str] | None:
-    """The command ``text`` is and its argument (``/export notes.md``): ``/model`` but not
-    ``/model please``, which takes no argument and is sent as a message."""
+def parse_slash_command(text: str) -> str | None:
+    """The action ``text`` runs, when it is a command exactly (``/model`` but not ``/model
+    please``); a command taking text gets it as the action's argument (``/find a b`` runs
+    ``find('a b')``)."""
     word, _, rest = text.strip().partition(" ")
     command = next((c for c in SLASH_COMMANDS if c.name == word.lower()), None)
-    if command is None or "\n" in rest or (rest.strip() and command.argument is None):
+    if command is None or "\n" in rest or (rest.strip() and not command.argument):
         return None
-    return command, rest.strip()
+    if command.argument and rest.strip():
+        return f"{command.action}({rest.strip()!r})"
+    return command.action

@@ -43,6 +43,7 @@ from core.protocol.ops import (
     OverrideTurnContext,
     RefreshMcpServers,
     Shutdown,
+    SteerInput,
     Submission,
     UserInput,
     UserInputItem,
@@ -186,6 +187,11 @@ class Agent:
                 self._pending_inputs.append((sub_id, work))
             else:
                 self._start_turn(sub_id, work)
+        elif isinstance(op, SteerInput):
+            if self._turn is not None and not self._turn.done():
+                session.steering.append(list(op.items))
+            else:
+                self._start_turn(sub_id, list(op.items))
         elif isinstance(op, Interrupt):
             await self._abort_turn(sub_id, "interrupted")
         elif isinstance(op, OverrideTurnContext):
@@ -224,20 +230,27 @@ class Agent:
         self._turn = asyncio.create_task(self._run_turns(sub_id, work))
 
     async def _run_turns(self, sub_id: str, work: list[UserInputItem] | Compact) -> None:
-        """Run this turn (or compaction), then any that arrived while it ran, in order."""
+        """Run this turn (or compaction), then any input that arrived while it ran, in order:
+        steering the turn ended before taking first (it was meant for this very turn), then
+        queued input."""
+        steering = self.session.steering
         while True:
             if isinstance(work, Compact):
                 await run_compaction_task(self.session, sub_id, work.instructions)
             else:
                 await run_turn(self.session, sub_id, work)
             self._notify_turn_saved()
-            if not self._pending_inputs:
+            if steering:
+                work = steering.pop(0)
+            elif self._pending_inputs:
+                sub_id, work = self._pending_inputs.popleft()
+            else:
                 return
-            sub_id, work = self._pending_inputs.popleft()
 
     async def _abort_turn(self, sub_id: str, reason: str) -> None:
         turn = self._turn
         self._pending_inputs.clear()
+        self.session.steering.clear()
         if turn is None or turn.done():
             return
         turn.cancel()

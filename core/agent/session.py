@@ -16,7 +16,7 @@ from core.agent.turn_context import TurnContext
 from core.protocol.events import PERSISTED_EVENT_TYPES, Event, EventMsg, TokenUsage, TokenUsageInfo
 from core.protocol.ids import ThreadId
 from core.protocol.items import TranscriptItem
-from core.protocol.ops import DynamicToolResponse, ReviewDecision
+from core.protocol.ops import DynamicToolResponse, ReviewDecision, UserInputItem
 from core.protocol.rollout import EventRecord, RolloutItem, TranscriptRecord
 from core.protocol.session import DynamicToolSpec, SessionSource
 from core.tools.state import ToolsState
@@ -56,6 +56,8 @@ class Session:
     """The user was told the rollout could not be written; shutting down does not repeat it."""
     tools: ToolsState = field(default_factory=ToolsState)
     """Approvals remembered for the session, MCP connections (see ``core.tools``)."""
+    steering: list[list[UserInputItem]] = field(default_factory=list)
+    """Input sent to steer the running turn (``SteerInput``), taken before its next request."""
     file_snapshots: FileSnapshots | None = None
     """The workspace's snapshots around turns (``core.snapshots``), made at the first turn."""
     _client: ModelStreamer | None = field(default=None, repr=False)

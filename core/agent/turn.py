@@ -171,6 +171,7 @@ async def _sample_until_done(
         await files.before_tools()  # nothing may change a file before its "before" exists
         outputs = await run_tool_calls(session, sub_id, calls)
         session.record(list(outputs))
+        take_steering(session, sub_id)
     session.emit(sub_id, Warning(message=f"stopped after {MAX_SAMPLING_ROUNDS} tool rounds"))
     return last_message, None
 
@@ -190,6 +191,15 @@ def _warn_if_cut_short(session: Session, sub_id: str, finish_reason: str | None)
     why = CUT_SHORT_REASONS.get(finish_reason or "")
     if why is not None:
         session.emit(sub_id, Warning(message=f"the model's answer was cut short ({why})"))
+
+
+def take_steering(session: Session, sub_id: str) -> None:
+    """Put input sent to steer this turn into its history, after the tool outputs and before
+    the next request, recorded (and shown) where it goes to the model."""
+    while session.steering:
+        user_item = user_input_to_message(session.steering.pop(0))
+        session.record([user_item])
+        session.emit(sub_id, UserMessageEvent(message=user_item.text()))
 
 
 def _warn_when_turns_start_being_left_out(session: Session, sub_id: str, left_out: int) -> None:

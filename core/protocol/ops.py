@@ -34,6 +34,19 @@ class UserInput(WireModel):
         return cls(items=[TextInput(text=text)])
 
 
+class SteerInput(WireModel):
+    """Input for the running turn: it reaches the model at the turn's next request (after the
+    tool calls under way), as the Codex CLI's steering does. With no turn running it starts one,
+    like ``UserInput``."""
+
+    type: Literal["steer_input"] = "steer_input"
+    items: list[UserInputItem]
+
+    @classmethod
+    def text(cls, text: str) -> SteerInput:
+        return cls(items=[TextInput(text=text)])
+
+
 class OverrideTurnContext(WireModel):
     type: Literal["override_turn_context"] = "override_turn_context"
     model: str | None = None
@@ -86,6 +99,7 @@ class Shutdown(WireModel):
 
 Op = Annotated[
     UserInput
+    | SteerInput
     | OverrideTurnContext
     | Interrupt
     | ExecApproval

@@ -30,6 +30,11 @@ async def start_tool_thread(
     return h, new.thread
 
 
+WAIT_FOR_GO = "for i in $(seq 600); do [ -e go ] && break; sleep 0.05; done"
+"""A command that runs until the test creates ``go`` in the workspace (30 s at most): a tool
+call still under way for as long as a test needs, however slow the machine."""
+
+
 def shell(call_id: str, command: list[str] | str, **extra: Any) -> tuple[str, str, str]:
     """A scripted ``shell`` call; a string becomes ``bash -lc``."""
     argv = ["bash", "-lc", command] if isinstance(command, str) else command

@@ -108,15 +108,26 @@ def answered(view: ThreadState, text: str) -> bool:
     return not view.running and any(e.text == text for e in view.transcript.entries)
 
 
-async def pick_model_with_keys(pilot: Pilot[None], query: str) -> None:
-    """Ctrl+O, type ``query``, Enter: the model picker as a user drives it."""
+async def pick_model_with_keys(
+    pilot: Pilot[None], query: str, effort_keys: tuple[str, ...] = ()
+) -> None:
+    """Ctrl+O, type ``query``, Enter: the model picker as a user drives it. For a model that
+    reasons, ``effort_keys`` then Enter in the effort picker (none: its preselected effort)."""
+    from tui.screens.effort_picker import EffortPickerScreen
     from tui.screens.model_picker import ModelPickerScreen
 
     app = pilot.app
+
+    def picking() -> bool:
+        return any(w.group == "modal" and w.is_running for w in app.workers)
+
     await pilot.press("ctrl+o")
     await wait_until(pilot, lambda: isinstance(app.screen, ModelPickerScreen))
     await pilot.press(*query, "enter")
-    await wait_until(pilot, lambda: not isinstance(app.screen, ModelPickerScreen))
+    await wait_until(pilot, lambda: isinstance(app.screen, EffortPickerScreen) or not picking())
+    if isinstance(app.screen, EffortPickerScreen):
+        await pilot.press(*effort_keys, "enter")
+    await wait_until(pilot, lambda: not picking())
 
 
 async def chat(pilot: Pilot[None], *texts: str) -> ThreadState:

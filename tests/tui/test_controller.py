@@ -45,6 +45,7 @@ class FakePort:
         self.row_updates: list[ThreadRow] = []
         self.shown: list[ThreadId] = []
         self.statuses: list[StatusInfo] = []
+        self.queues: list[list[str]] = []
         self.composer: list[str | None] = []
         self.notes: list[str] = []
         self.errors: list[tuple[str, Transcript | None]] = []
@@ -71,6 +72,9 @@ class FakePort:
 
     def show_status(self, info: StatusInfo) -> None:
         self.statuses.append(info)
+
+    def show_queue(self, texts: list[str]) -> None:
+        self.queues.append(list(texts))
 
     def notify(
         self,

@@ -50,4 +50,4 @@ async def test_streamed_blocks_match_a_full_render() -> None:
         await pilot.pause()
         assert streamed.source == whole.source
         assert blocks(streamed) == blocks(whole)
-        assert {"MarkdownH1", "MarkdownFence", "MarkdownTable"} <= {b[0] for b in blocks(whole)}
+        assert {"MarkdownH1", "CodeBlockView", "MarkdownTable"} <= {b[0] for b in blocks(whole)}

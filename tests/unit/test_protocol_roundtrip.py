@@ -47,6 +47,7 @@ from core.protocol import (
     SessionSource,
     Shutdown,
     ShutdownComplete,
+    SteerInput,
     Submission,
     SummaryText,
     TaskComplete,
@@ -234,6 +235,7 @@ ops = st.one_of(
         identity=opt_text,
         approval_policy=st.none() | approval,
     ),
+    st.builds(SteerInput, items=st.lists(st.builds(TextInput, text=text), max_size=3)),
     st.builds(Interrupt),
     st.builds(
         ExecApproval,

@@ -27,7 +27,7 @@ from core.errors import LhaError, SessionLocked, TryLockError
 from core.models.info import ModelPreset
 from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.ids import ThreadId
-from core.protocol.ops import Compact, Interrupt, OverrideTurnContext, UserInput
+from core.protocol.ops import Compact, Interrupt, OverrideTurnContext, SteerInput, UserInput
 from core.protocol.session import SessionSource
 from tui.preview import transcript_id
 from tui.start_request import StartRequest
@@ -202,6 +202,7 @@ class Controller:
             forked_from_id=configured.forked_from_id,
             first_message=next((e.text for e in shown.entries if e.kind == "user"), None),
             tokens=last_token_info(replay),
+            effort=self.config.model_reasoning_effort,
         )
         self.threads[thread.thread_id] = state
         await self.port.upsert_row(state.row())
@@ -239,14 +240,18 @@ class Controller:
         return self.threads.get(self.current) if self.current is not None else None
 
     async def refresh(self, state: ThreadState) -> None:
-        """Redraw what is derived from a thread's state: its row, and the status line when it
-        is the thread on screen. The one call every change of a ``ThreadState`` ends with."""
+        """Redraw what is derived from a thread's state: its row, and the status line and the
+        queue when it is the thread on screen. The one call every change of a ``ThreadState``
+        ends with; a turn that ended there sends the next queued message."""
+        if not state.running and state.queued:
+            await self._submit(state, UserInput.text(state.queued.pop(0)))
         await self.port.upsert_row(state.row())
         if state.thread_id == self.current:
             self.show_status()
 
     def show_status(self) -> None:
         state = self.current_thread()
+        self.port.show_queue(state.queued if state is not None else [])
         if state is not None:
             self.port.show_status(state.status())
             return
@@ -281,10 +286,49 @@ class Controller:
             state = await self.open_new(self.manager.start_thread(self.config))
         if state is None:
             return
+        if state.running or state.queued:  # it goes when the turn ends; editable till then
+            state.queued.append(text)
+            await self.refresh(state)
+            return
+        await self._submit(state, UserInput.text(text))
+
+    async def _submit(self, state: ThreadState, op: UserInput | SteerInput) -> None:
+        """Send input; the thread counts as running from now (not from its ``task_started``),
+        so a message sent right after is queued rather than sent past the queue."""
         try:
-            await state.thread.submit(UserInput.text(text))
+            await state.thread.submit(op)
         except LhaError as err:
+            state.running = False
             self.report(err)
+            return
+        state.running = True
+
+    async def steer(self, text: str) -> None:
+        """Send the queued messages and ``text`` to the running turn now: they reach the model
+        at its next request. With no turn running, ``text`` is sent as usual."""
+        state = self.current_thread()
+        if state is None or not state.running:
+            if text.strip():
+                await self.send_message(text)
+            return
+        texts = [*state.queued, *([text] if text.strip() else [])]
+        if not texts:
+            self.port.notify("nothing to steer with: type a message first", timeout=2)
+            return
+        state.queued.clear()
+        for each in texts:
+            await self._submit(state, SteerInput.text(each))
+        await self.refresh(state)
+
+    def take_queued(self, position: int) -> str | None:
+        """Take a queued message out of the queue (to edit or cancel it); None when it was
+        sent meanwhile."""
+        state = self.current_thread()
+        if state is None or not 0 <= position < len(state.queued):
+            return None
+        text = state.queued.pop(position)
+        self.show_status()
+        return text
 
     async def interrupt_if_running(self) -> bool:
         state = self.current_thread()
@@ -317,20 +361,44 @@ class Controller:
 
         current = state.model if state is not None else self.config.model
         slug = await self.port.ask(ModelPickerScreen(models, current, refresh))
-        if slug:
-            await self.apply_model(slug)
+        if not slug:
+            return
+        effort = await self._pick_effort(slug, models, state)
+        await self.apply_model(slug, effort)
 
-    async def apply_model(self, slug: str) -> None:
-        """Use ``slug`` for the current thread's next turns and for new threads; save it."""
+    async def _pick_effort(
+        self, slug: str, models: list[ModelPreset], state: ThreadState | None
+    ) -> str | None:
+        """For a model the catalog says reasons: its effort levels to pick from."""
+        from tui.screens.effort_picker import EffortPickerScreen
+
+        if not any(preset.model == slug for preset in models):
+            with contextlib.suppress(TryLockError):
+                models = self.manager.try_list_picker_models(self.config)
+        preset = next((p for p in models if p.model == slug), None)
+        if preset is None or not preset.supported_reasoning_efforts:
+            return None
+        current = state.effort if state is not None else self.config.model_reasoning_effort
+        return await self.port.ask(EffortPickerScreen(preset, current))
+
+    async def apply_model(self, slug: str, effort: str | None = None) -> None:
+        """Use ``slug`` (and ``effort``, when given) for the current thread's next turns and for
+        new threads; save them."""
         state = self.current_thread()
         if state is not None:
-            await state.thread.submit(OverrideTurnContext(model=slug))
+            await state.thread.submit(OverrideTurnContext(model=slug, effort=effort))
             state.model = slug
+            if effort is not None:
+                state.effort = effort
             await self.refresh(state)
-        self.config = self.config.model_copy(update={"model": slug})
+        update: dict[str, str] = {"model": slug}
         self.port.save_setting("model", slug)
+        if effort is not None:
+            update["model_reasoning_effort"] = effort
+            self.port.save_setting("model_reasoning_effort", effort)
+        self.config = self.config.model_copy(update=update)
         self.show_status()
-        self.port.notify(f"model: {slug}", timeout=2)
+        self.port.notify(f"model: {slug}" + (f" ({effort})" if effort else ""), timeout=2)
 
     async def compact(self, instructions: str) -> None:
         """``/compact``: the thread on screen summarises its history (after a running turn)."""

@@ -52,6 +52,10 @@ class AppPort(Protocol):
 
     def show_status(self, info: StatusInfo) -> None: ...
 
+    def show_queue(self, texts: list[str]) -> None:
+        """Show the messages of the thread on screen that wait for its turn to end."""
+        ...
+
     def notify(
         self,
         message: str,

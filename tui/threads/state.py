@@ -7,7 +7,7 @@ controller redraws both through one explicit call (``Controller.refresh``) after
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -38,6 +38,10 @@ class ThreadState:
     tokens: TokenUsageInfo | None = None
     context_window: int | None = None
     running: bool = False
+    effort: str | None = None
+    """The reasoning effort the thread's turns ask for (None: the model's default)."""
+    queued: list[str] = field(default_factory=list)
+    """Messages sent while a turn ran, sent one by one as turns end (editable until then)."""
 
     @property
     def thread_id(self) -> ThreadId:
@@ -73,4 +77,5 @@ class ThreadState:
             tokens=self.tokens,
             context_window=self.context_window,
             running=self.running,
+            effort=self.effort,
         )

@@ -13,7 +13,7 @@ from markdown_it import MarkdownIt
 from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Collapsible, Markdown, Static
-from textual.widgets.markdown import MarkdownStream
+from textual.widgets.markdown import MarkdownBlock, MarkdownFence, MarkdownStream
 
 from core.sanitize import neutralize_terminal_escapes
 from core.text import shorten
@@ -26,7 +26,7 @@ def safe(text: str) -> str:
     return neutralize_terminal_escapes(text)
 
 
-class UserMessageView(Static):
+class UserMessageView(Static, can_focus=True):
     """What the user typed, numbered like the fork dialog numbers it."""
 
     def __init__(self, entry: Entry) -> None:
@@ -48,9 +48,26 @@ def markdown_parser() -> MarkdownIt:
     return MarkdownIt("gfm-like").disable("linkify")
 
 
-class AssistantMessageView(Markdown):
+class CodeBlockView(MarkdownFence, can_focus=True):
+    """A code block of an answer: focused (Tab, a click), a key copies just its code."""
+
+    BINDINGS = [Binding("c", "copy_code", "Copy code block", id="code_block.copy")]
+
+    def action_copy_code(self) -> None:
+        from tui.clipboard import copy_text
+
+        copy_text(self.app, self.code, "the code block")
+
+
+class AssistantMessageView(Markdown, can_focus=True):
     """An assistant answer, streamed through ``Markdown.get_stream`` and rendered once more at
     the end, so a half-open code fence left by streaming is drawn right."""
+
+    BLOCKS: dict[str, type[MarkdownBlock]] = {
+        **Markdown.BLOCKS,
+        "fence": CodeBlockView,
+        "code_block": CodeBlockView,
+    }
 
     def __init__(self, entry: Entry) -> None:
         super().__init__(
@@ -83,7 +100,7 @@ class AssistantMessageView(Markdown):
             await self.update(source)
 
 
-class ReasoningView(Collapsible):
+class ReasoningView(Collapsible, can_focus=True):
     """The model's reasoning, collapsed once the answer starts."""
 
     def __init__(self, entry: Entry, *, collapsed: bool = True) -> None:
@@ -111,7 +128,7 @@ def tool_title(entry: Entry) -> str:
     return safe(f"{status} {entry.title} {arguments}".rstrip())
 
 
-class ToolCallView(Collapsible):
+class ToolCallView(Collapsible, can_focus=True):
     """A tool call with its output; long output is cut, with a key to show all of it."""
 
     BINDINGS = [Binding("o", "show_all", "Show all output", id="tool.show_all")]
@@ -138,8 +155,11 @@ class ToolCallView(Collapsible):
         self._output.update(self._output_text(full=False))
 
     def finish(self, entry: Entry) -> None:
-        self.entry = entry
-        self.title = tool_title(entry)
+        """Show the call's end. The entry is updated in place: it is also the transcript's,
+        which find and copy read."""
+        self.entry.text, self.entry.success = entry.text, entry.success
+        self.entry.details.pop("running", None)
+        self.title = tool_title(self.entry)
         self.set_class(not entry.success, "failed")
         self._output.update(self._output_text(full=False))
 
@@ -157,7 +177,7 @@ class CompactionView(Collapsible):
         super().__init__(body, title=safe(entry.title), collapsed=True, classes="entry compaction")
 
 
-class NoticeView(Static):
+class NoticeView(Static, can_focus=True):
     """A warning or an error, with what to do."""
 
     def __init__(self, entry: Entry) -> None:

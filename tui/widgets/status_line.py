@@ -23,6 +23,8 @@ class StatusInfo:
     tokens: TokenUsageInfo | None = None
     context_window: int | None = None
     running: bool = False
+    effort: str | None = None
+    """The thread's reasoning effort, shown beside the model."""
 
 
 def human_tokens(count: int) -> str:
@@ -45,7 +47,8 @@ def render_status(info: StatusInfo) -> Text:
     parts: list[str] = []
     if info.running:
         parts.append("● working")
-    parts.append(info.model or "no model")
+    model = info.model or "no model"
+    parts.append(f"{model} ({info.effort})" if info.effort else model)
     if info.provider:
         parts.append(info.provider)
     if info.thread_id:

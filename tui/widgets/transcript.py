@@ -4,15 +4,22 @@ All entries are kept as data; only a window of them is mounted as widgets. The w
 the bottom while the user is there (anchored), grows upwards as the user scrolls to the top, and
 Home/End jump to either end. That is how a 1,000-turn thread opens with its last message at once
 and still scrolls to its first.
+
+Every entry can take focus (a click, or the keys that move message by message); the keys that
+act on "this message" (copy, jump to the previous or next user message) act on the focused one.
+``reveal`` shows any entry, mounting its part of the thread when it is outside the window: find
+and the outline jump through it.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.color import Color
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widget import Widget
 
 from tui.transcript_model import Entry, entry_for_event
@@ -27,8 +34,22 @@ from tui.widgets.entries import (
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, ToolCallBegin, ToolCallEnd
 
+FindMark = Literal["", "hit", "current"]
+
+_WHAT_IS_COPIED = {
+    "user": "your message",
+    "assistant": "the answer",
+    "reasoning": "the reasoning",
+    "tool": "the tool output",
+}
+
 WINDOW = 16
 """Entries mounted when a thread opens or jumps."""
+JUMP_WINDOW = 12
+"""Entries mounted when find or a jump reaches an unmounted part (fewer than ``WINDOW``: what
+is mounted is paid for before the match shows; scrolling loads more)."""
+JUMP_CONTEXT = 3
+"""Of those, entries before the one jumped to."""
 BATCH = 30
 """Entries mounted at a time when scrolling past the window's edge."""
 MAX_MOUNTED = 240
@@ -39,7 +60,35 @@ class Transcript(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("home", "jump_top", "Top", show=False, id="transcript.top"),
         Binding("end", "jump_bottom", "Bottom", show=False, id="transcript.bottom"),
+        Binding("j", "focus_message(1)", "Next message", show=False, id="transcript.next"),
+        Binding("k", "focus_message(-1)", "Previous message", show=False, id="transcript.previous"),
+        Binding("]", "jump_user(1)", "Next user message", id="transcript.next_user"),
+        Binding("[", "jump_user(-1)", "Previous user message", id="transcript.previous_user"),
+        Binding("c", "copy_message", "Copy message", id="transcript.copy"),
+        Binding("ctrl+f", "find", "Find", id="transcript.find"),
+        Binding("n", "find_step(1)", "Next match", show=False, id="transcript.find_next"),
+        Binding(
+            "N,shift+n",
+            "find_step(-1)",
+            "Previous match",
+            show=False,
+            id="transcript.find_previous",
+        ),
+        Binding("g", "outline", "Outline", id="transcript.outline"),
     ]
+
+    class FindRequested(Message):
+        """Ctrl+F in the transcript: the app opens its find bar."""
+
+    class FindStepped(Message):
+        """n / N in the transcript: the find bar moves to the next or previous match."""
+
+        def __init__(self, delta: int) -> None:
+            super().__init__()
+            self.delta = delta
+
+    class OutlineRequested(Message):
+        """The outline key: the app shows the thread's user messages to jump to."""
 
     def __init__(self, *, id: str | None = None, entries: list[Entry] | None = None) -> None:
         """``entries`` are composed with the widget (their last ``WINDOW``): how ``lha resume``
@@ -54,10 +103,47 @@ class Transcript(VerticalScroll, can_focus=True):
         self._reasoning_entry: Entry | None = None
         self._tools: dict[str, ToolCallView] = {}
         self._loading_edge = False
+        self._found: set[int] = set()
+        """Entries holding a match of the find bar's text, highlighted when mounted."""
+        self._found_current: int | None = None
+        self._drawn_marks: dict[int, FindMark] = {}
+        """The mark drawn on each mounted entry's widget (absent: none)."""
 
     def compose(self) -> ComposeResult:
-        for entry in self.entries[self._start : self._end]:
-            yield widget_for(entry)
+        yield from self._widgets(self._start, self._end)
+
+    def _widgets(self, start: int, end: int) -> list[EntryView]:
+        """The widgets of entries ``start:end``, marked as find has marked them."""
+        widgets = [widget_for(entry) for entry in self.entries[start:end]]
+        for index in range(start, end):  # fresh widgets: no mark drawn yet
+            self._drawn_marks.pop(index, None)
+        if self._found:
+            for index, widget in enumerate(widgets, start):
+                self._mark(widget, index)
+        return widgets
+
+    def find_mark(self, index: int) -> FindMark:
+        """How find marks entry ``index``: "" (no match), "hit" or "current"."""
+        if index == self._found_current:
+            return "current"
+        return "hit" if index in self._found else ""
+
+    def _mark(self, widget: Widget, index: int) -> None:
+        """Draw find's mark on an entry's widget with inline styles, only when it changed: a
+        CSS class would restyle the widget's whole subtree (a long answer's every block) on
+        each keystroke in the find bar."""
+        mark = self.find_mark(index)
+        if self._drawn_marks.get(index, "") == mark:
+            return
+        self._drawn_marks[index] = mark
+        styles = widget.styles
+        if not mark:
+            styles.outline_left = None
+            styles.background_tint = None
+            return
+        warning = Color.parse(self.app.current_theme.warning or "yellow")
+        styles.outline_left = ("thick", warning if mark == "current" else warning.with_alpha(0.5))
+        styles.background_tint = warning.with_alpha(0.15) if mark == "current" else None
 
     def on_mount(self) -> None:
         if self.entries:
@@ -95,12 +181,13 @@ class Transcript(VerticalScroll, can_focus=True):
 
     async def _show_window(self, start: int, end: int) -> None:
         await self.remove_children()
+        self._drawn_marks.clear()
         self._start, self._end = start, end
         self._answer = None
         self._reasoning = None
         self._tools.clear()
         if end > start:
-            await self.mount_all([widget_for(e) for e in self.entries[start:end]])
+            await self.mount_all(self._widgets(start, end))
 
     async def action_jump_top(self) -> None:
         self.anchor(False)
@@ -134,7 +221,7 @@ class Transcript(VerticalScroll, can_focus=True):
     async def _load_earlier(self) -> None:
         try:
             start = max(0, self._start - BATCH)
-            batch = [widget_for(e) for e in self.entries[start : self._start]]
+            batch = self._widgets(start, self._start)
             first = self.children[0] if self.children else None
             await self.mount_all(batch, before=first)
             self._start = start
@@ -150,7 +237,7 @@ class Transcript(VerticalScroll, can_focus=True):
     async def _load_later(self) -> None:
         try:
             end = min(len(self.entries), self._end + BATCH)
-            await self.mount_all([widget_for(e) for e in self.entries[self._end : end]])
+            await self.mount_all(self._widgets(self._end, end))
             self._end = end
             await self._prune(from_top=True)
         finally:
@@ -163,10 +250,115 @@ class Transcript(VerticalScroll, can_focus=True):
         children = list(self.children)
         victims = children[:excess] if from_top else children[-excess:]
         await self.remove_children(victims)
+        first_gone = self._start if from_top else self._end - excess
+        for index in range(first_gone, first_gone + excess):
+            self._drawn_marks.pop(index, None)
         if from_top:
             self._start += excess
         else:
             self._end -= excess
+
+    # -- one entry: reveal, focus, copy, jump -------------------------------------------------
+
+    def view_at(self, index: int) -> Widget | None:
+        """The mounted widget of entry ``index``, or None when it is outside the window."""
+        if self._start <= index < self._end and index - self._start < len(self.children):
+            return self.children[index - self._start]
+        return None
+
+    async def reveal(self, index: int, *, focus: bool = False) -> Widget | None:
+        """Show entry ``index``: scrolled into view when it is mounted (not moved when it is on
+        screen already: a scroll redraws the whole view), else at the top of its part of the
+        thread, mounted first; focus it when asked."""
+        if not 0 <= index < len(self.entries):
+            return None
+        self.anchor(False)
+        mounted = self.view_at(index) is not None
+        if not mounted:
+            self._loading_edge = True  # the swap moves the scroll position: load nothing
+            start = max(0, min(index - JUMP_CONTEXT, len(self.entries) - JUMP_WINDOW))
+            await self._show_window(start, min(len(self.entries), start + JUMP_WINDOW))
+            self.call_after_refresh(self._edge_settled)
+        widget = self.view_at(index)
+        if widget is None:
+            return None
+        if focus:
+            widget.focus(scroll_visible=False)
+        self.call_after_refresh(self.scroll_to_widget, widget, animate=False, top=not mounted)
+        return widget
+
+    def index_in_view(self) -> int:
+        """The entry the user is at: the focused one, else the first one on screen."""
+        focused = self._entry_index_of(self.screen.focused)
+        return focused if focused is not None else self._on_screen()[0]
+
+    def _on_screen(self) -> tuple[int, int]:
+        """The first and last entries on screen (approximately, before a layout)."""
+        top, bottom = self.scroll_y, self.scroll_y + self.scrollable_content_region.height
+        shown = [
+            self._start + offset
+            for offset, child in enumerate(self.children)
+            if child.virtual_region.bottom > top and child.virtual_region.y < bottom
+        ]
+        last = max(0, self._end - 1)
+        return (shown[0], shown[-1]) if shown else (last, last)
+
+    def _entry_index_of(self, widget: Widget | None) -> int | None:
+        node = widget
+        while node is not None and node.parent is not self:
+            parent = node.parent
+            node = parent if isinstance(parent, Widget) else None
+        if node is None:
+            return None
+        return self._start + self.children.index(node)
+
+    async def action_focus_message(self, delta: int) -> None:
+        """Move focus to the next (1) or previous (-1) message."""
+        focused = self._entry_index_of(self.screen.focused)
+        index = self.index_in_view() if focused is None else focused + delta
+        await self.reveal(max(0, min(index, len(self.entries) - 1)), focus=True)
+
+    async def action_jump_user(self, delta: int) -> None:
+        """Move to the next (1) or previous (-1) user message."""
+        here = self._entry_index_of(self.screen.focused)
+        if here is None:  # from the edge of what is on screen, so the nearest one counts
+            first, last = self._on_screen()
+            here = last + 1 if delta < 0 else first - 1
+        indices = range(here + delta, len(self.entries) if delta > 0 else -1, delta)
+        target = next((i for i in indices if self.entries[i].kind == "user"), None)
+        if target is None:
+            self.app.bell()
+            return
+        await self.reveal(target, focus=True)
+
+    def action_copy_message(self) -> None:
+        from tui.clipboard import copy_text
+
+        index = self._entry_index_of(self.screen.focused)
+        if index is None:
+            self.notify("focus a message first (click it, or j / k)", timeout=2)
+            return
+        entry = self.entries[index]
+        copy_text(self.app, entry.text, _WHAT_IS_COPIED.get(entry.kind, "the message"))
+
+    def last_answer(self) -> str | None:
+        """The Markdown source of the newest assistant answer, if any."""
+        return next((e.text for e in reversed(self.entries) if e.kind == "assistant"), None)
+
+    def action_find(self) -> None:
+        self.post_message(self.FindRequested())
+
+    def action_find_step(self, delta: int) -> None:
+        self.post_message(self.FindStepped(delta))
+
+    def action_outline(self) -> None:
+        self.post_message(self.OutlineRequested())
+
+    def mark_found(self, entries: set[int], current: int | None) -> None:
+        """Highlight the entries holding matches, and the current match's entry more."""
+        self._found, self._found_current = entries, current
+        for offset, child in enumerate(self.children):
+            self._mark(child, self._start + offset)
 
     # -- live events -------------------------------------------------------------------------
 
@@ -181,7 +373,7 @@ class Transcript(VerticalScroll, can_focus=True):
         if not live:
             return None
         self._end += 1
-        widget = widget_for(entry)
+        widget = self._widgets(self._end - 1, self._end)[0]
         await self.mount(widget)
         await self._prune(from_top=True)
         return widget
