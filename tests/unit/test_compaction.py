@@ -12,7 +12,7 @@ from core.agent.compaction import (
     summary_cap,
 )
 from core.protocol.items import assistant_message, user_message
-from tui.slash_commands import compact_instructions
+from tui.slash_commands import parse_slash_command
 from tui.transcript_model import entry_for_payload
 
 PREFIX = user_message("<environment_context>\n  <cwd>/w</cwd>\n</environment_context>")
@@ -52,11 +52,10 @@ def test_nothing_before_the_current_turn_is_nothing_to_compact() -> None:
 
 
 def test_slash_compact_takes_instructions() -> None:
-    assert compact_instructions("/compact") == ""
-    assert compact_instructions("  /Compact keep the plan ") == "keep the plan"
-    assert compact_instructions("/compact\nkeep\nthis") == "keep\nthis"
-    assert compact_instructions("/compactly") is None
-    assert compact_instructions("please /compact") is None
+    assert parse_slash_command("/compact") == "compact_thread"
+    assert parse_slash_command("  /Compact keep the plan ") == "compact_thread('keep the plan')"
+    assert parse_slash_command("/compactly") is None
+    assert parse_slash_command("please /compact") is None
 
 
 def test_the_transcript_entry_of_a_compaction() -> None:

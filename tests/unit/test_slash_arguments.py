@@ -20,4 +20,4 @@ def test_other_commands_run_only_when_typed_exactly() -> None:
     assert parse_slash_command("/copy") == "copy_last_answer"
     assert parse_slash_command("/copy that please") is None
     assert parse_slash_command("/outline") == "outline"
-    assert [c.name for c in matching_commands("/c")] == ["/copy"]
+    assert [c.name for c in matching_commands("/c")] == ["/compact", "/copy"]
