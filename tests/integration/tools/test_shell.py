@@ -66,14 +66,15 @@ async def test_output_streams_as_coalesced_deltas(
 async def test_timeout_kills_the_command(tmp_path: Path, scripted_server: ScriptedServer) -> None:
     h, thread = await start_tool_thread(tmp_path, scripted_server)
     scripted_server.enqueue(
-        Reply.tool_calls([shell("c1", "echo started; sleep 30", timeout_ms=400)]),
+        # 2 s: a login shell's start-up (pyenv's rehash, a loaded CI machine) must fit in it
+        Reply.tool_calls([shell("c1", "echo started; sleep 30", timeout_ms=2000)]),
         Reply.text("ok"),
     )
     started = time.monotonic()
     events = await run_turn(thread, "wait")
-    assert time.monotonic() - started < 8
+    assert time.monotonic() - started < 12
     end = tool_end(events, "c1")
-    assert not end.success and "timed out after 0.4 s" in end.output and "started" in end.output
+    assert not end.success and "timed out after 2 s" in end.output and "started" in end.output
     await h.manager.remove_and_close_all_threads()
 
 
