@@ -526,5 +526,5 @@ EMPTY_STATE = (
     "lha — a workbench for coding-agent conversations\n\n"
     "Type a message below and press Enter to start a thread.\n"
     "Ctrl+N new thread · Ctrl+O model · Ctrl+B fork · Ctrl+T threads · Ctrl+P commands\n"
-    "Slash commands: /new /model /fork /resume /quit"
+    "Type / for commands: /compact /find /copy /export /outline ..."
 )
