@@ -19,7 +19,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from core.protocol.ids import ThreadId
-from core.rollout.paths import RolloutFileName, parse_rollout_file_name, sessions_root
+from core.rollout.paths import (
+    RolloutFileName,
+    day_folders_desc,
+    parse_rollout_file_name,
+    sessions_root,
+)
 from core.rollout.session_prefix import is_session_prefix_text
 from core.text import IMAGE_PLACEHOLDER
 from tui.fork_families import family_order
@@ -53,23 +58,9 @@ def read_first_page(lha_home: Path, size: int, extra_roots: Sequence[Path] = ())
     return RowsPage(family_order(rows), None)
 
 
-def _subdirs_desc(folder: Path, width: int) -> list[str]:
-    try:
-        with os.scandir(folder) as entries:
-            names = [
-                e.name for e in entries if len(e.name) == width and e.name.isdigit() and e.is_dir()
-            ]
-    except OSError:
-        return []
-    return sorted(names, reverse=True)
-
-
 def _newest_first(root: Path) -> Iterator[tuple[Path, RolloutFileName]]:
-    for year in _subdirs_desc(root, 4):
-        for month in _subdirs_desc(root / year, 2):
-            for day in _subdirs_desc(root / year / month, 2):
-                folder = root / year / month / day
-                yield from ((folder, name) for name in _rollouts_desc(folder))
+    for _date, folder in day_folders_desc(root):
+        yield from ((folder, name) for name in _rollouts_desc(folder))
 
 
 def _rollouts_desc(folder: Path) -> list[RolloutFileName]:

@@ -31,6 +31,7 @@ from core.rollout.head import RolloutHead, read_head
 from core.rollout.paths import (
     STAMP_FORMAT,
     archived_root,
+    day_folders_desc,
     parse_rollout_file_name,
     sessions_root,
 )
@@ -108,35 +109,6 @@ def _parse_cursor(cursor: str, sort_key: SortKey) -> tuple[str, str]:
     return key, raw_id.strip().lower()
 
 
-def _subdirs_desc(folder: Path, width: int) -> list[str]:
-    try:
-        with os.scandir(folder) as entries:
-            names = [
-                e.name for e in entries if len(e.name) == width and e.name.isdigit() and e.is_dir()
-            ]
-    except OSError:
-        return []
-    names.sort(reverse=True)
-    return names
-
-
-def _day_folders(root: Path, below: str | None) -> Iterator[tuple[str, Path]]:
-    """(``YYYY-MM-DD``, folder) newest first, skipping days after the date ``below`` starts with."""
-    for year in _subdirs_desc(root, 4):
-        if below is not None and year > below[:4]:
-            continue
-        year_dir = root / year
-        for month in _subdirs_desc(year_dir, 2):
-            if below is not None and f"{year}-{month}" > below[:7]:
-                continue
-            month_dir = year_dir / month
-            for day in _subdirs_desc(month_dir, 2):
-                date = f"{year}-{month}-{day}"
-                if below is not None and date > below[:10]:
-                    continue
-                yield date, month_dir / day
-
-
 def _rollouts_in(folder: Path, *, regular_only: bool = True) -> list[_Candidate]:
     """The rollouts named in ``folder``; ``regular_only=False`` keeps entries that are not
     regular files (a FIFO named like a rollout), so looking one up by id says what it is."""
@@ -166,7 +138,7 @@ def _newest_first_after(
 
 
 def _iter_created(root: Path, after: tuple[str, str] | None) -> Iterator[_Candidate]:
-    for _date, folder in _day_folders(root, after[0] if after else None):
+    for _date, folder in day_folders_desc(root, after[0] if after else None):
         yield from _newest_first_after(_rollouts_in(folder), after)
 
 
@@ -188,7 +160,7 @@ def _mtime_key(path: str) -> str | None:
 
 def _iter_updated(root: Path, after: tuple[str, str] | None) -> Iterator[_Candidate]:
     stamped: list[_Candidate] = []
-    for _date, folder in _day_folders(root, None):
+    for _date, folder in day_folders_desc(root, None):
         for candidate in _rollouts_in(folder):
             key = _mtime_key(candidate.path_text)
             if key is not None:
@@ -371,7 +343,7 @@ def find_thread_path_by_id_sync(
     folders = (
         folder
         for root in (_root(Path(lha_home), archived), *extra_roots)
-        for _date, folder in _day_folders(root, None)
+        for _date, folder in day_folders_desc(root, None)
     )
     for folder in folders:
         for candidate in _rollouts_in(folder, regular_only=False):

@@ -9,7 +9,9 @@ Rollouts are private like everything under LHA_HOME: created through ``core.fs``
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -78,3 +80,34 @@ def parse_rollout_file_name(name: str) -> RolloutFileName | None:
     if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 62):
         return None
     return RolloutFileName(stamp, ThreadId(raw_id))
+
+
+def day_folders_desc(root: Path, below: str | None = None) -> Iterator[tuple[str, Path]]:
+    """(``YYYY-MM-DD``, folder) of ``root``'s day folders, newest first, skipping days after
+    the date ``below`` starts with: how every reader walks sessions without opening files."""
+    for year in _subdirs_desc(root, 4):
+        if below is not None and year > below[:4]:
+            continue
+        year_dir = root / year
+        for month in _subdirs_desc(year_dir, 2):
+            if below is not None and f"{year}-{month}" > below[:7]:
+                continue
+            month_dir = year_dir / month
+            for day in _subdirs_desc(month_dir, 2):
+                date = f"{year}-{month}-{day}"
+                if below is not None and date > below[:10]:
+                    continue
+                yield date, month_dir / day
+
+
+def _subdirs_desc(folder: Path, width: int) -> list[str]:
+    """The ``width``-digit subfolders of ``folder`` (years, months, days), newest first."""
+    try:
+        with os.scandir(folder) as entries:
+            names = [
+                e.name for e in entries if len(e.name) == width and e.name.isdigit() and e.is_dir()
+            ]
+    except OSError:
+        return []
+    names.sort(reverse=True)
+    return names
