@@ -83,8 +83,7 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
         message = describe_unexpected(err, session.api_key_in_use())
         await _end_with_error(session, sub_id, message, files)
         return
-    not_saved = await _flush_rollout(session)
-    await files.after_turn()
+    not_saved = await _settle(session, files)
     if not_saved is not None:
         session.emit(sub_id, ErrorEvent(message=not_saved))
         return
@@ -130,11 +129,18 @@ def _warn_about_undecodable_input(
 
 async def _end_with_error(session: Session, sub_id: str, message: str, files: TurnFiles) -> None:
     """End the turn with one error event, after putting what it did on disk."""
-    not_saved = await _flush_rollout(session)
-    await files.after_turn()
+    not_saved = await _settle(session, files)
     if not_saved is not None:
         message = f"{message}; also, {not_saved}"
     session.emit(sub_id, ErrorEvent(message=encodable_text(message)))
+
+
+async def _settle(session: Session, files: TurnFiles) -> str | None:
+    """What every ending of a turn does before its last event: the rollout on disk, then the
+    folders' "after" snapshot. Returns what to tell the user when the rollout failed."""
+    not_saved = await _flush_rollout(session)
+    await files.after_turn()
+    return not_saved
 
 
 async def _flush_rollout(session: Session) -> str | None:
