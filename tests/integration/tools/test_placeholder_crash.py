@@ -5,13 +5,7 @@ never a folder a live lha uses or one that holds anything."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import stat
-import subprocess
-import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,18 +16,10 @@ from core.tools.placeholder_record import (
     sweep_stale_placeholders,
 )
 from tests.integration.test_cli_exec import lha, write_config
+from tests.support.killed_exec import exec_killed_mid_command
 from tests.support.scripted_server import Reply, ScriptedServer
 
 PLACEHOLDERS = {".git", ".lha", ".codex"}
-
-
-def _wait_for(condition_met: Callable[[], bool], within_s: float = 30.0) -> None:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if condition_met():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 @pytest.mark.usefixtures("bwrap_ok")
@@ -44,21 +30,13 @@ def test_placeholders_left_by_a_killed_lha_are_removed_by_the_next_one(
     write_config(home, scripted_server_thread)
     ws = tmp_path / "ws"
     ws.mkdir()
-    call = ("call_sleep", "shell", json.dumps({"command": ["sleep", "20"]}))
-    scripted_server_thread.enqueue(Reply.tool_calls([call]))
-    running = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", "exec", "-a", "never", "wait a bit"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "LHA_HOME": str(home)},
-        cwd=ws,
+    exec_killed_mid_command(
+        home,
+        scripted_server_thread,
+        ws,
+        lambda: {p.name for p in ws.iterdir()} == PLACEHOLDERS,
+        "the placeholders of the running command",
     )
-    try:
-        _wait_for(lambda: {p.name for p in ws.iterdir()} == PLACEHOLDERS)
-        time.sleep(0.3)
-    finally:
-        os.kill(running.pid, signal.SIGKILL)
-        running.wait(10)
     assert {p.name for p in ws.iterdir()} == PLACEHOLDERS, "a crash leaves them behind"
     [record] = (home / RECORDS_SUBDIR).iterdir()
     assert stat.S_IMODE(record.stat().st_mode) == 0o600
