@@ -39,7 +39,7 @@ async def resolve_rollout(
     if last:
         path = await find_latest_thread_path(lha_home, extra_roots=extra_roots)
         if path is None:
-            raise InvalidRequest("there is no past session to resume; start one with `lha exec`")
+            raise InvalidRequest("there is no past session yet; start one with `lha` or `lha exec`")
         return path
     if target is None:
         raise InvalidRequest(
