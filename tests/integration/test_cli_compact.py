@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.integration.test_cli_exec import home, lha
+from tests.integration.test_cli_exec import lha
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import Reply, ScriptedServer
-
-__all__ = ["home"]
 
 
 def test_compact_last_prints_the_event_and_the_next_resume_uses_the_summary(

@@ -39,13 +39,6 @@ def lha(home: Path, *args: str, stdin: str | None = None) -> subprocess.Complete
     )
 
 
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
-
-
 def test_exec_prints_the_answer(home: Path, scripted_server_thread: ScriptedServer) -> None:
     scripted_server_thread.enqueue(Reply.text("The answer is 42."))
     result = lha(home, "exec", "what is the answer?")

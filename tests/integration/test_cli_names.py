@@ -11,15 +11,8 @@ import pytest
 
 from core.index.database import index_path
 from core.session_names import names_path, read_names
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.support.scripted_server import Reply, ScriptedServer
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 def _thread_id(result_stdout: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.support.scripted_server import Reply, ScriptedServer, last_user_text
 
 BAD_PROVIDER_SETTINGS = [
@@ -21,13 +21,6 @@ BAD_PROVIDER_SETTINGS = [
     (f'base_url = "http://127.0.0.1:1/v1?{"a" * 65_536}"', "base_url", "characters long"),
     ('http_headers = { "X-Team" = "€uro" }', "http_headers", "printable ASCII"),
 ]
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 def _add_to_provider(home: Path, line: str) -> None:

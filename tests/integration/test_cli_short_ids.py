@@ -5,17 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.support.scripted_server import Reply, ScriptedServer
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 def test_exec_resume_takes_a_unique_prefix_and_names_an_ambiguous_one(

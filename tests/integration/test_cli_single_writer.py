@@ -11,22 +11,13 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from core.rollout.user_turns import read_user_turns
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.support.scripted_server import Reply, ScriptedServer
 
 REFUSED_WITHIN_S = 15.0
 """Start-up of a second lha on a loaded 2-core machine, with a wide margin: it must not wait
 for the first one's turn (which stalls for a minute)."""
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 def _start_lha(home: Path, *args: str) -> subprocess.Popen[str]:

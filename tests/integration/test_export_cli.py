@@ -7,9 +7,7 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import shell
 
@@ -17,13 +15,6 @@ SECRET = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0" * 2
 """Key-shaped: it must never reach an export, whichever part of the session it was in."""
 ESCAPE = "\x1b]52;c;cHduZWQ=\x07\x1b[2J"
 """An OSC 52 clipboard write and a screen clear, as a hostile tool output might print them."""
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 def record_session(home: Path, server: ScriptedServer) -> tuple[str, str]:

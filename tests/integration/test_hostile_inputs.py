@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from core.protocol.ids import ThreadId
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
 
@@ -27,13 +27,6 @@ def one_error_line(result: subprocess.CompletedProcess[str]) -> str:
     lines = [line for line in result.stderr.splitlines() if line.startswith("lha: ")]
     assert len(lines) == 1, result.stderr[-2000:]
     return lines[0]
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 def replace_with_fifo(path: Path) -> None:

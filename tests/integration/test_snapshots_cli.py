@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import shell
 
@@ -35,13 +35,6 @@ def user_repo_state(folder: Path) -> tuple[str, ...]:
         "\n".join(refs),
         git(folder, "status", "--porcelain", "--ignored"),
     )
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 @pytest.fixture

@@ -15,18 +15,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from tests.integration.test_cli_exec import lha, write_config
+from tests.integration.test_cli_exec import lha
 from tests.integration.test_cli_single_writer import _start_lha, _wait_for_model_requests
 from tests.support.scripted_server import Reply, ScriptedServer
-
-
-@pytest.fixture
-def home(tmp_path: Path, scripted_server_thread: ScriptedServer) -> Path:
-    path = tmp_path / "lha-home"
-    write_config(path, scripted_server_thread)
-    return path
 
 
 def new_session(home: Path, server: ScriptedServer, prompt: str, *extra: str) -> tuple[str, Path]:
