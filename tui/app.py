@@ -493,6 +493,21 @@ class LhaApp(App[None]):
         work = controller.files.export(controller.current_thread(), file)
         self.run_worker(work, group="export", exit_on_error=False)
 
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def action_show_diff(self, option: str = "") -> None:
+        """``/diff [--all]``: the thread's file changes, in a screen."""
+        if option not in ("", "--all"):
+            self.notify(f"/diff takes --all or nothing, not {option!r}", severity="warning")
+            return
+        controller = self._running_controller()
+        await controller.file_changes.show_diff(controller.current_thread(), whole=bool(option))
+
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def action_undo_files(self) -> None:
+        """``/undo``: the files of the last changing turn put back, once confirmed."""
+        controller = self._running_controller()
+        await controller.file_changes.undo(controller.current_thread())
+
     def action_compact_thread(self, instructions: str = "") -> None:
         """``/compact [INSTRUCTIONS]``: queued with the thread's messages (group "send")."""
         self.run_worker(self._running_controller().compact(instructions), group="send")

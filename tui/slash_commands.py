@@ -29,6 +29,13 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
         "summarise the history to free context",
         argument="[INSTRUCTIONS]",
     ),
+    SlashCommand(
+        "/diff",
+        "show_diff",
+        "the file changes of the last turn that made some (--all: every one)",
+        argument="[--all]",
+    ),
+    SlashCommand("/undo", "undo_files", "put the files back as before the last changing turn"),
     SlashCommand("/resume", "resume_session", "resume a past session from the sidebar"),
     SlashCommand(
         "/export",

@@ -152,3 +152,19 @@ def _head_lines(file: BinaryIO) -> Iterator[bytes]:
         yield from pieces
         if at_eof:
             return
+
+
+def read_session_meta(path: Path) -> SessionMeta:
+    """The ``session_meta`` on the first line of ``path``; one line saying what is wrong when
+    it is not a readable rollout."""
+    from core.errors import InvalidRequest
+
+    try:
+        with open_regular_file(path) as handle:
+            first = handle.readline()
+        item = RolloutLine.parse(first).item
+    except (OSError, ValueError) as err:
+        raise InvalidRequest(f"{path}: not a readable rollout ({err})") from None
+    if not isinstance(item, SessionMetaRecord):
+        raise InvalidRequest(f"{path}: its first line is not a session_meta")
+    return item.payload

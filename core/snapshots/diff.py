@@ -18,12 +18,7 @@ def turn_diff(
 ) -> str:
     """The diff of turn ``turn`` (default: the last turn with changes); ``whole``: since the
     thread's first snapshot. Empty when the turn changed nothing."""
-    snapshots = load_thread_snapshots(lha_home, thread_id)
-    if snapshots is None or not snapshots.turns:
-        raise SnapshotUnavailable(
-            f"thread {thread_id} has no file snapshots (they are taken from its next turn on, "
-            "when git is installed)"
-        )
+    snapshots = _snapshots_of(lha_home, thread_id)
     pairs = _whole_thread(snapshots) if whole else _one_turn(snapshots, thread_id, turn)
     parts: list[str] = []
     workspace = snapshots.turns[0].folders[0].root if snapshots.turns[0].folders else None
@@ -32,6 +27,22 @@ def turn_diff(
         prefix = "" if root == workspace else root.lstrip("/") + "/"
         parts.append(repo.unified_diff(old, new, prefix=prefix))
     return "".join(parts)
+
+
+def changed_turns(lha_home: Path, thread_id: str) -> list[int]:
+    """The turns (0-based user messages) that changed files, oldest first: the turns a diff
+    can step through."""
+    return [t.turn for t in _snapshots_of(lha_home, thread_id).turns if t.has_changes]
+
+
+def _snapshots_of(lha_home: Path, thread_id: str) -> ThreadSnapshots:
+    snapshots = load_thread_snapshots(lha_home, thread_id)
+    if snapshots is None or not snapshots.turns:
+        raise SnapshotUnavailable(
+            f"thread {thread_id} has no file snapshots (they are taken from its next turn on, "
+            "when git is installed)"
+        )
+    return snapshots
 
 
 def _one_turn(

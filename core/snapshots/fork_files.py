@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.rollout.head import read_session_meta
+from core.rollout.listing import find_thread_path_by_id_sync
 from core.snapshots.git import SnapshotUnavailable
 from core.snapshots.restore import (
     RestorePlan,
@@ -17,6 +19,21 @@ from core.snapshots.restore import (
     usable_snapshots,
 )
 from core.snapshots.store import ThreadSnapshots, TurnSnapshot, load_thread_snapshots
+
+MAX_FORK_DEPTH = 32
+
+
+def thread_lineage(lha_home: Path, rollout: Path) -> list[str]:
+    """The thread of ``rollout``, the thread it was forked from, and so on (as far as their
+    rollouts are found): the ``lineage`` ``plan_restore_before_message`` looks through."""
+    lineage: list[str] = []
+    path: Path | None = rollout
+    while path is not None and len(lineage) < MAX_FORK_DEPTH:
+        meta = read_session_meta(path)
+        lineage.append(str(meta.id))
+        parent = meta.forked_from_id
+        path = find_thread_path_by_id_sync(lha_home, str(parent)) if parent else None
+    return lineage
 
 
 def plan_restore_before_message(lha_home: Path, lineage: list[str], nth: int) -> RestorePlan:

@@ -16,6 +16,7 @@ from tests.support.tui_harness import send_burst
 from tests.tui.modal_host import ModalHost, settle
 from tui.screens.fork_dialog import (
     NO_TURNS_TEXT,
+    ForkChoice,
     ForkDialogScreen,
     PreviewText,
     default_preview,
@@ -91,7 +92,7 @@ async def test_enter_returns_the_highlighted_index() -> None:
     app = host()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("up", "up", "enter")
-        assert app.results == [1]
+        assert app.results == [ForkChoice(1)]
 
 
 async def test_enter_right_after_the_arrows_forks_where_they_moved() -> None:
@@ -100,7 +101,7 @@ async def test_enter_right_after_the_arrows_forks_where_they_moved() -> None:
         await settle(pilot)
         await send_burst(app, ["up", "up", "enter"])
         await settle(pilot)
-        assert app.results == [1]
+        assert app.results == [ForkChoice(1)]
 
 
 async def test_initial_index_and_escape() -> None:
@@ -193,4 +194,4 @@ async def test_every_binding_has_an_id_and_can_be_remapped() -> None:
     app.set_keymap({"fork_dialog.fork": "f"})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("up", "f")
-        assert app.results == [2]
+        assert app.results == [ForkChoice(2)]

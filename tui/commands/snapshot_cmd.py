@@ -16,11 +16,9 @@ from core.errors import InvalidRequest
 from core.sanitize import neutralize_terminal_escapes
 
 if TYPE_CHECKING:
-    from core.protocol.session import SessionMeta
     from core.snapshots.restore import RestorePlan
 
 EXIT_OK = 0
-MAX_FORK_DEPTH = 32
 
 
 def add_snapshot_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -88,31 +86,15 @@ async def run_undo(args: argparse.Namespace) -> int:
 async def restore_files_for_fork(lha_home: Path, rollout: Path, at: int, assume_yes: bool) -> None:
     """Put the source thread's files back as before message ``at`` (before the fork is made,
     so a refusal leaves neither a fork nor a changed file)."""
-    from core.snapshots.fork_files import plan_restore_before_message
+    from core.snapshots.fork_files import plan_restore_before_message, thread_lineage
 
-    lineage = await _lineage(lha_home, rollout)
+    lineage = await asyncio.to_thread(thread_lineage, lha_home, rollout)
     plan = await asyncio.to_thread(plan_restore_before_message, lha_home, lineage, at)
     action = f"restoring the files as before message {at}"
     if not confirm(plan, action, assume_yes=assume_yes, only_edits=True):
         raise InvalidRequest("the files were not restored, so no fork was made")
     _report_skipped(await asyncio.to_thread(plan.apply))
     print(f"lha: restored {len(plan.files)} files as before message {at}", file=sys.stderr)
-
-
-async def _lineage(lha_home: Path, rollout: Path) -> list[str]:
-    """The thread of ``rollout``, the thread it was forked from, and so on (as far as their
-    rollouts are found)."""
-    from core.protocol.ids import ThreadId
-    from core.rollout.listing import find_thread_path_by_id
-
-    lineage: list[str] = []
-    path: Path | None = rollout
-    while path is not None and len(lineage) < MAX_FORK_DEPTH:
-        meta = await asyncio.to_thread(_session_meta_of, path)
-        lineage.append(str(meta.id))
-        parent = meta.forked_from_id
-        path = await find_thread_path_by_id(lha_home, ThreadId(str(parent))) if parent else None
-    return lineage
 
 
 def confirm(plan: RestorePlan, action: str, *, assume_yes: bool, only_edits: bool = False) -> bool:
@@ -139,16 +121,17 @@ def confirm(plan: RestorePlan, action: str, *, assume_yes: bool, only_edits: boo
     return True
 
 
-_DIFF_COLORS = (("+++", "1"), ("---", "1"), ("diff ", "1"), ("@@", "36"), ("+", "32"), ("-", "31"))
+_ANSI_CODES = {"file": "1", "hunk": "36", "added": "32", "removed": "31"}
 
 
 def colored_diff(text: str) -> str:
     """The diff with added lines green, removed red, hunk headers cyan, file headers bold."""
+    from core.diff_lines import diff_line_kinds
+
     lines = []
-    for line in text.splitlines(keepends=True):
-        code = next((c for start, c in _DIFF_COLORS if line.startswith(start)), None)
-        body = line.rstrip("\n")
-        lines.append(f"\x1b[{code}m{body}\x1b[0m\n" if code else line)
+    for kind, body in diff_line_kinds(text.splitlines()):
+        code = _ANSI_CODES.get(kind)
+        lines.append(f"\x1b[{code}m{body}\x1b[0m\n" if code else f"{body}\n")
     return "".join(lines)
 
 
@@ -160,23 +143,10 @@ def _report_skipped(skipped: list[Path]) -> None:
 async def thread_id_of(lha_home: Path, target: str | None, *, last: bool) -> str:
     """The thread named by an id, a rollout path or ``--last``."""
     from core.protocol.ids import ThreadId
+    from core.rollout.head import read_session_meta
     from tui.commands.targets import resolve_rollout
 
     if target is not None and not last and ThreadId.is_valid(target):
         return target  # its snapshots outlive its rollout: no need to find the file
     path = await resolve_rollout(lha_home, target, last=last)
-    return str((await asyncio.to_thread(_session_meta_of, path)).id)
-
-
-def _session_meta_of(path: Path) -> SessionMeta:
-    from core.protocol.rollout import RolloutLine, SessionMetaRecord
-
-    try:
-        with path.open("rb") as handle:
-            first = handle.readline()
-        item = RolloutLine.parse(first).item
-    except (OSError, ValueError) as err:
-        raise InvalidRequest(f"{path}: not a readable rollout ({err})") from None
-    if not isinstance(item, SessionMetaRecord):
-        raise InvalidRequest(f"{path}: its first line is not a session_meta")
-    return item.payload
+    return str((await asyncio.to_thread(read_session_meta, path)).id)

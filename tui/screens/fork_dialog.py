@@ -9,6 +9,7 @@ dismisses with the 0-based ``UserTurn.index``, which is exactly the ``n`` for ``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from textual import on
@@ -68,6 +69,15 @@ def turn_prompt(turn: UserTurn, number_width: int, with_time: bool) -> Content:
     return Content.assemble(*parts)
 
 
+@dataclass(frozen=True)
+class ForkChoice:
+    """What the dialog was asked: fork before user message ``index`` (0-based), and with
+    ``restore_files``, put the files back as they were before it too."""
+
+    index: int
+    restore_files: bool = False
+
+
 class TurnList(OptionList):
     """The user messages to fork before. Enter is the list's own key, not a priority binding of
     the screen: that would run as soon as the app reads Enter, before arrow keys read just
@@ -76,8 +86,9 @@ class TurnList(OptionList):
     BINDINGS = [Binding("enter", "select", "Fork before this message", id="fork_dialog.fork")]
 
 
-class ForkDialogScreen(ModalScreen[int | None]):
-    """Pick a user message; dismisses with its index (fork before it), or None on Esc."""
+class ForkDialogScreen(ModalScreen[ForkChoice | None]):
+    """Pick a user message; dismisses with the choice (fork before it; Ctrl+R: and restore the
+    files), or None on Esc."""
 
     DEFAULT_CSS = """
     ForkDialogScreen {
@@ -139,6 +150,7 @@ class ForkDialogScreen(ModalScreen[int | None]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="fork_dialog.cancel"),
+        Binding("ctrl+r", "fork(True)", "Fork and restore files", id="fork_dialog.fork_with_files"),
     ]
 
     def __init__(
@@ -217,10 +229,10 @@ class ForkDialogScreen(ModalScreen[int | None]):
         event.stop()
         self.action_fork()
 
-    def action_fork(self) -> None:
+    def action_fork(self, restore_files: bool = False) -> None:
         turn = self.chosen()
         if turn is not None:
-            self.dismiss(turn.index)
+            self.dismiss(ForkChoice(turn.index, restore_files))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -59,21 +59,25 @@ class YesNoScreen(ModalScreen[bool]):
     }
     """
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, title: str | None = None, danger: bool = False) -> None:
+        """``title`` and ``danger`` (a red box and yes button) for a question whose words
+        depend on what is asked about; the class's own otherwise."""
         super().__init__()
         self.question = question
+        self.box_title = self.TITLE_TEXT if title is None else title
+        self.danger = danger or self.YES_VARIANT == "error"
 
     def compose(self) -> ComposeResult:
         prefix = self.ID_PREFIX
-        danger = " danger" if self.YES_VARIANT == "error" else ""
+        danger = " danger" if self.danger else ""
         with Vertical(id=prefix, classes=f"yes-no-box{danger}") as box:
-            box.border_title = self.TITLE_TEXT
+            box.border_title = self.box_title
             yield Static(Content(self.question), id=f"{prefix}-text")
             with Horizontal(classes="yes-no-buttons"):
                 (yes_label, yes_key, yes_id), (no_label, no_key, no_id) = self.YES, self.NO
                 yield Button(
                     _label(yes_label, yes_key),
-                    variant=self.YES_VARIANT,  # type: ignore[arg-type]
+                    variant="error" if self.danger else self.YES_VARIANT,  # type: ignore[arg-type]
                     id=f"{prefix}-{yes_id}",
                     compact=True,
                 )

@@ -32,6 +32,7 @@ from core.protocol.session import SessionSource
 from tui.preview import transcript_id
 from tui.start_request import StartRequest
 from tui.threads.events import ThreadEventRouter
+from tui.threads.file_changes import FileChanges
 from tui.threads.port import AppPort
 from tui.threads.session_files import SessionFiles
 from tui.threads.state import ThreadState
@@ -91,6 +92,8 @@ class Controller:
         self._events = ThreadEventRouter(port, self.refresh)
         self.files = SessionFiles(port, config.lha_home)
         """``/export`` and the sidebar's archive and delete keys."""
+        self.file_changes = FileChanges(port, config.lha_home)
+        """``/diff``, ``/undo`` and the fork dialog's restore of files."""
         self._created = manager.subscribe_thread_created()
         """Subscribed at once, so no thread spawned before ``start`` is missed."""
 
@@ -431,8 +434,11 @@ class Controller:
         if not turns:
             self.port.notify("nothing to fork yet: send a message first", severity="warning")
             return
-        n = await self.port.ask(ForkDialogScreen(turns))
-        if n is None:
+        choice = await self.port.ask(ForkDialogScreen(turns))
+        if choice is None:
+            return
+        n = choice.index
+        if choice.restore_files and not await self.file_changes.restore_before(path, n):
             return
         chosen = next((t for t in turns if t.index == n), None)
         await self.fork_current(n, chosen.text if chosen is not None else "")
