@@ -20,15 +20,15 @@ DIFF_STYLES: dict[DiffLineKind, str] = {
 }
 
 
-def diff_text(diff: str, *, max_lines: int | None = None) -> Text:
+def diff_text(diff: str, *, max_lines: int | None = None, hint: str = "") -> Text:
     """``diff`` coloured line by line; past ``max_lines`` the rest is left out, with a dim note
-    saying how many lines that was."""
+    saying how many lines that was (and ``hint``, how to see them)."""
     lines = neutralize_terminal_escapes(diff).splitlines()
     shown = lines if max_lines is None else lines[:max_lines]
     text = Text(no_wrap=False)
     for kind, line in diff_line_kinds(shown):
         text.append(line + "\n", style=DIFF_STYLES[kind])
     if len(shown) < len(lines):
-        text.append(f"… {len(lines) - len(shown):,} more lines", style="dim italic")
+        text.append(f"… {len(lines) - len(shown):,} more lines{hint}", style="dim italic")
     text.rstrip()
     return text

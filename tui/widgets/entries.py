@@ -7,6 +7,7 @@ console markup).
 
 from __future__ import annotations
 
+import json
 import re
 
 from markdown_it import MarkdownIt
@@ -17,9 +18,13 @@ from textual.widgets.markdown import MarkdownBlock, MarkdownFence, MarkdownStrea
 
 from core.sanitize import neutralize_terminal_escapes
 from core.text import shorten
+from tui.diff_text import diff_text
 from tui.transcript_model import Entry
 
 TOOL_OUTPUT_PREVIEW_CHARS = 1500
+PATCH_PREVIEW_LINES = 40
+"""An ``apply_patch`` call shows this many lines of its patch until ``o`` shows them all."""
+SHOW_ALL_HINT = " (press o to show all)"
 
 
 def safe(text: str) -> str:
@@ -119,17 +124,38 @@ class ReasoningView(Collapsible, can_focus=True):
         self._body.update(Text(safe(text)))
 
 
+_PATCH_FILE = re.compile(r"^\*\*\* (?:Add|Update|Delete) File: (.+)$", re.MULTILINE)
+
+
+def patch_of(entry: Entry) -> str | None:
+    """The patch an ``apply_patch`` call carried (known while the thread that made it is
+    open); None for any other call, or arguments that are not a patch."""
+    if entry.title != "apply_patch":
+        return None
+    try:
+        arguments = json.loads(entry.details.get("arguments", ""))
+    except ValueError:
+        return None
+    patch = arguments.get("input", arguments.get("patch")) if isinstance(arguments, dict) else None
+    return patch if isinstance(patch, str) else None
+
+
 def tool_title(entry: Entry) -> str:
+    """``✓ shell ["ls"]``; an ``apply_patch`` call names the files its patch touches."""
     status = "✓" if entry.success else "✗"
     if entry.details.get("running") == "1":
         status = "…"
+    patch = patch_of(entry)
     arguments = entry.details.get("arguments", "")
+    if patch is not None:
+        arguments = ", ".join(_PATCH_FILE.findall(patch))
     arguments = shorten(arguments, 60)
     return safe(f"{status} {entry.title} {arguments}".rstrip())
 
 
 class ToolCallView(Collapsible, can_focus=True):
-    """A tool call with its output; long output is cut, with a key to show all of it."""
+    """A tool call with its output; long output is cut, with a key to show all of it. An
+    ``apply_patch`` call shows its patch as a coloured diff above the output, open."""
 
     BINDINGS = [Binding("o", "show_all", "Show all output", id="tool.show_all")]
 
@@ -137,18 +163,26 @@ class ToolCallView(Collapsible, can_focus=True):
         self.entry = entry
         self._output = Static(self._output_text(full=False), classes="tool-output")
         super().__init__(
-            self._output, title=tool_title(entry), collapsed=True, classes="entry tool"
+            self._output,
+            title=tool_title(entry),
+            collapsed=patch_of(entry) is None,
+            classes="entry tool",
         )
         self.set_class(not entry.success, "failed")
 
     def _output_text(self, *, full: bool) -> Text:
         text = safe(self.entry.text)
         if full or len(text) <= TOOL_OUTPUT_PREVIEW_CHARS:
-            return Text(text)
-        hidden = len(text) - TOOL_OUTPUT_PREVIEW_CHARS
-        shown = Text(text[:TOOL_OUTPUT_PREVIEW_CHARS])
-        shown.append(f"\n… {hidden} more characters (press o to show all)", style="dim italic")
-        return shown
+            shown = Text(text)
+        else:
+            hidden = len(text) - TOOL_OUTPUT_PREVIEW_CHARS
+            shown = Text(text[:TOOL_OUTPUT_PREVIEW_CHARS])
+            shown.append(f"\n… {hidden} more characters{SHOW_ALL_HINT}", style="dim italic")
+        patch = patch_of(self.entry)
+        if patch is None:
+            return shown
+        lines = None if full else PATCH_PREVIEW_LINES
+        return Text("\n").join([diff_text(patch, max_lines=lines, hint=SHOW_ALL_HINT), shown])
 
     def append_output(self, chunk: str) -> None:
         self.entry.text += chunk
