@@ -254,24 +254,40 @@ def has_earlier_turns(history: Sequence[TranscriptItem]) -> bool:
     return not summaries or summaries[-1] + 1 < starts[-1]
 
 
-def needs_auto_compaction(session: Session) -> bool:
+def has_work_to_summarise(history: Sequence[TranscriptItem]) -> bool:
+    """Mid-turn: True when answers, tool calls or their outputs came after the last summary
+    (or since the session prefix): the model's work so far is what a summary would keep."""
+    summaries = [i for i, item in enumerate(history) if is_summary_message(item)]
+    starts = turn_starts(history)
+    start = summaries[-1] + 1 if summaries else (starts[0] if starts else len(history))
+    return any(not is_real_user_message(item) for item in history[start:])
+
+
+def needs_auto_compaction(session: Session, *, mid_turn: bool = False) -> bool:
     context = session.turn_context
     limit = auto_compact_limit(context.model_context_window, context.auto_compact_token_limit)
-    if limit is None or not has_earlier_turns(session.history):
+    history = session.history
+    worth_it = has_work_to_summarise(history) if mid_turn else has_earlier_turns(history)
+    if limit is None or not worth_it:
         return False
-    size = request_tokens(session.history, session.base_instructions, tool_specs(session))
+    size = request_tokens(history, session.base_instructions, tool_specs(session))
     return size > limit
 
 
-async def compact_before_sampling(session: Session, sub_id: str) -> None:
-    """Compact when the request would pass the limit. A failure is one warning and the turn
-    goes on with the history as it was (requests then leave out oldest turns if they must)."""
-    if not needs_auto_compaction(session):
-        return
+async def compact_before_sampling(session: Session, sub_id: str, *, mid_turn: bool = False) -> bool:
+    """Compact when the next request would pass the limit: before a turn's first request, or
+    (``mid_turn``) between tool rounds, after the tool outputs, as the Codex CLI does. A
+    failure is one warning and the turn goes on with the history as it was (requests then
+    leave out oldest turns if they must). Returns False when a compaction was needed and
+    failed, so the turn does not ask again at every round."""
+    if not needs_auto_compaction(session, mid_turn=mid_turn):
+        return True
     try:
         await compact(session, sub_id, None, automatic=True)
     except LhaError as err:
         session.emit(sub_id, Warning(message=f"compaction failed, the history is unchanged: {err}"))
+        return False
+    return True
 
 
 def tell(session: Session, sub_id: str, msg: EventMsg) -> None:

@@ -107,8 +107,8 @@ async def _run_turn_body(
     session.emit(sub_id, UserMessageEvent(message=user_item.text(), images=images or None))
     session.record_rollout_only([TurnContextRecord(payload=session.turn_context.to_item())])
     await session.tools.wait_ready()
-    await compact_before_sampling(session, sub_id)
-    return await _sample_until_done(session, sub_id, files)
+    may_compact = await compact_before_sampling(session, sub_id)
+    return await _sample_until_done(session, sub_id, files, may_compact)
 
 
 def _warn_about_undecodable_input(
@@ -163,9 +163,11 @@ def session_skill_injections(session: Session, user_item: MessageItem) -> list[T
 
 
 async def _sample_until_done(
-    session: Session, sub_id: str, files: TurnFiles
+    session: Session, sub_id: str, files: TurnFiles, may_compact: bool
 ) -> tuple[str | None, str | None]:
-    """The turn's last assistant message and why its last response ended."""
+    """The turn's last assistant message and why its last response ended. Between tool
+    rounds the history is compacted when the next request would pass the limit (``may_compact``
+    turns false once a compaction of this turn failed)."""
     last_message: str | None = None
     for _ in range(MAX_SAMPLING_ROUNDS):
         done_items, message, finish_reason = await _sample_once(session, sub_id)
@@ -178,6 +180,8 @@ async def _sample_until_done(
         outputs = await run_tool_calls(session, sub_id, calls)
         session.record(list(outputs))
         take_steering(session, sub_id)
+        if may_compact:
+            may_compact = await compact_before_sampling(session, sub_id, mid_turn=True)
     session.emit(sub_id, Warning(message=f"stopped after {MAX_SAMPLING_ROUNDS} tool rounds"))
     return last_message, None
 

@@ -3,6 +3,7 @@ resume reads back, forks from before it, failures that change nothing, and the a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from core.protocol.rollout import CompactedRecord, RolloutLine
 from core.rollout.recorder import RolloutRecorder
 from tests.support.agent_harness import (
     Harness,
+    completed,
     events_until,
     is_turn_end,
     make_harness,
@@ -21,6 +23,7 @@ from tests.support.agent_harness import (
 )
 from tests.support.replies import Reply
 from tests.support.scripted_server import ScriptedServer
+from tests.support.tool_harness import shell, start_tool_thread
 
 PROMPT_START = COMPACTION_PROMPT.split("\n", 1)[0][:40]
 
@@ -186,3 +189,43 @@ async def test_a_failed_automatic_compaction_warns_once_and_the_turn_goes_on(
     path = new.thread.rollout_path
     await h.manager.remove_and_close_all_threads()
     assert path is not None and "compacted" not in _rollout_types(path)
+
+
+async def test_a_long_tool_round_compacts_before_the_next_request_and_the_turn_goes_on(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """Mid-turn, as the Codex CLI does: the tool's output pushed the next request past the
+    limit, so the summary request comes between the tool round and that request."""
+    limit = 2_500
+    h, thread = await start_tool_thread(
+        tmp_path, scripted_server, model_auto_compact_token_limit=limit
+    )
+    big = "head -c 12000 /dev/zero | tr '\\0' x"
+    scripted_server.enqueue(
+        Reply.tool_calls([shell("c1", big)]),
+        Reply.text("SUMMARY: printed twelve thousand x"),
+        Reply.tool_calls([shell("c2", "echo small")]),
+        Reply.text("done"),
+    )
+    events = await run_turn(thread, "print a lot, then something small")
+    assert events[-1].msg.type == "task_complete"
+    assert completed(events).last_agent_message == "done", "the turn went on"
+    kinds = [e.msg.type for e in events]
+    compacted = kinds.index("context_compacted")
+    tool_ends = [i for i, kind in enumerate(kinds) if kind == "tool_call_end"]
+    assert tool_ends[0] < compacted < tool_ends[1], "between the tool rounds"
+    [msg] = [e.msg for e in events if isinstance(e.msg, ContextCompacted)]
+    assert msg.automatic and msg.tokens_after < limit < msg.tokens_before
+
+    bodies = scripted_server.bodies()
+    assert len(bodies) == 4
+    assert PROMPT_START in _texts(bodies[1])[-1][1], "the summary request, after the output"
+    after = json.dumps(bodies[2])
+    assert "SUMMARY: printed twelve thousand x" in after and "x" * 12_000 not in after
+    assert "print a lot" in after, "the user's message is kept"
+    path = thread.rollout_path
+    await h.manager.remove_and_close_all_threads()
+    assert path is not None
+    types_in_file = _rollout_types(path)
+    assert types_in_file.count("compacted") == 1
+    assert "x" * 12_000 in path.read_text(), "the rollout keeps the output"
