@@ -95,6 +95,13 @@ async def test_enter_returns_the_highlighted_index() -> None:
         assert app.results == [ForkChoice(1)]
 
 
+async def test_ctrl_r_forks_there_and_asks_for_the_files_back() -> None:
+    app = host()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("up", "ctrl+r")
+        assert app.results == [ForkChoice(2, restore_files=True)]
+
+
 async def test_enter_right_after_the_arrows_forks_where_they_moved() -> None:
     app = host()
     async with app.run_test(size=SIZE) as pilot:
