@@ -51,12 +51,15 @@ def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
         case "agent_reasoning":
             return Entry("reasoning", text("text"))
         case "tool_call_end":
+            details = {"call_id": text("call_id")}
+            if isinstance(field_of("arguments"), str):  # an apply_patch call's patch
+                details["arguments"] = text("arguments")
             return Entry(
                 "tool",
                 text("output"),
                 title=text("tool_name"),
                 success=field_of("success") is not False,
-                details={"call_id": text("call_id")},
+                details=details,
             )
         case "warning":
             return Entry("warning", text("message"))

@@ -84,6 +84,10 @@ class ToolCallEnd(WireModel):
     output: str
     success: bool = True
     duration_ms: int | None = None
+    arguments: str | None = None
+    """An ``apply_patch`` call's arguments (its patch), so a transcript replayed from the
+    rollout can show the patch as a diff; None for other tools, whose arguments only the
+    begin event carries (not recorded)."""
 
 
 class ExecApprovalRequest(WireModel):

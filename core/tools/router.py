@@ -127,6 +127,7 @@ async def run_tool_call(inv: ToolInvocation) -> ToolCallOutputItem:
             output=result.output,
             success=result.success,
             duration_ms=int((time.monotonic() - started) * 1000),
+            arguments=call.payload.arguments if call.tool_name == "apply_patch" else None,
         )
     )
     return ToolCallOutputItem(call_id=call.call_id, output=result.output, success=result.success)

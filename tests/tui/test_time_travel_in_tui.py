@@ -23,6 +23,7 @@ from tui.app import LhaApp
 from tui.screens.confirm_restore import EDITED_MARK, ConfirmRestoreScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.fork_dialog import ForkDialogScreen
+from tui.start_request import StartRequest
 from tui.threads.state import ThreadState
 from tui.widgets.entries import ToolCallView
 
@@ -110,6 +111,13 @@ async def test_slash_diff_shows_coloured_hunks_and_steps_through_turns(
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, DiffScreen))
 
+        await pilot.press(*"/diff --all", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DiffScreen))
+        screen = app.screen
+        assert isinstance(screen, DiffScreen)
+        await wait_until(pilot, lambda: screen.shown is not None)
+        assert screen.turn is None and "-one\n+three" in (screen.shown or "")
+
 
 async def test_slash_diff_without_changes_says_so_in_one_line(
     tmp_path: Path, scripted_server: ScriptedServer
@@ -196,14 +204,24 @@ async def test_apply_patch_calls_show_their_patch_as_a_coloured_diff(
         await pilot.press(*"edit", "enter")
         await wait_until(pilot, lambda: current_id(app) is not None)
         await wait_until(pilot, lambda: answered(thread_on_screen(app), "edited"), within_s=10)
-        [view] = app.query(ToolCallView)
-        assert not view.collapsed, "a patch is shown open"
-        assert "apply_patch notes.txt" in str(view.title)
-        output = view.query_one(".tool-output", Static)
-        assert "-one\n+two" in output.visual.plain  # type: ignore[union-attr]
-        styles = line_styles(output)
-        assert styles["+two"] == "green" and styles["-one"] == "red"
-        assert styles["@@"] == "cyan" and styles["*** Update File: notes.txt"] == "bold"
+        assert_coloured_patch(app)
+        path = thread_on_screen(app).rollout_path
+    assert path is not None
+    resumed = make_app(tmp_path / "home", scripted_server, work, start=StartRequest("resume", path))
+    async with resumed.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: bool(resumed.query(ToolCallView)))
+        assert_coloured_patch(resumed)  # from the rollout's tool_call_end line
+
+
+def assert_coloured_patch(app: LhaApp) -> None:
+    [view] = app.query(ToolCallView)
+    assert not view.collapsed, "a patch is shown open"
+    assert "apply_patch notes.txt" in str(view.title)
+    output = view.query_one(".tool-output", Static)
+    assert "-one\n+two" in output.visual.plain  # type: ignore[union-attr]
+    styles = line_styles(output)
+    assert styles["+two"] == "green" and styles["-one"] == "red"
+    assert styles["@@"] == "cyan" and styles["*** Update File: notes.txt"] == "bold"
 
 
 async def test_fork_dialog_ctrl_r_forks_and_restores_the_files(

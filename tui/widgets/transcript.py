@@ -475,6 +475,8 @@ class Transcript(VerticalScroll, can_focus=True):
             success=msg.success,
             details={"call_id": msg.call_id},
         )
+        if msg.arguments is not None:
+            entry.details["arguments"] = msg.arguments
         if view is not None:
             entry.details["arguments"] = view.entry.details.get("arguments", "")
             view.finish(entry)
