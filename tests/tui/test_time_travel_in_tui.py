@@ -73,6 +73,10 @@ def line_styles(widget: Static) -> dict[str, str]:
     }
 
 
+def damaged_lines(app: LhaApp) -> list[str]:
+    return [str(n.message) for n in app._notifications if "is damaged" in str(n.message)]
+
+
 def notified(app: LhaApp, needle: str) -> bool:
     return any(needle in str(n.message) for n in app._notifications)
 
@@ -263,3 +267,25 @@ async def test_fork_restoring_over_an_edit_asks_and_no_keeps_everything(
         assert len(open_threads(app)) == 1
         assert (work / "notes.txt").read_text() == "mine\n"
         assert (work / "other.txt").read_text() == "new\n"
+
+
+async def test_a_damaged_snapshot_list_is_one_line_for_diff_and_undo(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    work = workspace(tmp_path)
+    home = tmp_path / "home"
+    scripted_server.enqueue(Reply.tool_calls([patch_call("p1", TWO)]), Reply.text("edited"))
+    app = make_app(home, scripted_server, work)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"edit", "enter")
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        await wait_until(pilot, lambda: answered(thread_on_screen(app), "edited"), within_s=10)
+        listing = home / "snapshots" / "threads" / f"{thread_on_screen(app).thread_id}.json"
+        listing.write_text("{not json")
+        await pilot.press(*"/diff", "enter")
+        await wait_until(pilot, lambda: notified(app, "is damaged"))
+        await pilot.press(*"/undo", "enter")
+        await wait_until(pilot, lambda: len(damaged_lines(app)) == 2)
+        assert all("\n" not in message for message in damaged_lines(app))
+        assert not isinstance(app.screen, (DiffScreen, ConfirmRestoreScreen))
+        assert (work / "notes.txt").read_text() == "two\n", "untouched"

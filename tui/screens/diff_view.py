@@ -126,7 +126,7 @@ class DiffScreen(ModalScreen[None]):
         self.shown = None
         try:
             diff = await self.source.load(turn)
-        except LhaError as err:
+        except (LhaError, OSError) as err:
             self._draw(Text(f"cannot show these changes: {err}", style="italic"), "")
             return
         body = diff_text(diff, max_lines=MAX_DIFF_LINES) if diff else Text("no file changes")

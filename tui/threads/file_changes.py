@@ -37,7 +37,7 @@ class FileChanges:
         thread_id = str(state.thread_id)
         try:
             turns = await asyncio.to_thread(changed_turns, self.lha_home, thread_id)
-        except LhaError as err:
+        except (LhaError, OSError) as err:
             self._fail(err)
             return
         if not turns:
@@ -65,7 +65,7 @@ class FileChanges:
             return False
         try:
             plan = await asyncio.to_thread(plan_undo, self.lha_home, str(state.thread_id))
-        except LhaError as err:
+        except (LhaError, OSError) as err:
             self._fail(err)
             return False
         files = plan.restore.files
@@ -76,7 +76,7 @@ class FileChanges:
                 return False
         try:
             skipped = await asyncio.to_thread(apply_undo, self.lha_home, plan)
-        except LhaError as err:
+        except (LhaError, OSError) as err:
             self._fail(err)
             return False
         self._report_skipped(skipped)
@@ -100,7 +100,7 @@ class FileChanges:
 
         try:
             restore = await asyncio.to_thread(plan)
-        except LhaError as err:
+        except (LhaError, OSError) as err:
             self._fail(err, "no fork was made")
             return False
         if restore.changed_since:
@@ -110,7 +110,7 @@ class FileChanges:
                 return False
         try:
             skipped = await asyncio.to_thread(restore.apply)
-        except LhaError as err:
+        except (LhaError, OSError) as err:
             self._fail(err, "no fork was made")
             return False
         self._report_skipped(skipped)
@@ -119,7 +119,7 @@ class FileChanges:
         )
         return True
 
-    def _fail(self, err: LhaError, then: str = "") -> None:
+    def _fail(self, err: LhaError | OSError, then: str = "") -> None:
         message = str(err)
         if then and then not in message:
             message = f"{message}; {then}"
