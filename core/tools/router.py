@@ -129,7 +129,12 @@ async def run_tool_call(inv: ToolInvocation) -> ToolCallOutputItem:
             duration_ms=int((time.monotonic() - started) * 1000),
         )
     )
-    return ToolCallOutputItem(call_id=call.call_id, output=result.output, success=result.success)
+    return ToolCallOutputItem(
+        call_id=call.call_id,
+        output=result.output,
+        success=result.success,
+        images=list(result.images) or None,
+    )
 
 
 async def _dispatch(inv: ToolInvocation) -> ToolResult:
