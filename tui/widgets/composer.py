@@ -137,6 +137,7 @@ class Composer(TextArea):
         if path is None:
             return  # TextArea inserts it
         event.prevent_default()
+        event.stop()
         self.post_message(self.ImagePasted(self, path))
 
     def _insert_newline(self) -> None:
