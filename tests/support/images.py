@@ -16,7 +16,7 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 def png_bytes(width: int = 4, height: int = 3) -> bytes:
     """A grey, 8-bit PNG of ``width`` x ``height`` that any decoder opens."""
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    rows = b"".join(b"\x00" + bytes(range(width)) for _ in range(height))
+    rows = b"".join(b"\x00" + bytes(x % 256 for x in range(width)) for _ in range(height))
     return (
         b"\x89PNG\r\n\x1a\n"
         + _chunk(b"IHDR", header)
