@@ -88,6 +88,20 @@ def image_from_bytes(data: bytes, name: str) -> ImageAttachment:
     )
 
 
+def image_from_base64(data: str, name: str) -> ImageAttachment:
+    """An attachment of base64 ``data`` (an ACP image content block, say): decoded, then
+    checked like a file's bytes; data that is not base64 is one line too."""
+    if len(data) > MAX_IMAGE_BYTES * 4 // 3 + 4:
+        raise InvalidRequest(_too_big(name, len(data) * 3 // 4))
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidRequest(
+            f"{name} is not valid base64 image data; send the image again"
+        ) from None
+    return image_from_bytes(raw, name)
+
+
 def load_image_file(path: Path) -> ImageAttachment:
     """The image at ``path`` (blocking read). Missing, unreadable, not an image, too big:
     ``InvalidRequest`` with one line each."""

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from core.config.model import McpServerConfig
+from core.images.attachment import MAX_IMAGE_BYTES
 from core.text import one_line
 from core.tools.invocation import ToolResult
 from core.tools.mcp_transport import McpConfigProblem, client_info, open_transport
@@ -185,6 +186,8 @@ async def _list_tools(session: Any) -> list[McpTool]:
 
 MODEL_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 """The image kinds both wire APIs take; other image content stays a placeholder line."""
+MAX_IMAGE_BASE64_CHARS = MAX_IMAGE_BYTES * 4 // 3 + 4
+"""An image over the limit a user's attachment has (20 MB) stays a placeholder line too."""
 
 
 def result_images(result: Any) -> tuple[str, ...]:
@@ -195,6 +198,7 @@ def result_images(result: Any) -> tuple[str, ...]:
         if getattr(block, "type", "") == "image"
         and getattr(block, "mime_type", "") in MODEL_IMAGE_TYPES
         and isinstance(getattr(block, "data", None), str)
+        and len(block.data) <= MAX_IMAGE_BASE64_CHARS
     )
 
 

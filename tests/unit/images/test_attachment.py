@@ -13,6 +13,7 @@ from core.errors import InvalidRequest
 from core.images.attachment import (
     MAX_IMAGE_BYTES,
     describe_image_url,
+    image_from_base64,
     image_from_bytes,
     load_image_file,
     pasted_image_path,
@@ -93,3 +94,13 @@ def test_a_recorded_image_is_described_without_its_file() -> None:
     assert image.label == f"plot.png · {len(png_bytes(40, 30))} B · 40x30"
     assert describe_image_url(image.data_url, None).startswith("image/png · ")
     assert describe_image_url("https://example.com/a.png", None) == "image"
+
+
+def test_base64_data_is_checked_like_a_file() -> None:
+    encoded = base64.b64encode(png_bytes(4, 3)).decode()
+    image = image_from_base64(encoded, "pasted")
+    assert (image.mime, image.dimensions) == ("image/png", (4, 3))
+    with pytest.raises(InvalidRequest, match="not valid base64"):
+        image_from_base64("@@not base64@@", "pasted")
+    with pytest.raises(InvalidRequest, match="is not a PNG"):
+        image_from_base64(base64.b64encode(b"plain text").decode(), "pasted")
