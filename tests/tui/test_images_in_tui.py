@@ -112,3 +112,23 @@ async def test_a_text_only_model_gets_no_image_and_the_composer_keeps_everything
         notes = [n.message for n in app._notifications]
         assert any("gpt-oss-20b takes no images" in note for note in notes), notes
         assert scripted_server.model_requests() == []
+
+
+async def test_an_image_sent_alone_has_no_empty_text_part_and_a_row_preview(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    image = write_png(tmp_path / "alone.png")
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    async with app.run_test(size=(110, 32)) as pilot:
+        composer = app.query_one(Composer)
+        await pilot.press(*f"/image {image}", "enter")
+        await wait_until(pilot, lambda: len(composer.attachments) == 1)
+        await pilot.press("enter")
+        await scripted_server.wait_for_requests(1)
+        messages = scripted_server.last_body()["messages"]
+        content = [m for m in messages if m["role"] == "user"][-1]["content"]
+        assert [part["type"] for part in content] == ["image_url"]
+        await wait_until(pilot, lambda: current_id(app) is not None)
+        view = thread_on_screen(app)
+        await wait_until(pilot, lambda: view.has_user_message)
+        assert view.row().preview == "[image]"
