@@ -34,12 +34,11 @@ class Composer(TextArea):
 
     @dataclass
     class Submitted(Message):
-        """Enter on text, or on images alone. The images stay in the composer until the app
+        """Enter on text, or on images alone. The images stay in ``attachments`` until the app
         takes them (``take_attachments``): a slash command or a refused send keeps them."""
 
         composer: Composer
         text: str
-        images: tuple[ImageAttachment, ...] = ()
 
     @dataclass
     class AttachmentsChanged(Message):
@@ -104,7 +103,7 @@ class Composer(TextArea):
             self.sent_history.append(text)
         self._history_pos = None
         self.clear()
-        self.post_message(self.Submitted(self, text, tuple(self.attachments)))
+        self.post_message(self.Submitted(self, text))
 
     # -- attachments ---------------------------------------------------------------------------
 
