@@ -26,6 +26,7 @@ from tui.slash_commands import matching_commands, parse_slash_command
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
 from tui.ui_settings import UiSettings
+from tui.widgets.attachments import AttachmentChips
 from tui.widgets.composer import Composer
 from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
@@ -41,7 +42,7 @@ if TYPE_CHECKING:
     from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
     from tui.threads.controller import Controller
-    from tui.threads.state import ThreadState
+    from tui.threads.state import PendingMessage, ThreadState
     from tui.widgets.sidebar import ThreadRow
     from tui.widgets.transcript import Transcript
 
@@ -131,7 +132,10 @@ class LhaApp(App[None]):
                 yield FindBar(id="find-bar")
                 yield Static("", id="slash-hints", markup=False)
                 yield QueuedMessages(id="queued")
-                yield Composer(id="composer")
+                yield AttachmentChips(id="attachments")
+                composer = Composer(id="composer")
+                composer.cwd = self.settings.cwd  # where a pasted relative path is looked up
+                yield composer
                 yield StatusLine(id="status")
         yield Footer()
 
@@ -327,8 +331,26 @@ class LhaApp(App[None]):
             self.query_one("#slash-hints", Static).display = False
             await self.run_action(action)
             return
-        self._remember_input(event.text)
-        self.run_worker(self._running_controller().send_message(event.text), group="send")
+        message = await self._message_to_send(event.composer, event.text)
+        if message is None:
+            return
+        if message.text.strip():
+            self._remember_input(message.text)
+        self.run_worker(self._running_controller().send_message(message), group="send")
+
+    async def _message_to_send(self, composer: Composer, text: str) -> PendingMessage | None:
+        """The composer's text and images as a message, the images taken out of the composer;
+        None when the model takes no images: then it keeps both and the user is told."""
+        from tui.threads.state import PendingMessage
+
+        if composer.attachments:
+            refusal = await self._running_controller().images_refused()
+            if refusal is not None:
+                self.notify(refusal, severity="error", title="lha", markup=False)
+                if not composer.text:
+                    composer.set_text(text)
+                return None
+        return PendingMessage(text, tuple(composer.take_attachments()))
 
     @work(group="input-history", exit_on_error=False)
     async def _remember_input(self, text: str) -> None:
@@ -383,16 +405,61 @@ class LhaApp(App[None]):
     async def _delete_asked(self, event: ThreadSidebar.DeleteAsked) -> None:
         await self._running_controller().files.delete(event.row)
 
+    # -- images waiting in the composer ---------------------------------------------------------
+
+    def action_attach_image(self, path: str = "") -> None:
+        """``/image PATH``: attach the image file to the next message."""
+        from core.images.attachment import resolve_image_path
+
+        if not path.strip():
+            self.notify("say which image: /image PATH", severity="warning", markup=False)
+            return
+        self._attach_image(resolve_image_path(path, self.settings.cwd), f"/image {path}")
+
+    @on(Composer.ImagePasted)
+    def _image_pasted(self, event: Composer.ImagePasted) -> None:
+        self._attach_image(event.path, None)
+
+    @work(group="attach", exit_on_error=False)
+    async def _attach_image(self, path: Path, command: str | None) -> None:
+        """Read the image off the UI thread and attach it; a file that cannot be attached is
+        one line, and the ``/image`` command goes back into an empty composer to be fixed."""
+        from core.errors import InvalidRequest
+        from core.images.attachment import load_image_file
+
+        composer = self.query_one(Composer)
+        try:
+            image = await asyncio.to_thread(load_image_file, path)
+        except InvalidRequest as err:
+            self.notify(str(err), severity="error", title="lha", markup=False)
+            if command is not None and not composer.text:
+                composer.set_text(command)
+            return
+        composer.attach(image)
+
+    @on(Composer.AttachmentsChanged)
+    def _show_attachments(self, event: Composer.AttachmentsChanged) -> None:
+        self.query_one(AttachmentChips).show(event.composer.attachments)
+
+    @on(AttachmentChips.RemoveAsked)
+    def _remove_attachment(self, event: AttachmentChips.RemoveAsked) -> None:
+        composer = self.query_one(Composer)
+        composer.remove_attachment(event.position)
+        composer.focus()
+
     # -- queue and steer -----------------------------------------------------------------------
 
     async def action_steer(self) -> None:
         """Send the queued messages and what the composer holds to the running turn now."""
         composer = self.query_one(Composer)
         text = composer.text
+        composer.clear()
+        message = await self._message_to_send(composer, text)
+        if message is None:
+            return
         if text.strip():
             self._remember_input(text)
-            composer.clear()
-        await self._running_controller().steer(text)
+        await self._running_controller().steer(message)
 
     @on(QueuedMessages.EditAsked)
     def _edit_queued(self, event: QueuedMessages.EditAsked) -> None:
@@ -400,9 +467,11 @@ class LhaApp(App[None]):
         if composer.text.strip():
             self.notify("the composer has text: send or clear it first", timeout=3)
             return
-        text = self._running_controller().take_queued(event.position)
-        if text is not None:
-            self.set_composer(text)
+        message = self._running_controller().take_queued(event.position)
+        if message is not None:
+            self.set_composer(message.text)
+            for image in message.images:
+                composer.attach(image)
 
     @on(QueuedMessages.CancelAsked)
     def _cancel_queued(self, event: QueuedMessages.CancelAsked) -> None:

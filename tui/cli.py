@@ -15,6 +15,7 @@ from typing import cast
 from tui.cli_options import (
     GLOBAL_PREFIX,
     LhaArgumentParser,
+    add_image_flag,
     add_run_options,
     fold_flags_into_overrides,
     merge_run_options,
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="JSON list of {name, description, input_schema} tools answered by JSON lines "
         'on stdin: {"call_id": ..., "output": ..., "success": ...}',
     )
+    add_image_flag(exec_p)
     exec_p.add_argument(
         "args",
         nargs=argparse.REMAINDER,

@@ -95,3 +95,14 @@ def fold_flags_into_overrides(args: argparse.Namespace) -> None:
         args.overrides.append("skip_unreadable_lines=true")
     args.skip_unreadable = False
     args.sandbox = args.approval = None
+
+
+def add_image_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-i",
+        "--image",
+        dest="images",
+        action="append",
+        metavar="FILE",
+        help="attach an image (PNG, JPEG, GIF or WebP, up to 20 MB) to the prompt; repeatable",
+    )

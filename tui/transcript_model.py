@@ -31,6 +31,8 @@ class Entry:
     title: str = ""
     success: bool = True
     details: dict[str, str] = field(default_factory=dict)
+    images: list[str] = field(default_factory=list)
+    """A user message's attached images, as chip labels (name, size, dimensions)."""
 
 
 def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
@@ -45,7 +47,7 @@ def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
 
     match field_of("type"):
         case "user_message":
-            return Entry("user", text("message"))
+            return Entry("user", text("message"), images=image_chips(payload))
         case "agent_message":
             return Entry("assistant", text("message"))
         case "agent_reasoning":
@@ -72,6 +74,22 @@ def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
         case "context_compacted":
             return Entry("compaction", text("summary"), title=compaction_title(payload))
     return None
+
+
+def image_chips(payload: Mapping[str, Any]) -> list[str]:
+    """Chip labels for a ``user_message`` payload's images (``data:`` URLs) and their names."""
+    urls = payload.get("images")
+    if not isinstance(urls, list) or not urls:
+        return []
+    from core.images.attachment import describe_image_url
+
+    names = payload.get("image_names")
+    names = names if isinstance(names, list) else []
+    chips = []
+    for n, url in enumerate(urls):
+        name = names[n] if n < len(names) and isinstance(names[n], str) else None
+        chips.append(describe_image_url(url, name) if isinstance(url, str) else "image")
+    return chips
 
 
 def compaction_title(payload: Mapping[str, Any]) -> str:

@@ -224,6 +224,9 @@ class Agent:
         if context.model != session.turn_context.model and session.context_window_of is not None:
             window = await session.context_window_of(context.model)
             context = replace(context, model_context_window=window)
+        if context.model != session.turn_context.model and session.takes_images_of is not None:
+            takes_images = await session.takes_images_of(context.model)
+            context = replace(context, takes_images=takes_images)
         session.turn_context = context
 
     def _start_turn(self, sub_id: str, work: list[UserInputItem] | Compact) -> None:

@@ -18,6 +18,7 @@ from itertools import accumulate
 
 from core.llm.request import ToolSpec
 from core.protocol.items import (
+    InputImage,
     MessageItem,
     ReasoningItem,
     ToolCallItem,
@@ -46,18 +47,26 @@ def estimate_tokens(text: str) -> int:
     return -(-len(text.encode()) // BYTES_PER_TOKEN)
 
 
+IMAGE_TOKENS = 1000
+"""What an image is reckoned to cost: its base64 says nothing about it (a provider scales an
+image to tiles; a large one costs about a thousand tokens on OpenAI's models)."""
+
+
 def item_tokens(item: TranscriptItem) -> int:
+    images = 0
     if isinstance(item, MessageItem):
         text = item.text()
+        images = sum(1 for part in item.content if isinstance(part, InputImage))
     elif isinstance(item, ToolCallItem):
         text = item.tool_name + item.payload.arguments
     elif isinstance(item, ToolCallOutputItem):
         text = item.output
+        images = len(item.images or ())
     elif isinstance(item, ReasoningItem):
         text = "".join(part.text for part in item.summary) + (item.encrypted_content or "")
     else:
         text = ""
-    return estimate_tokens(text) + ITEM_OVERHEAD_TOKENS
+    return estimate_tokens(text) + images * IMAGE_TOKENS + ITEM_OVERHEAD_TOKENS
 
 
 def output_reserve(context_window: int) -> int:

@@ -49,6 +49,8 @@ class Session:
     pending_approvals: dict[str, asyncio.Future[ReviewDecision]] = field(default_factory=dict)
     context_window_of: Callable[[str], Awaitable[int | None]] | None = None
     """The context window of another model, for ``override_turn_context`` switching models."""
+    takes_images_of: Callable[[str], Awaitable[bool]] | None = None
+    """Whether another model takes images (``TurnContext.takes_images``), for the same switch."""
     turns_left_out: int = 0
     """Oldest turns the last request left out to fit the context (see ``prompt_fit``)."""
     skill_injector: Callable[[str], list[TranscriptItem]] | None = None

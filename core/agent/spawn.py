@@ -53,7 +53,9 @@ def _history_dynamic_tools(history: InitialHistory) -> list[DynamicToolSpec]:
     return []
 
 
-def new_turn_context(config: Config, model: str, context_window: int | None) -> TurnContext:
+def new_turn_context(
+    config: Config, model: str, context_window: int | None, *, takes_images: bool = True
+) -> TurnContext:
     """A thread's settings from the config, before any override."""
     cwd = Path(config.cwd)
     return TurnContext(
@@ -70,6 +72,7 @@ def new_turn_context(config: Config, model: str, context_window: int | None) -> 
         ),
         network_access=config.sandbox_workspace_write.network_access,
         auto_compact_token_limit=config.model_auto_compact_token_limit,
+        takes_images=takes_images,
     )
 
 
@@ -110,7 +113,10 @@ async def build_session(
     info = await models_manager.get_model_info(model, config)
     cwd = Path(config.cwd)
     turn_context = new_turn_context(
-        config, model, config.model_context_window or info.context_window
+        config,
+        model,
+        config.model_context_window or info.context_window,
+        takes_images=not info.refuses_images,
     )
     base_instructions = (
         config.base_instructions
@@ -145,6 +151,7 @@ async def build_session(
         skill_injector=make_skill_injector(skills.skills),
         memory_section=memory_section,
         context_window_of=_context_window_lookup(models_manager, config),
+        takes_images_of=_takes_images_lookup(models_manager, config),
     )
     session.seed_token_usage(last_token_info(items))
     start_tools(session, Path(config.lha_home), config.mcp_servers, config.model_providers.values())
@@ -240,3 +247,12 @@ def _context_window_lookup(
         return (await models_manager.get_model_info(model, config)).context_window
 
     return context_window_of
+
+
+def _takes_images_lookup(
+    models_manager: ModelsManager, config: Config
+) -> Callable[[str], Awaitable[bool]]:
+    async def takes_images_of(model: str) -> bool:
+        return not (await models_manager.get_model_info(model, config)).refuses_images
+
+    return takes_images_of

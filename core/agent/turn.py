@@ -10,7 +10,7 @@ from core.agent.initial_context import build_initial_context
 from core.agent.prompt_fit import fit_prompt
 from core.agent.session import Session
 from core.agent.turn_failure import describe_unexpected, session_not_saved
-from core.errors import LhaError
+from core.errors import InvalidRequest, LhaError
 from core.llm.request import ModelRequest
 from core.llm.response_events import (
     Completed,
@@ -20,6 +20,7 @@ from core.llm.response_events import (
     Retrying,
     TextDelta,
 )
+from core.models.info import images_refused_message
 from core.protocol.events import (
     AgentMessage,
     AgentMessageDelta,
@@ -41,6 +42,7 @@ from core.protocol.items import (
     MessageItem,
     ReasoningItem,
     ToolCallItem,
+    ToolCallOutputItem,
     TranscriptItem,
     assistant_message,
 )
@@ -60,10 +62,39 @@ def user_input_to_message(items: list[UserInputItem]) -> MessageItem:
     content: list[ContentItem] = []
     for item in items:
         if isinstance(item, ImageInput):
-            content.append(InputImage(image_url=encodable_text(item.image_url)))
+            name = encodable_text(item.file_name) if item.file_name is not None else None
+            content.append(InputImage(image_url=encodable_text(item.image_url), file_name=name))
         else:
             content.append(InputText(text=encodable_text(item.text)))
     return MessageItem(role="user", content=content)
+
+
+def user_message_event(user_item: MessageItem) -> UserMessageEvent:
+    """What the UI shows of a user message: its text, and its images with their file names."""
+    images = [part for part in user_item.content if isinstance(part, InputImage)]
+    return UserMessageEvent(
+        message=user_item.text(),
+        images=[image.image_url for image in images] or None,
+        image_names=[image.file_name for image in images] or None,
+    )
+
+
+def without_tool_images(items: list[TranscriptItem]) -> list[TranscriptItem]:
+    """The items with the images tools returned left out (their placeholder lines stay), for
+    a model the catalog lists as text-only."""
+    return [
+        item.model_copy(update={"images": None})
+        if isinstance(item, ToolCallOutputItem) and item.images
+        else item
+        for item in items
+    ]
+
+
+def refuse_images_the_model_cannot_take(session: Session, items: list[UserInputItem]) -> None:
+    """Images for a model the catalog lists as text-only: the turn ends before anything is
+    recorded or sent (one line; the client keeps what the user wrote)."""
+    if not session.turn_context.takes_images and any(isinstance(i, ImageInput) for i in items):
+        raise InvalidRequest(images_refused_message(session.turn_context.model))
 
 
 async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) -> None:
@@ -93,6 +124,7 @@ async def run_turn(session: Session, sub_id: str, items: list[UserInputItem]) ->
 async def _run_turn_body(
     session: Session, sub_id: str, items: list[UserInputItem], files: TurnFiles
 ) -> tuple[str | None, str | None]:
+    refuse_images_the_model_cannot_take(session, items)
     _warn_about_undecodable_input(session, sub_id, items)
     if not session.initial_context_recorded:
         context = build_initial_context(
@@ -103,8 +135,7 @@ async def _run_turn_body(
     session.recorder.persist()
     user_item = user_input_to_message(items)
     session.record([*session_skill_injections(session, user_item), user_item])
-    images = [part.image_url for part in user_item.content if isinstance(part, InputImage)]
-    session.emit(sub_id, UserMessageEvent(message=user_item.text(), images=images or None))
+    session.emit(sub_id, user_message_event(user_item))
     session.record_rollout_only([TurnContextRecord(payload=session.turn_context.to_item())])
     await session.tools.wait_ready()
     may_compact = await compact_before_sampling(session, sub_id)
@@ -209,7 +240,7 @@ def take_steering(session: Session, sub_id: str) -> None:
     while session.steering:
         user_item = user_input_to_message(session.steering.pop(0))
         session.record([user_item])
-        session.emit(sub_id, UserMessageEvent(message=user_item.text()))
+        session.emit(sub_id, user_message_event(user_item))
 
 
 def _warn_when_turns_start_being_left_out(session: Session, sub_id: str, left_out: int) -> None:
@@ -245,7 +276,7 @@ async def _sample_once(
     request = ModelRequest(
         model=context.model,
         instructions=session.base_instructions,
-        input=fitted.items,
+        input=fitted.items if context.takes_images else without_tool_images(fitted.items),
         tools=tools,
         effort=context.effort,
     )

@@ -29,6 +29,9 @@ class TurnContext:
     """Whether commands reach the network in ``workspace-write``."""
     auto_compact_token_limit: int | None = None
     """``model_auto_compact_token_limit``: see ``core.agent.compaction.auto_compact_limit``."""
+    takes_images: bool = True
+    """False when the model catalog lists the model as text-only: a turn with images is then
+    refused before anything is sent, and images from tools stay placeholder lines."""
 
     def with_override(self, op: OverrideTurnContext) -> TurnContext:
         """A copy with the op's non-empty fields applied."""

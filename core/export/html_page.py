@@ -9,7 +9,7 @@ from __future__ import annotations
 from html import escape
 
 from core.export.folding import is_long, output_summary
-from core.export.model import Entry, ExportedThread
+from core.export.model import Entry, ExportedThread, image_lines
 
 _CSS = """
 body{margin:0;background:#f6f7f9;color:#1d2330;font:15px/1.5 system-ui,sans-serif}
@@ -28,6 +28,7 @@ article.tool_call{background:#fdf5e6;border-color:#d08a1e}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#1d2330;color:#e8ecf3;
 padding:.6rem;border-radius:6px;font:13px/1.4 ui-monospace,monospace;margin:.4rem 0}
 summary{cursor:pointer;color:#5a6375}
+.image{font-style:italic;color:#2f6fde}
 """.strip()
 
 _TITLES = {"user": "User", "assistant": "Assistant", "reasoning": "Reasoning"}
@@ -63,6 +64,7 @@ def _entry(entry: Entry) -> str:
     else:
         title = _TITLES[entry.kind]
         body = f'<div class="text">{escape(entry.text)}</div>'
+        body += "".join(f'<div class="image">{escape(line)}</div>' for line in image_lines(entry))
     meta = f'<div class="meta">{escape(title)} · {escape(entry.timestamp)}</div>'
     return f'<article class="{entry.kind}">{meta}{body}</article>'
 

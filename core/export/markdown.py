@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from core.export.folding import is_long, output_summary
-from core.export.model import Entry, ExportedThread
+from core.export.model import Entry, ExportedThread, image_lines
 
 _BACKTICKS = re.compile(r"`{3,}")
 _HEADINGS = {"user": "User", "assistant": "Assistant", "reasoning": "Reasoning"}
@@ -51,7 +51,8 @@ def _entry(entry: Entry) -> list[str]:
     if entry.kind == "tool_call":
         return _tool_call(entry)
     body = entry.text if entry.kind != "reasoning" else "> " + entry.text.replace("\n", "\n> ")
-    return [f"## {_HEADINGS[entry.kind]} · {entry.timestamp}", "", body, ""]
+    images = [line for image in image_lines(entry) for line in (image, "")]
+    return [f"## {_HEADINGS[entry.kind]} · {entry.timestamp}", "", body, "", *images]
 
 
 def render_markdown(thread: ExportedThread) -> str:

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Literal
 
 from core.errors import RolloutError
-from core.protocol.items import MessageItem, ReasoningItem, ToolCallItem, ToolCallOutputItem
+from core.protocol.items import (
+    InputImage,
+    MessageItem,
+    ReasoningItem,
+    ToolCallItem,
+    ToolCallOutputItem,
+)
 from core.protocol.rollout import (
     RolloutItem,
     SessionMetaRecord,
@@ -60,6 +66,9 @@ class Entry:
     success: bool | None = None
     turn: int = 0
     """0-based index of the user message this entry belongs to (-1 before the first)."""
+    images: list[str] = field(default_factory=list)
+    """A user message's attached images, by file name (else kind): every format shows an
+    ``[image: NAME]`` line for each; the image data itself stays in the rollout."""
 
 
 @dataclass
@@ -155,7 +164,10 @@ class _Builder:
     def _message(self, stamp: str, message: MessageItem) -> None:
         if message.role == "user" and is_real_user_message(message):
             self.turn += 1
-            self._append(Entry("user", stamp, clean(message.text())))
+            images = [
+                clean(image_name(part)) for part in message.content if part.type == "input_image"
+            ]
+            self._append(Entry("user", stamp, clean(message.text()), images=images))
         elif message.role == "assistant":
             self._append(Entry("assistant", stamp, clean(message.text())))
 
@@ -171,6 +183,19 @@ class _Builder:
         assert self.thread is not None
         entry.turn = self.turn
         self.thread.entries.append(entry)
+
+
+def image_name(part: InputImage) -> str:
+    """An image's file name, else its kind from its ``data:`` URL, else ``image``."""
+    if part.file_name:
+        return part.file_name
+    kind = part.image_url.partition(";")[0].removeprefix("data:")
+    return kind if part.image_url.startswith("data:") and kind else "image"
+
+
+def image_lines(entry: Entry) -> list[str]:
+    """``[image: NAME]`` for each image of a user message: one wording for every format."""
+    return [f"[image: {name}]" for name in entry.images]
 
 
 def thread_from_lines(path: Path, lines: Iterable[StampedLine]) -> ExportedThread:

@@ -51,12 +51,26 @@ def _user_content(item: MessageItem) -> str | list[dict[str, Any]]:
     return parts
 
 
+def _tool_images_message(outputs: list[ToolCallOutputItem]) -> dict[str, Any]:
+    """A user message with the images tools returned: a ``tool`` message holds text only, so
+    the images follow the group of tool results, each introduced by its call's id."""
+    parts: list[dict[str, Any]] = []
+    for output in outputs:
+        parts.append({"type": "text", "text": f"Images returned by tool call {output.call_id}:"})
+        parts += [{"type": "image_url", "image_url": {"url": url}} for url in output.images or []]
+    return {"role": "user", "content": parts}
+
+
 def messages(instructions: str, items: list[TranscriptItem]) -> list[dict[str, Any]]:
     """The ``messages`` array: system prompt, then the transcript in chat form."""
     out: list[dict[str, Any]] = []
     if instructions:
         out.append({"role": "system", "content": instructions})
+    with_images: list[ToolCallOutputItem] = []
     for item in items:
+        if with_images and not isinstance(item, ToolCallOutputItem):
+            out.append(_tool_images_message(with_images))
+            with_images = []
         if isinstance(item, MessageItem):
             if item.role in ("developer", "system"):
                 out.append({"role": "system", "content": item.text()})
@@ -76,7 +90,11 @@ def messages(instructions: str, items: list[TranscriptItem]) -> list[dict[str, A
                 out.append({"role": "assistant", "content": "", "tool_calls": [call]})
         elif isinstance(item, ToolCallOutputItem):
             out.append({"role": "tool", "tool_call_id": item.call_id, "content": item.output})
+            if item.images:
+                with_images.append(item)
         # Reasoning has no place in a chat request: servers derive it again.
+    if with_images:
+        out.append(_tool_images_message(with_images))
     return out
 
 

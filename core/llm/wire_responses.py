@@ -78,8 +78,18 @@ def input_item(item: TranscriptItem) -> dict[str, Any] | None:
             "arguments": item.payload.arguments,
         }
     if isinstance(item, ToolCallOutputItem):
-        return {"type": "function_call_output", "call_id": item.call_id, "output": item.output}
+        return {"type": "function_call_output", "call_id": item.call_id, "output": _output(item)}
     return None
+
+
+def _output(item: ToolCallOutputItem) -> str | list[dict[str, Any]]:
+    """The text, or (with images a tool returned) content parts: the API reference lets a
+    function call's output be a list of ``input_text`` and ``input_image`` parts."""
+    if not item.images:
+        return item.output
+    parts: list[dict[str, Any]] = [{"type": "input_text", "text": item.output}]
+    parts += [{"type": "input_image", "image_url": url} for url in item.images]
+    return parts
 
 
 def build_body(req: ModelRequest) -> dict[str, Any]:

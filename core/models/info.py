@@ -46,7 +46,9 @@ class ModelInfo(WireModel):
     supports_identity: bool = False
     official: bool = False
     """An OpenAI model (bundled preset); local and open-weight models are not."""
-    input_modalities: list[str] = Field(default_factory=lambda: ["text"])
+    input_modalities: list[str] | None = None
+    """What the model reads (``["text", "image"]``); None when the catalog does not say (a
+    user's own server): then lha sends images and lets the provider answer."""
     used_fallback_model_metadata: bool = False
     """True when nothing was known about the slug and generic defaults were used."""
 
@@ -58,6 +60,20 @@ class ModelInfo(WireModel):
     @property
     def show_in_picker(self) -> bool:
         return self.visibility == "list"
+
+    @property
+    def refuses_images(self) -> bool:
+        """The catalog knows this model and says it takes no images (an unknown model is
+        given the benefit of the doubt: its provider answers)."""
+        return self.input_modalities is not None and "image" not in self.input_modalities
+
+
+def images_refused_message(model: str) -> str:
+    """The one line shown when images are sent to a model the catalog lists as text-only."""
+    return (
+        f"the model {model} takes no images (the model catalog lists it as text-only); "
+        "remove the images or switch to a model that takes them"
+    )
 
 
 class ModelPreset(WireModel):
@@ -74,7 +90,13 @@ class ModelPreset(WireModel):
     show_in_picker: bool = True
     supported_in_api: bool = True
     context_window: int | None = None
-    input_modalities: list[str] = Field(default_factory=lambda: ["text"])
+    input_modalities: list[str] | None = None
+    """As ``ModelInfo.input_modalities``: None when unknown."""
+
+    @property
+    def refuses_images(self) -> bool:
+        """The catalog knows this model and says it takes no images."""
+        return self.input_modalities is not None and "image" not in self.input_modalities
 
     @classmethod
     def from_info(cls, info: ModelInfo, *, is_default: bool = False) -> ModelPreset:
@@ -90,7 +112,7 @@ class ModelPreset(WireModel):
             show_in_picker=info.show_in_picker,
             supported_in_api=info.supported_in_api,
             context_window=info.context_window,
-            input_modalities=list(info.input_modalities),
+            input_modalities=info.input_modalities,
         )
 
 

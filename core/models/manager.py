@@ -366,4 +366,7 @@ def _remote_info(entry: dict[str, Any], official_provider: bool) -> ModelInfo:
         info = info.model_copy(
             update={"context_window": context, "used_fallback_model_metadata": False}
         )
+    modalities = entry.get("input_modalities")
+    if isinstance(modalities, list) and all(isinstance(m, str) for m in modalities):
+        info = info.model_copy(update={"input_modalities": modalities})  # the provider says
     return info

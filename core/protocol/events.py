@@ -42,6 +42,9 @@ class UserMessageEvent(WireModel):
     type: Literal["user_message"] = "user_message"
     message: str
     images: list[str] | None = None
+    """The attached images' ``data:`` URLs, as the Codex CLI's ``user_message`` event has them."""
+    image_names: list[str | None] | None = None
+    """Their file names, in the same order (None for an image that came without one)."""
 
 
 class AgentMessageDelta(WireModel):

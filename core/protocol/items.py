@@ -25,8 +25,12 @@ class OutputText(WireModel):
 
 
 class InputImage(WireModel):
+    """An image part as the Codex CLI's rollout format records it (``image_url`` a ``data:``
+    URL), plus the attached file's name, which no wire builder sends."""
+
     type: Literal["input_image"] = "input_image"
     image_url: str
+    file_name: str | None = None
 
 
 ContentItem = Annotated[InputText | OutputText | InputImage, Field(discriminator="type")]
@@ -77,6 +81,9 @@ class ToolCallOutputItem(WireModel):
     call_id: str
     output: str
     success: bool | None = None
+    images: list[str] | None = None
+    """Images the tool returned, as ``data:`` URLs (``output`` has a placeholder line for each):
+    sent to models that take images, left out for the others."""
 
 
 TranscriptItem = Annotated[

@@ -20,6 +20,9 @@ class TextInput(WireModel):
 class ImageInput(WireModel):
     type: Literal["image"] = "image"
     image_url: str
+    """A ``data:`` URL (``core.images``) or an address the provider fetches."""
+    file_name: str | None = None
+    """The attached file's name, for chips and exports; never sent to the model."""
 
 
 UserInputItem = Annotated[TextInput | ImageInput, Field(discriminator="type")]

@@ -20,6 +20,9 @@ class ToolResult:
 
     output: str
     success: bool
+    images: tuple[str, ...] = ()
+    """Images the tool returned (``data:`` URLs; an MCP tool's image content), passed to a
+    model that takes images. ``output`` holds a placeholder line for each, for the others."""
 
     @classmethod
     def error(cls, message: str) -> ToolResult:

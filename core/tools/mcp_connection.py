@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from core.config.model import McpServerConfig
+from core.images.attachment import MAX_IMAGE_BYTES
 from core.text import one_line
 from core.tools.invocation import ToolResult
 from core.tools.mcp_transport import McpConfigProblem, client_info, open_transport
@@ -130,7 +131,9 @@ class McpServer:
             self._fail(reason)
             self._stop.set()
             return ToolResult.error(f"the MCP server `{self.name}` failed: {reason}")
-        return ToolResult(output=render_result(result), success=not result.is_error)
+        return ToolResult(
+            output=render_result(result), success=not result.is_error, images=result_images(result)
+        )
 
 
 class _NotMcpDetector:
@@ -179,6 +182,24 @@ async def _list_tools(session: Any) -> list[McpTool]:
         cursor = listed.next_cursor
         if not cursor:
             return tools
+
+
+MODEL_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+"""The image kinds both wire APIs take; other image content stays a placeholder line."""
+MAX_IMAGE_BASE64_CHARS = MAX_IMAGE_BYTES * 4 // 3 + 4
+"""An image over the limit a user's attachment has (20 MB) stays a placeholder line too."""
+
+
+def result_images(result: Any) -> tuple[str, ...]:
+    """An MCP result's image content as ``data:`` URLs, for models that take images."""
+    return tuple(
+        f"data:{block.mime_type};base64,{block.data}"
+        for block in result.content or []
+        if getattr(block, "type", "") == "image"
+        and getattr(block, "mime_type", "") in MODEL_IMAGE_TYPES
+        and isinstance(getattr(block, "data", None), str)
+        and len(block.data) <= MAX_IMAGE_BASE64_CHARS
+    )
 
 
 def render_result(result: Any) -> str:

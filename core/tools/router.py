@@ -130,7 +130,12 @@ async def run_tool_call(inv: ToolInvocation) -> ToolCallOutputItem:
             arguments=call.payload.arguments if call.tool_name == "apply_patch" else None,
         )
     )
-    return ToolCallOutputItem(call_id=call.call_id, output=result.output, success=result.success)
+    return ToolCallOutputItem(
+        call_id=call.call_id,
+        output=result.output,
+        success=result.success,
+        images=list(result.images) or None,
+    )
 
 
 async def _dispatch(inv: ToolInvocation) -> ToolResult:

@@ -7,15 +7,22 @@ or over streamable HTTP on 127.0.0.1 (``--http PORT``, endpoint ``/mcp``).
 
 Tools: ``echo(text)``, ``add(a, b)``, ``fail(message)`` (an MCP tool error) and ``crash()``
 (the process exits mid-call, like a server that dies), ``whoami()`` (the client's name from
-``initialize`` and the Authorization header it sent, to check what lha sends).
+``initialize`` and the Authorization header it sent, to check what lha sends), ``chart()`` (a
+text part and a 2x2 PNG as image content).
 """
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 
-from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver import Context, Image, MCPServer
+
+CHART_PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAAAAABX3VL4AAAADklEQVR4nGNgYGRgYAQAAAsAA1IpeI8AAAAASUVORK5CYII="
+)
+"""What ``chart()`` returns as image content: a 2x2 grey PNG."""
 
 
 def build(name: str) -> MCPServer:
@@ -43,6 +50,10 @@ def build(name: str) -> MCPServer:
         client = params.client_info.name if params is not None else "?"
         headers = ctx.headers or {}
         return f"client={client} authorization={headers.get('authorization', '-')}"
+
+    @server.tool(description="Draw the chart: a caption and the chart as a PNG image.")
+    def chart() -> list[str | Image]:
+        return ["the chart", Image(data=CHART_PNG, format="png")]
 
     return server
 

@@ -23,7 +23,7 @@ from tests.support.agent_harness import past_session
 from tests.support.scripted_server import ScriptedServer
 from tests.support.tui_harness import FIXED_NOW, app_config, fixed_clock
 from tui.threads.controller import Controller, OpenOptions
-from tui.threads.state import ThreadState
+from tui.threads.state import PendingMessage, ThreadState
 from tui.widgets.sidebar import ThreadRow
 from tui.widgets.status_line import StatusInfo
 from tui.widgets.transcript import Transcript
@@ -133,7 +133,7 @@ async def test_a_message_opens_a_thread_and_its_row_and_status_follow_its_state(
 ) -> None:
     async with running(tmp_path, scripted_server) as (controller, port):
         assert port.statuses[-1].thread_id is None, "before any thread: the config's status"
-        await controller.send_message("hello there")
+        await controller.send_message(PendingMessage("hello there"))
         state = controller.current_thread()
         assert state is not None and port.shown == [state.thread_id]
         await until(lambda: any(e.text == "echo: hello there" for e in state.transcript.entries))
@@ -150,11 +150,11 @@ async def test_a_fork_opens_by_the_same_path_with_its_options(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
     async with running(tmp_path, scripted_server) as (controller, port):
-        await controller.send_message("one")
+        await controller.send_message(PendingMessage("one"))
         source = controller.current_thread()
         assert source is not None
         await until(lambda: source.has_user_message and not source.running)
-        await controller.send_message("two")
+        await controller.send_message(PendingMessage("two"))
         await until(lambda: any(e.text == "echo: two" for e in source.transcript.entries))
         await until(lambda: not source.running)
 
@@ -171,7 +171,7 @@ async def test_a_thread_from_the_broadcast_is_listed_but_not_selected(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
     async with running(tmp_path, scripted_server) as (controller, port):
-        await controller.send_message("mine")
+        await controller.send_message(PendingMessage("mine"))
         mine = controller.current
         other = await controller.manager.start_thread(controller.config)
         await until(lambda: other.thread_id in port.rows)
@@ -190,7 +190,7 @@ async def test_an_engine_error_is_reported_into_the_thread_on_screen(
         await controller.resume_path(gone)
         [(message, transcript)] = port.errors
         assert "no such session file" in message and transcript is None
-        await controller.send_message("now")
+        await controller.send_message(PendingMessage("now"))
         state = controller.current_thread()
         assert state is not None
         await controller.resume_path(gone)
@@ -201,7 +201,7 @@ async def test_the_model_picker_answer_changes_the_thread_and_the_saved_setting(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
     async with running(tmp_path, scripted_server) as (controller, port):
-        await controller.send_message("hi")
+        await controller.send_message(PendingMessage("hi"))
         state = controller.current_thread()
         assert state is not None
         port.answers.append("gpt-5-mini")

@@ -40,21 +40,23 @@ async def test_queued_messages_can_be_edited_cancelled_and_go_when_the_turn_ends
         await wait_until(pilot, lambda: view.running)
         await pilot.press(*"second", "enter")
         await pilot.press(*"third", "enter")
-        await wait_until(pilot, lambda: view.queued == ["second", "third"])
+        await wait_until(pilot, lambda: [m.text for m in view.queued] == ["second", "third"])
         queue = app.query_one(QueuedMessages)
         await wait_until(pilot, lambda: len(queue.query(QueuedMessage)) == 2)
         assert queue.display
 
         await pilot.click(queue.query(QueuedMessage)[1])
         await pilot.press("x")
-        assert view.queued == ["second"], "cancelled"
+        assert [m.text for m in view.queued] == ["second"], "cancelled"
         await wait_until(pilot, lambda: len(queue.query(QueuedMessage)) == 1)
         queue.query_one(QueuedMessage).focus()
         await pilot.press("e")
         composer = app.query_one(Composer)
-        assert view.queued == [] and composer.text == "second", "taken back to edit"
+        assert [m.text for m in view.queued] == [] and composer.text == "second", (
+            "taken back to edit"
+        )
         await pilot.press(*" edited", "enter")
-        await wait_until(pilot, lambda: view.queued == ["second edited"])
+        await wait_until(pilot, lambda: [m.text for m in view.queued] == ["second edited"])
         assert view.running, "still the first turn"
         await pilot.press("escape")  # the turn ends (interrupted): the queue goes on
 
@@ -81,9 +83,9 @@ async def test_ctrl_s_steers_the_running_turn_between_tool_calls(
         view = thread_on_screen(app)
         await wait_until(pilot, lambda: any(e.kind == "tool" for e in view.transcript.entries))
         await pilot.press(*"also this", "enter")
-        await wait_until(pilot, lambda: view.queued == ["also this"])
+        await wait_until(pilot, lambda: [m.text for m in view.queued] == ["also this"])
         await pilot.press("ctrl+s")
-        assert view.queued == []
+        assert [m.text for m in view.queued] == []
         (tmp_path / "go").touch()  # the tool call under way ends only now
         await wait_until(pilot, lambda: answered(view, "took it into account"), within_s=10)
         kinds = [(e.kind, e.text) for e in view.transcript.entries]

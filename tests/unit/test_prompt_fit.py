@@ -96,3 +96,14 @@ def test_a_current_turn_too_big_alone_is_sent_whole() -> None:
     items = [*PREFIX, *_turn(0), *_turn(1, size=30_000)]
     fitted = fit_prompt(items, "", [], 4096)
     assert fitted.turns_left_out == 1 and _texts(fitted.items)[2] == "q1 "
+
+
+def test_an_image_is_weighed_by_a_fixed_cost_not_by_its_base64() -> None:
+    from core.agent.prompt_fit import IMAGE_TOKENS, ITEM_OVERHEAD_TOKENS, item_tokens
+    from core.protocol.items import InputImage, MessageItem, ToolCallOutputItem
+
+    url = "data:image/png;base64," + "A" * 400_000
+    message = MessageItem(role="user", content=[InputImage(image_url=url)])
+    assert item_tokens(message) == IMAGE_TOKENS + ITEM_OVERHEAD_TOKENS
+    output = ToolCallOutputItem(call_id="c", output="", images=[url, url])
+    assert item_tokens(output) == 2 * IMAGE_TOKENS + ITEM_OVERHEAD_TOKENS

@@ -170,7 +170,7 @@ class LhaAcpAgent:
         """Refuse images for a model the catalog knows to take only text (an unknown model is
         given the benefit of the doubt: its provider answers)."""
         preset = next((p for p in await self._presets() if p.model == model), None)
-        if preset is not None and "image" not in preset.input_modalities:
+        if preset is not None and preset.refuses_images:
             raise RequestError.invalid_params(
                 {"message": f"the model {model} takes no images; send text, or switch model"}
             )

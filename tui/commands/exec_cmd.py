@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
 from tui.cli_options import (
     LhaArgumentParser,
+    add_image_flag,
     add_run_options,
     fold_flags_into_overrides,
     merge_run_options,
@@ -19,7 +21,8 @@ from tui.startup_gc import end_startup_pause
 
 if TYPE_CHECKING:
     from core.agent.thread_manager import NewThread, ThreadManager
-    from core.protocol.ops import Op
+    from core.images.attachment import ImageAttachment
+    from core.protocol.ops import Op, UserInput
     from tui.commands.exec_tools import RequestAnswerer
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -32,6 +35,7 @@ def _sub_parser(prog: str) -> argparse.ArgumentParser:
     parser.add_argument("-C", "--cd", dest="cwd")
     parser.add_argument("--dynamic-tools", metavar="FILE")
     parser.add_argument("--name")
+    add_image_flag(parser)
     return parser
 
 
@@ -71,7 +75,21 @@ def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
     ns.cwd = ns.cwd or args.cwd
     ns.dynamic_tools = ns.dynamic_tools or getattr(args, "dynamic_tools", None)
     ns.name = ns.name or getattr(args, "name", None)
+    ns.images = [*(getattr(args, "images", None) or []), *(ns.images or [])]
     return ns
+
+
+def load_images(files: list[str], cwd: Path) -> list[ImageAttachment]:
+    """The ``--image`` files, read before any thread starts: a bad one is one line, exit 2."""
+    from core.images.attachment import load_image_file, resolve_image_path
+
+    return [load_image_file(resolve_image_path(file, cwd)) for file in files]
+
+
+def user_input(prompt: str, images: list[ImageAttachment]) -> UserInput:
+    from core.protocol.ops import TextInput, UserInput
+
+    return UserInput(items=[TextInput(text=prompt), *(image.to_input() for image in images)])
 
 
 def read_prompt(prompt: str | None) -> str:
@@ -111,6 +129,7 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         raise InvalidRequest(
             "--dynamic-tools answers tool calls from stdin; give the prompt as an argument"
         )
+    images = load_images(ns.images, cwd or Path.cwd())
     prompt = read_prompt(ns.prompt)
     name = check_name(ns.name) if ns.name is not None else None
     if ns.mode == "fork" and ns.at is not None and ns.at < 0:
@@ -137,7 +156,8 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
             new = await manager.fork_thread(ns.at, config, path, dynamic_tools)
     if name is not None:
         set_name(config.lha_home, new.thread_id, name)
-    return await drive_one_turn(manager, new, prompt, printer, RequestAnswerer(printer))
+    turn_input = user_input(prompt, images) if images else prompt
+    return await drive_one_turn(manager, new, turn_input, printer, RequestAnswerer(printer))
 
 
 async def drive_one_turn(

@@ -35,7 +35,7 @@ from tui.threads.events import ThreadEventRouter
 from tui.threads.file_changes import FileChanges
 from tui.threads.port import AppPort
 from tui.threads.session_files import SessionFiles
-from tui.threads.state import ThreadState
+from tui.threads.state import PendingMessage, ThreadState
 from tui.transcript_model import entries_from_replay, last_token_info
 from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadRow
 from tui.widgets.status_line import StatusInfo
@@ -247,14 +247,14 @@ class Controller:
         queue when it is the thread on screen. The one call every change of a ``ThreadState``
         ends with; a turn that ended there sends the next queued message."""
         if not state.running and state.queued:
-            await self._submit(state, UserInput.text(state.queued.pop(0)))
+            await self._submit(state, UserInput(items=state.queued.pop(0).items()))
         await self.port.upsert_row(state.row())
         if state.thread_id == self.current:
             self.show_status()
 
     def show_status(self) -> None:
         state = self.current_thread()
-        self.port.show_queue(state.queued if state is not None else [])
+        self.port.show_queue([m.preview for m in state.queued] if state is not None else [])
         if state is not None:
             self.port.show_status(state.status())
             return
@@ -283,17 +283,17 @@ class Controller:
             spawn = manager.fork_thread(start.fork_at, self.config, start.path)
             await self.open_new(spawn, OpenOptions(fork_note=fork_note(start.fork_at)))
 
-    async def send_message(self, text: str) -> None:
+    async def send_message(self, message: PendingMessage) -> None:
         state = self.current_thread()
         if state is None:
             state = await self.open_new(self.manager.start_thread(self.config))
         if state is None:
             return
         if state.running or state.queued:  # it goes when the turn ends; editable till then
-            state.queued.append(text)
+            state.queued.append(message)
             await self.refresh(state)
             return
-        await self._submit(state, UserInput.text(text))
+        await self._submit(state, UserInput(items=message.items()))
 
     async def _submit(self, state: ThreadState, op: UserInput | SteerInput) -> None:
         """Send input; the thread counts as running from now (not from its ``task_started``),
@@ -306,32 +306,50 @@ class Controller:
             return
         state.running = True
 
-    async def steer(self, text: str) -> None:
-        """Send the queued messages and ``text`` to the running turn now: they reach the model
-        at its next request. With no turn running, ``text`` is sent as usual."""
+    async def steer(self, message: PendingMessage) -> None:
+        """Send the queued messages and ``message`` to the running turn now: they reach the
+        model at its next request. With no turn running, ``message`` is sent as usual."""
+        given = bool(message.text.strip() or message.images)
         state = self.current_thread()
         if state is None or not state.running:
-            if text.strip():
-                await self.send_message(text)
+            if given:
+                await self.send_message(message)
             return
-        texts = [*state.queued, *([text] if text.strip() else [])]
-        if not texts:
+        messages = [*state.queued, *([message] if given else [])]
+        if not messages:
             self.port.notify("nothing to steer with: type a message first", timeout=2)
             return
         state.queued.clear()
-        for each in texts:
-            await self._submit(state, SteerInput.text(each))
+        for each in messages:
+            await self._submit(state, SteerInput(items=each.items()))
         await self.refresh(state)
 
-    def take_queued(self, position: int) -> str | None:
+    async def images_refused(self) -> str | None:
+        """The one line to show when the model of the thread on screen (or of a new thread) is
+        one the catalog lists as text-only; None when it may take images."""
+        from core.models.info import images_refused_message
+
+        state = self.current_thread()
+        models = self.manager.get_models_manager()
+        try:
+            model = state.model if state is not None else self.config.model
+            model = model or await models.get_default_model(
+                None, self.config, CatalogRefreshStrategy.OFFLINE
+            )
+        except LhaError:
+            return None  # no model known yet: sending says why
+        info = await models.get_model_info(model, self.config)
+        return images_refused_message(model) if info.refuses_images else None
+
+    def take_queued(self, position: int) -> PendingMessage | None:
         """Take a queued message out of the queue (to edit or cancel it); None when it was
         sent meanwhile."""
         state = self.current_thread()
         if state is None or not 0 <= position < len(state.queued):
             return None
-        text = state.queued.pop(position)
+        message = state.queued.pop(position)
         self.show_status()
-        return text
+        return message
 
     async def interrupt_if_running(self) -> bool:
         state = self.current_thread()

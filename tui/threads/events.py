@@ -19,7 +19,7 @@ from core.protocol.events import (
     TokenUsageInfo,
 )
 from core.protocol.ops import DynamicToolResponse, ExecApproval
-from core.text import shorten
+from core.text import IMAGE_PLACEHOLDER, shorten
 from tui.delta_coalescing import coalesce_deltas
 from tui.threads.port import AppPort
 from tui.threads.state import ThreadState
@@ -80,7 +80,8 @@ class ThreadEventRouter:
             case "context_compacted":
                 state.tokens = context_after_compaction(state.tokens, msg.tokens_after)
             case "user_message" if not state.has_user_message:
-                state.first_message = msg.message
+                alone = msg.images and not msg.message.strip()  # images sent without text
+                state.first_message = IMAGE_PLACEHOLDER if alone else msg.message
             case "exec_approval_request":
                 self.port.start_worker(self._ask_approval(state, msg), group="approval")
                 return

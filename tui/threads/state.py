@@ -12,13 +12,34 @@ from datetime import datetime
 from pathlib import Path
 
 from core.agent.agent_thread import AgentThread
+from core.images.attachment import ImageAttachment
 from core.protocol.events import TokenUsageInfo
 from core.protocol.ids import ThreadId
+from core.protocol.ops import TextInput, UserInputItem
 from tui.widgets.sidebar import ThreadRow
 from tui.widgets.status_line import StatusInfo
 from tui.widgets.transcript import Transcript
 
 NEW_THREAD_PREVIEW = "(new thread)"
+
+
+@dataclass(frozen=True)
+class PendingMessage:
+    """A message on its way to a thread: its text and the images attached to it."""
+
+    text: str
+    images: tuple[ImageAttachment, ...] = ()
+
+    def items(self) -> list[UserInputItem]:
+        """The message as turn input; no empty text part beside images sent alone."""
+        text: list[UserInputItem] = [TextInput(text=self.text)] if self.text.strip() else []
+        return [*text, *(image.to_input() for image in self.images)]
+
+    @property
+    def preview(self) -> str:
+        """One line for the queue: the text, then ``[image: NAME]`` for each image."""
+        marks = " ".join(f"[image: {image.name}]" for image in self.images)
+        return f"{self.text} {marks}".strip()
 
 
 @dataclass
@@ -40,7 +61,7 @@ class ThreadState:
     running: bool = False
     effort: str | None = None
     """The reasoning effort the thread's turns ask for (None: the model's default)."""
-    queued: list[str] = field(default_factory=list)
+    queued: list[PendingMessage] = field(default_factory=list)
     """Messages sent while a turn ran, sent one by one as turns end (editable until then)."""
 
     @property

@@ -35,8 +35,19 @@ class UserMessageView(Static, can_focus=True):
     """What the user typed, numbered like the fork dialog numbers it."""
 
     def __init__(self, entry: Entry) -> None:
-        super().__init__(Text(safe(entry.text)), classes="entry user")
+        super().__init__(user_message_text(entry), classes="entry user")
         self.entry = entry
+
+
+def user_message_text(entry: Entry) -> Text:
+    """The message, then a chip line for each attached image (name, size, dimensions)."""
+    text = Text(safe(entry.text))
+    for chip in entry.images:
+        if text:
+            text.append("\n")
+        text.append("▣ ", style="bold")
+        text.append(safe(chip), style="italic")
+    return text
 
 
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:\s*\S", re.MULTILINE)

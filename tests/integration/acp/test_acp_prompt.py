@@ -77,6 +77,9 @@ async def test_an_image_for_a_text_only_model_is_refused_with_its_name(
 ) -> None:
     from acp import RequestError, image_block
 
+    # The provider's model list says gpt-test reads text only (a model nobody describes is
+    # given the image: its provider answers).
+    scripted_server_thread.model_fields = {"gpt-test": {"input_modalities": ["text"]}}
     async with open_lha_acp(home, client, home.parent / "stderr.txt") as (conn, _):
         session = await conn.new_session(cwd=str(work), mcp_servers=[])
         try:
