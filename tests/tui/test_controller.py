@@ -8,7 +8,7 @@ server over HTTP, with rollouts in a temporary LHA_HOME.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +52,7 @@ class FakePort:
         self.settings: list[tuple[str, str]] = []
         self.answers: list[object] = []
         self.tasks: list[asyncio.Task[object]] = []
+        self.names: dict[str, str] = {}
 
     async def mount_transcript(self, transcript: Transcript) -> Transcript:
         await self.host.query_one("#transcripts").mount(transcript)
@@ -66,6 +67,9 @@ class FakePort:
 
     async def remove_row(self, thread_id: ThreadId) -> None:
         self.rows.pop(thread_id, None)
+
+    def show_names(self, names: Mapping[str, str]) -> None:
+        self.names.update(names)
 
     def set_composer(self, text: str | None = None) -> None:
         self.composer.append(text)
