@@ -188,13 +188,13 @@ class ElsewhereRow(ListItem):
     def show(self, aside: int, more: bool, showing_all: bool, any_elsewhere: bool) -> None:
         """``aside`` sessions of other folders kept aside, ``more`` maybe still unread."""
         if showing_all:
-            text = "every folder's sessions · Ctrl+G: this folder's only"
+            what, key = "every folder's sessions", "Ctrl+G: this folder's only"
             self.display = any_elsewhere
         else:
             count = f"{aside}+" if more else str(aside)
-            text = f"{count} more in other folders · Ctrl+G shows them"
+            what, key = f"{count} more in other folders", "Ctrl+G shows them"
             self.display = aside > 0
-        self._text = Text("  " + text, style="dim italic")
+        self._text = Text(f"  {what}\n    {key}", style="dim italic")
         self.refresh(layout=True)
 
 
