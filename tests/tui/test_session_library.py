@@ -166,7 +166,7 @@ async def test_this_folders_sessions_first_and_ctrl_g_shows_every_folder(
     mine = write_rollout(home, project, 1, seed=1)
     below = write_rollout(home, project / "sub", 1, seed=2)
     write_rollout(home, other, 1, seed=3)
-    write_rollout(home, tmp_path / "project-b", 1, seed=4)  # a sibling, not below
+    sibling = write_rollout(home, tmp_path / "project-b", 1, seed=4)  # not below: a sibling
     app = make_app(home, scripted_server, project)
     async with app.run_test(size=SIZE) as pilot:
         sidebar = app.sidebar
@@ -178,6 +178,9 @@ async def test_this_folders_sessions_first_and_ctrl_g_shows_every_folder(
             "2 more in other folders Ctrl+G shows them"
         )
 
+        await pilot.press("ctrl+t", *sibling.stem[-36:])  # the filter counts what it finds aside
+        await wait_until(pilot, lambda: "1 more in other folders" in str(elsewhere.render()))
+        sidebar.query_one("#thread-filter", Input).value = ""
         await pilot.press("ctrl+t", "ctrl+g")
         await wait_until(pilot, lambda: len(sidebar.rows()) == 4)
         created = [item.row.created_at for item in sidebar.rows()]

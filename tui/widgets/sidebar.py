@@ -415,12 +415,14 @@ class ThreadSidebar(Vertical):
         return shown
 
     def _show_elsewhere(self) -> None:
+        """Redraw the last row: the sessions aside that the filter would show."""
         if self._here is None:
             return
         here = self._here
         elsewhere = any(not is_under(item.row.cwd, here) for item in self.rows())
+        aside = sum(1 for row in self._aside if row.matches(self._query))
         self.query_one(ElsewhereRow).show(
-            len(self._aside), not self._exhausted, self._show_all, elsewhere or bool(self._aside)
+            aside, not self._exhausted, self._show_all, elsewhere or bool(self._aside)
         )
 
     async def action_toggle_folders(self) -> None:
@@ -515,6 +517,7 @@ class ThreadSidebar(Vertical):
         self._query = event.value.strip()
         for item in self.rows():
             item.display = item.matches(self._query)
+        self._show_elsewhere()
 
     @on(Input.Submitted, "#thread-filter")
     def _to_list(self, event: Input.Submitted) -> None:
