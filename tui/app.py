@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -121,7 +121,11 @@ class LhaApp(App[None]):
             first_page = read_first_page(self.settings.lha_home, PAST_PAGE_SIZE, roots)
         with Horizontal(id="main"):
             yield ThreadSidebar(
-                self._load_past_page, self.clock, first_page=first_page, id="sidebar"
+                self._load_past_page,
+                self.clock,
+                first_page=first_page,
+                here=self.settings.cwd,
+                id="sidebar",
             )
             with Vertical(id="conversation"):
                 initial = self._tail.id if self._tail is not None else "empty"
@@ -198,8 +202,8 @@ class LhaApp(App[None]):
             return
         if self._pick_session:  # `lha resume` without a session: the list is the picker
             self.sidebar.focus_past()
-        elif not self.sidebar.has_first_page:
-            self.sidebar.load_next_page()
+        else:
+            self.sidebar.fill()
         end_startup_pause()
 
     async def _open_start(self, controller: Controller, start: StartRequest) -> None:
@@ -275,6 +279,9 @@ class LhaApp(App[None]):
 
     async def remove_row(self, thread_id: ThreadId) -> None:
         await self.sidebar.remove_row(thread_id)
+
+    def show_names(self, names: Mapping[str, str]) -> None:
+        self.sidebar.show_names(names)
 
     def set_composer(self, text: str | None = None) -> None:
         composer = self.query_one(Composer)
@@ -400,6 +407,11 @@ class LhaApp(App[None]):
     def _archive_asked(self, event: ThreadSidebar.ArchiveAsked) -> None:
         self.run_worker(self._running_controller().files.archive(event.row), group="tidy")
 
+    @on(ThreadSidebar.RenameAsked)
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def _rename_asked(self, event: ThreadSidebar.RenameAsked) -> None:
+        await self._running_controller().names.rename_row(event.row)
+
     @on(ThreadSidebar.DeleteAsked)
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def _delete_asked(self, event: ThreadSidebar.DeleteAsked) -> None:
@@ -522,6 +534,9 @@ class LhaApp(App[None]):
     def on_transcript_outline_requested(self) -> None:
         self.action_outline()
 
+    def on_transcript_parent_requested(self) -> None:
+        self.action_open_parent()
+
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def action_outline(self) -> None:
         """The thread's user messages; the chosen one is shown and focused."""
@@ -556,6 +571,18 @@ class LhaApp(App[None]):
     @work(group="modal", exclusive=True, exit_on_error=False)
     async def action_fork_thread(self) -> None:
         await self._running_controller().fork_dialog()
+
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def action_fork_whole_thread(self) -> None:
+        await self._running_controller().fork_whole()
+
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def action_rename_thread(self, name: str = "") -> None:
+        await self._running_controller().rename_current(name)
+
+    @work(group="parent", exclusive=True, exit_on_error=False)
+    async def action_open_parent(self) -> None:
+        await self._running_controller().open_parent()
 
     def action_export_thread(self, file: str = "") -> None:
         controller = self._running_controller()

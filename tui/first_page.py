@@ -97,6 +97,7 @@ def _row(path: Path, name: RolloutFileName) -> ThreadRow | None:
         model=model or (provider if isinstance(provider, str) else None),
         forked_from_id=forked_from_id,
         path=path,
+        cwd=meta["cwd"],
         origin="lha" if meta.get("originator", "lha") == "lha" else "codex",
     )
 

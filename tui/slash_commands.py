@@ -22,7 +22,9 @@ class SlashCommand:
 SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/new", "new_thread", "start a new thread"),
     SlashCommand("/model", "pick_model", "choose the model for this thread"),
-    SlashCommand("/fork", "fork_thread", "fork this thread before one of your messages"),
+    SlashCommand("/fork", "fork_whole_thread", "fork the whole thread (Ctrl+B: before a message)"),
+    SlashCommand("/parent", "open_parent", "open the thread this fork was made from"),
+    SlashCommand("/rename", "rename_thread", "name this thread", argument="[NAME]"),
     SlashCommand(
         "/compact",
         "compact_thread",

@@ -108,8 +108,8 @@ def _lha_home(folder: Path) -> tuple[Path, str]:
         'model = "gpt-5.1"\nmodel_provider = "scripted"\n'
         '[model_providers.scripted]\nname = "Scripted"\nbase_url = "http://127.0.0.1:9/v1"\n'
     )
-    for index in range(1000):
-        write_rollout(home, folder, 2, seed=index)
+    for index in range(1000):  # started where lha starts: the sidebar lists that folder's
+        write_rollout(home, folder / "work", 2, seed=index)
     newest = list_threads_sync(home, 1).items[0]
     return home, newest.preview.strip().splitlines()[0][:24]
 

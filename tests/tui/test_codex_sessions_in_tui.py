@@ -10,7 +10,7 @@ import pytest
 
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import answered, current_id, make_app, thread_on_screen, wait_until
-from tui.widgets.sidebar import ThreadSidebar
+from tui.widgets.sidebar import ElsewhereRow, ThreadSidebar
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "codex" / "two_turns_exec_command.jsonl"
 CODEX_ID = "01a241e1-4fe9-76b3-8618-9ddf4e3c2263"
@@ -27,6 +27,11 @@ async def test_resume_a_codex_session_from_the_sidebar(
     app = make_app(tmp_path / "home", scripted_server, tmp_path)
     async with app.run_test(size=(110, 32)) as pilot:
         sidebar = app.query_one(ThreadSidebar)
+        elsewhere = sidebar.query_one(ElsewhereRow)
+        # Started in another folder (/tmp/cx/work1): aside until Ctrl+G shows every folder's.
+        await wait_until(pilot, lambda: "1 more in other folders" in str(elsewhere.render()))
+        assert sidebar.rows() == []
+        await pilot.press("ctrl+t", "ctrl+g")
         await wait_until(pilot, lambda: len(sidebar.rows()) == 1)
         row = sidebar.rows()[0].row
         assert (str(row.thread_id), row.origin, row.first_line) == (
@@ -35,7 +40,8 @@ async def test_resume_a_codex_session_from_the_sidebar(
             "first question",
         )
         assert "Codex" in str(sidebar.rows()[0].render())
-        await pilot.press("ctrl+t", "enter")
+        sidebar.select(row.thread_id)
+        await pilot.press("enter")
         await wait_until(pilot, lambda: current_id(app) is not None, within_s=10)
         view = thread_on_screen(app)
         assert str(view.thread_id) != CODEX_ID, "a new lha thread, not the Codex file"

@@ -8,7 +8,7 @@ server over HTTP, with rollouts in a temporary LHA_HOME.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Coroutine, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -52,6 +52,7 @@ class FakePort:
         self.settings: list[tuple[str, str]] = []
         self.answers: list[object] = []
         self.tasks: list[asyncio.Task[object]] = []
+        self.names: dict[str, str] = {}
 
     async def mount_transcript(self, transcript: Transcript) -> Transcript:
         await self.host.query_one("#transcripts").mount(transcript)
@@ -66,6 +67,9 @@ class FakePort:
 
     async def remove_row(self, thread_id: ThreadId) -> None:
         self.rows.pop(thread_id, None)
+
+    def show_names(self, names: Mapping[str, str]) -> None:
+        self.names.update(names)
 
     def set_composer(self, text: str | None = None) -> None:
         self.composer.append(text)
@@ -96,7 +100,7 @@ class FakePort:
     def start_worker(
         self, work: Coroutine[Any, Any, object], *, group: str, name: str = ""
     ) -> None:
-        self.tasks.append(asyncio.create_task(work))
+        self.tasks.append(asyncio.create_task(work, name=group))
 
     def save_setting(self, key: str, value: str) -> None:
         self.settings.append((key, value))
@@ -211,3 +215,29 @@ async def test_the_model_picker_answer_changes_the_thread_and_the_saved_setting(
         assert port.statuses[-1].model == "gpt-5-mini"
         assert controller.config.model == "gpt-5-mini", "new threads get it too"
         assert port.settings == [("model", "gpt-5-mini")]
+
+
+async def test_a_rename_redraws_the_row_and_status_once_or_names_a_past_row(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    past = await past_session(tmp_path, scripted_server, "an old question")
+    past_id = past.name.removesuffix(".jsonl")[-36:]
+    async with running(tmp_path, scripted_server) as (controller, port):
+        names_read = [task for task in port.tasks if task.get_name() == "names"]
+        assert names_read, "the names file is read when the engine starts"
+        await until(lambda: all(task.done() for task in names_read))
+        await controller.send_message("hello")
+        state = controller.current_thread()
+        assert state is not None
+        updates = len(port.row_updates)
+        await controller.rename_current("  greeting  ")
+        assert state.name == "greeting"
+        assert port.rows[state.thread_id].name == "greeting", "the row derives from the state"
+        assert port.statuses[-1].name == "greeting"
+        assert len(port.row_updates) == updates + 1, "one redraw"
+        assert port.names == {}, "a live thread's name goes through its state"
+
+        assert await controller.names.rename(ThreadId(past_id), "old one") == "old one"
+        assert port.names == {past_id: "old one"}
+        assert await controller.names.rename(ThreadId(past_id), "\x1b[2J") is None
+        assert any("not renamed" in note for note in port.notes)

@@ -48,3 +48,30 @@ async def test_the_first_page_of_sessions_is_in_the_first_frame(
         assert app.pages_asked == 1
         ids = [r.row.thread_id for r in sidebar.rows()]
         assert len(set(ids)) == len(ids)
+
+
+async def test_the_first_frame_lists_this_folders_sessions_of_the_first_page(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """Other folders' sessions of the first page are counted, not composed; this folder's fill
+    the screen, so no page more is read."""
+    from tui.widgets.sidebar import ElsewhereRow
+
+    home, project = tmp_path / "home", tmp_path / "project"
+    mine: list[Path] = []
+    for seed in range(40):
+        where = project if seed % 2 else tmp_path / "other"
+        path = write_rollout(home, where, 1, seed=seed)
+        if seed % 2:
+            mine.append(path)
+    app = CountingApp(app_config(home, scripted_server, project), clock=fixed_clock)
+    async with app.run_test(size=(110, 32)) as pilot:
+        sidebar = app.query_one(ThreadSidebar)
+        rows = sidebar.rows()
+        assert len(rows) == (32 - FIRST_FRAME_CHROME) // 2, "composed with the sidebar"
+        assert [r.row.path for r in rows] == mine[::-1][: len(rows)], "this folder's, newest first"
+        await wait_until(pilot, lambda: len(sidebar.rows()) == 20)
+        await wait_until(pilot, lambda: app.controller is not None)
+        await pilot.pause()
+        assert app.pages_asked == 0
+        assert "20 more in other folders" in str(sidebar.query_one(ElsewhereRow).render())

@@ -164,3 +164,28 @@ def test_long_thread_scrolled_to_top(
         assert transcript.mounted_range == (0, WINDOW), transcript.mounted_range
 
     assert snap_compare(app, terminal_size=(110, 30), run_before=to_top)
+
+
+def test_sidebar_with_names_and_other_folders(
+    snap_compare, tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:  # type: ignore[no-untyped-def]
+    """Named sessions show their name; another folder's session is aside, counted in the last
+    row with the key that shows it."""
+    from core.session_names import set_name
+    from tui.widgets.sidebar import ElsewhereRow
+
+    home = tmp_path / "home"
+    ids = [ThreadId(f"0190a1b2-c3d4-7000-8000-00000000010{n}") for n in range(4)]
+    write_rollout(home, Path("/work/elsewhere"), 1, seed=1, thread_id=ids[0])
+    for n in (1, 2, 3):
+        write_rollout(home, CWD, 1, seed=n + 1, thread_id=ids[n])
+    set_name(home, ids[2], "heron survey")
+    app = make_app(home, scripted_server_thread, CWD)
+
+    async def named(pilot: Pilot[None]) -> None:
+        sidebar = app.sidebar
+        await wait_until(pilot, lambda: any(r.row.name for r in sidebar.rows()), within_s=10)
+        await wait_until(pilot, lambda: sidebar.query_one(ElsewhereRow).display)
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(110, 30), run_before=named)

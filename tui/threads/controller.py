@@ -33,6 +33,7 @@ from tui.preview import transcript_id
 from tui.start_request import StartRequest
 from tui.threads.events import ThreadEventRouter
 from tui.threads.file_changes import FileChanges
+from tui.threads.names import SessionNames
 from tui.threads.port import AppPort
 from tui.threads.session_files import SessionFiles
 from tui.threads.state import PendingMessage, ThreadState
@@ -94,11 +95,14 @@ class Controller:
         """``/export`` and the sidebar's archive and delete keys."""
         self.file_changes = FileChanges(port, config.lha_home)
         """``/diff``, ``/undo`` and the fork dialog's restore of files."""
+        self.names = SessionNames(port, config.lha_home, self.threads.get, self.refresh)
+        """``/rename`` and the sidebar's rename key; the names rows and the status show."""
         self._created = manager.subscribe_thread_created()
         """Subscribed at once, so no thread spawned before ``start`` is missed."""
 
     def start(self) -> None:
         self.port.start_worker(self._follow_new_threads(self._created), group="broadcast")
+        self.port.start_worker(self.names.load(), group="names")
         if self.config.model_provider.embedded:
             self.port.start_worker(self._warm_up_embedded_model(), group="warm-up")
         self.show_status()
@@ -206,6 +210,7 @@ class Controller:
             first_message=next((e.text for e in shown.entries if e.kind == "user"), None),
             tokens=last_token_info(replay),
             effort=self.config.model_reasoning_effort,
+            name=self.names.of(thread.thread_id),
         )
         self.threads[thread.thread_id] = state
         await self.port.upsert_row(state.row())
@@ -432,18 +437,34 @@ class Controller:
         except LhaError as err:
             self.report(err)
 
-    async def fork_dialog(self) -> None:
-        from core.rollout.user_turns import read_user_turns
-        from tui.screens.fork_dialog import ForkDialogScreen
-
+    async def _forkable(self) -> tuple[ThreadState, Path] | None:
+        """The thread on screen and its rollout, when it can be forked now (else notified)."""
         state = self.current_thread()
         path = state.rollout_path if state is not None else None
         if state is None or path is None or not await asyncio.to_thread(path.exists):
             self.port.notify("nothing to fork yet: send a message first", severity="warning")
-            return
+            return None
         if state.running:
             self.port.notify("wait for the turn to finish (or Esc to interrupt) before forking")
+            return None
+        return state, path
+
+    async def fork_whole(self) -> ThreadState | None:
+        """``/fork``: a fork that copies the whole thread on screen, as ``lha fork ID``."""
+        forkable = await self._forkable()
+        if forkable is None:
+            return None
+        spawn = self.manager.fork_thread(None, self.config, forkable[1])
+        return await self.open_new(spawn, OpenOptions(fork_note=fork_note(None)))
+
+    async def fork_dialog(self) -> None:
+        from core.rollout.user_turns import read_user_turns
+        from tui.screens.fork_dialog import ForkDialogScreen
+
+        forkable = await self._forkable()
+        if forkable is None:
             return
+        path = forkable[1]
         try:
             turns = await read_user_turns(path)
         except LhaError as err:
@@ -470,6 +491,23 @@ class Controller:
         spawn = self.manager.fork_thread(n, self.config, state.rollout_path)
         return await self.open_new(spawn, OpenOptions(prefill=prefill, fork_note=fork_note(n)))
 
+    async def rename_current(self, name: str) -> None:
+        """``/rename NAME`` names the thread on screen; ``/rename`` alone asks for the name."""
+        state = self.current_thread()
+        if state is None:
+            self.port.notify("no thread on screen to rename", severity="warning")
+        elif name.strip():
+            await self.names.rename(state.thread_id, name)
+        else:
+            await self.names.ask_and_rename(state.thread_id, state.name)
+
+    async def open_parent(self) -> None:
+        """From a fork, its parent (shown when open, else resumed), scrolled to the message the
+        fork was made before, highlighted."""
+        from tui.threads.lineage import open_parent
+
+        await open_parent(self)
+
     async def choose(self, row: ThreadRow) -> None:
         if row.thread_id in self.threads:
             self.select_thread(row.thread_id)
@@ -477,10 +515,10 @@ class Controller:
         elif row.path is not None:
             await self.resume_path(row.path)
 
-    async def resume_path(self, path: Path) -> None:
+    async def resume_path(self, path: Path) -> ThreadState | None:
         manager = self.manager
         auth = manager.auth_manager()
-        await self.open_new(manager.resume_thread_from_rollout(self.config, path, auth))
+        return await self.open_new(manager.resume_thread_from_rollout(self.config, path, auth))
 
     def report(self, err: LhaError) -> None:
         state = self.current_thread()

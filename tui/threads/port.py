@@ -7,7 +7,7 @@ read (and tested, with a small fake) without the App's layout, bindings or start
 
 from __future__ import annotations
 
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
@@ -40,6 +40,10 @@ class AppPort(Protocol):
 
     async def upsert_row(self, row: ThreadRow) -> None:
         """Add a live thread's sidebar row, or redraw it when it is there already."""
+        ...
+
+    def show_names(self, names: Mapping[str, str]) -> None:
+        """Show these names (by thread id) on past sessions' rows, and on rows read later."""
         ...
 
     async def remove_row(self, thread_id: ThreadId) -> None:

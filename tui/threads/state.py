@@ -63,6 +63,8 @@ class ThreadState:
     """The reasoning effort the thread's turns ask for (None: the model's default)."""
     queued: list[PendingMessage] = field(default_factory=list)
     """Messages sent while a turn ran, sent one by one as turns end (editable until then)."""
+    name: str | None = None
+    """The name the user gave the thread (``/rename``), shown in its row and the status line."""
 
     @property
     def thread_id(self) -> ThreadId:
@@ -87,6 +89,8 @@ class ThreadState:
             fork_note=self.fork_note,
             path=self.rollout_path,
             running=self.running,
+            name=self.name,
+            cwd=str(self.cwd),
         )
 
     def status(self) -> StatusInfo:
@@ -99,4 +103,5 @@ class ThreadState:
             context_window=self.context_window,
             running=self.running,
             effort=self.effort,
+            name=self.name,
         )

@@ -2,7 +2,12 @@
 
 New threads arrive one at a time from the manager's broadcast and are inserted in place; past
 sessions are read a page at a time from the rollout heads as the user scrolls. Typing in the
-filter hides rows that do not match.
+filter hides rows that do not match (by first message, name or the start of the id).
+
+Past sessions started in another folder than lha's are kept aside, not mounted: a user in a
+project expects that project's sessions, as in the Codex CLI's and Claude Code's pickers. The
+last row says how many are aside and that Ctrl+G shows every folder's (and back). When a page
+brings too few of this folder's sessions to fill the screen, the next is read in the background.
 """
 
 from __future__ import annotations
@@ -21,12 +26,15 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
+from core.protocol.ids import ThreadId
 from core.sanitize import neutralize_terminal_escapes
 from core.text import first_line, shorten
 from tui.fork_families import family_order
+from tui.session_folders import is_under
 
 if TYPE_CHECKING:
-    from core.protocol.ids import ThreadId
+    from collections.abc import Mapping
+
     from core.rollout.listing import ThreadItem, ThreadsPage
 
 PageLoader = Callable[[str | None], Awaitable["ThreadsPage"]]
@@ -50,14 +58,34 @@ class ThreadRow:
     """A turn is under way (the row says so, for threads not on screen)."""
     origin: str = "lha"
     """``codex`` for a session the Codex CLI wrote (the row says so)."""
+    name: str | None = None
+    """The name the user gave the session (``core.session_names``), shown instead of the
+    first message."""
+    cwd: str | None = None
+    """The folder the session was started in (None: unknown, listed as this folder's)."""
 
     @property
     def first_line(self) -> str:
         """The preview's first line, as rows and dialogs show it ("" for a blank preview)."""
         return first_line(self.preview)
 
+    @property
+    def title(self) -> str:
+        """What the row is called: its name, else its first line."""
+        return self.name or self.first_line
+
+    def matches(self, query: str) -> bool:
+        """Whether the filter's ``query`` finds this row: in its first message or its name
+        (any case), or as the start of its id (``0190a1b2-c3``)."""
+        folded = query.strip().casefold()
+        if not folded:
+            return True
+        if folded in self.preview.casefold() or (self.name and folded in self.name.casefold()):
+            return True
+        return ThreadId.is_prefix(folded) and str(self.thread_id).startswith(folded)
+
     @classmethod
-    def from_item(cls, item: ThreadItem) -> ThreadRow:
+    def from_item(cls, item: ThreadItem, name: str | None = None) -> ThreadRow:
         return cls(
             thread_id=item.thread_id,
             preview=item.preview,
@@ -67,6 +95,8 @@ class ThreadRow:
             forked_from_id=item.forked_from_id,
             path=item.path,
             origin=item.origin,
+            name=name,
+            cwd=item.cwd,
         )
 
 
@@ -104,7 +134,7 @@ class ThreadListItem(ListItem):
 
     def _render_row(self) -> Text:
         row = self.row
-        title = row.first_line or "(new thread)"
+        title = row.title or "(new thread)"
         text = Text()
         if row.forked_from_id is not None:
             text.append("↳ ", style="bold cyan")
@@ -134,13 +164,38 @@ class ThreadListItem(ListItem):
         self.refresh(layout=True)
 
     def matches(self, query: str) -> bool:
-        return not query or query.lower() in self.row.preview.lower()
+        return self.row.matches(query)
 
 
 class SectionHeader(ListItem):
     def __init__(self, title: str, section: str) -> None:
         super().__init__(Label(title, markup=False), classes="section-header", disabled=True)
         self.section = section
+
+
+class ElsewhereRow(ListItem):
+    """The last row: how many past sessions of other folders are kept aside, and the key that
+    shows them (or, once shown, that goes back to this folder's). Enter on it does the same."""
+
+    def __init__(self) -> None:
+        super().__init__(classes="elsewhere-row")
+        self.display = False
+        self._text = Text()
+
+    def render(self) -> Text:
+        return self._text
+
+    def show(self, aside: int, more: bool, showing_all: bool, any_elsewhere: bool) -> None:
+        """``aside`` sessions of other folders kept aside, ``more`` maybe still unread."""
+        if showing_all:
+            what, key = "every folder's sessions", "Ctrl+G: this folder's only"
+            self.display = any_elsewhere
+        else:
+            count = f"{aside}+" if more else str(aside)
+            what, key = f"{count} more in other folders", "Ctrl+G shows them"
+            self.display = aside > 0
+        self._text = Text(f"  {what}\n    {key}", style="dim italic")
+        self.refresh(layout=True)
 
 
 FIRST_FRAME_CHROME = 8
@@ -151,12 +206,23 @@ scrollbar, and laying that out costs more than the rest of the first frame."""
 TIME_REFRESH_S = 30.0
 """How often the rows' relative times are redrawn."""
 
+FILL_SCAN_LIMIT = 2000
+"""Past sessions read in the background, at most, to fill the screen with this folder's; past
+that, reaching the end of the list reads on."""
+
+
+def _newest_first(rows: list[ThreadRow]) -> list[ThreadRow]:
+    ordered = sorted(rows, key=lambda row: (row.created_at, str(row.thread_id)), reverse=True)
+    return family_order(ordered)
+
 
 class ThreadSidebar(Vertical):
     BINDINGS = [
         Binding("/", "focus_filter", "Filter", show=False, id="sidebar.filter"),
         Binding("ctrl+a", "archive_session", "Archive", show=False, id="sidebar.archive"),
         Binding("delete", "delete_session", "Delete", show=False, id="sidebar.delete"),
+        Binding("ctrl+r", "rename_session", "Rename", show=False, id="sidebar.rename"),
+        Binding("ctrl+g", "toggle_folders", "All folders", show=False, id="sidebar.all_folders"),
     ]
 
     @dataclass
@@ -171,24 +237,36 @@ class ThreadSidebar(Vertical):
     class DeleteAsked(Message):
         row: ThreadRow
 
+    @dataclass
+    class RenameAsked(Message):
+        row: ThreadRow
+
     def __init__(
         self,
         load_page: PageLoader,
         clock: Clock,
         *,
         first_page: RowsPage | None = None,
+        here: Path | None = None,
         id: str | None = None,
     ) -> None:
         """``first_page``: rows to compose with the sidebar itself (lha's first frame); the
-        page loader goes on from its cursor."""
+        page loader goes on from its cursor. ``here``: lha's folder, whose past sessions are
+        listed (None: every folder's)."""
         super().__init__(id=id)
         self._load_page = load_page
         self._clock = clock
         self._first_page = first_page
+        self._here = here
+        self._show_all = here is None
+        self._aside: list[ThreadRow] = []
+        """Past sessions of other folders, not mounted while only this folder's show."""
+        self._names: dict[str, str] = {}
         self._cursor = first_page.next_cursor if first_page is not None else None
         self._exhausted = first_page is not None and first_page.next_cursor is None
         self._loading = False
         self._started = first_page is not None
+        self._read = len(first_page.rows) if first_page is not None else 0
         self._rest_of_first_page: list[ThreadRow] = []
         self._query = ""
         self._focus_past_when_loaded = False
@@ -197,12 +275,13 @@ class ThreadSidebar(Vertical):
         self.set_interval(TIME_REFRESH_S, self.refresh_times)
         if self._rest_of_first_page:
             self.call_after_refresh(self._add_rest_of_first_page)
+        self._show_elsewhere()
 
     async def _add_rest_of_first_page(self) -> None:
         """The first page's rows below the screen, right after the first frame."""
         rows, self._rest_of_first_page = self._rest_of_first_page, []
         try:
-            await self.list_view.extend(ThreadListItem(row, self._clock) for row in rows)
+            await self._mount_past([self._item(row) for row in rows])
         finally:
             self._loading = False
 
@@ -214,16 +293,20 @@ class ThreadSidebar(Vertical):
     def compose(self) -> ComposeResult:
         # No select-on-focus: typing in the list moves here with the key already typed.
         yield Input(placeholder="filter threads", id="thread-filter", select_on_focus=False)
-        rows = self._first_page.rows if self._first_page is not None else []
-        fit = max(1, (self.app.size.height - FIRST_FRAME_CHROME) // 2)
+        rows = self._keep_aside(self._first_page.rows if self._first_page is not None else [])
+        fit = self._screenful()
         rows, self._rest_of_first_page = rows[:fit], rows[fit:]
         self._loading = bool(self._rest_of_first_page)  # no next page before these are in
         yield ListView(
             SectionHeader("LIVE", "live"),
             SectionHeader("PAST SESSIONS", "past"),
             *(ThreadListItem(row, self._clock) for row in rows),
+            ElsewhereRow(),
             id="thread-list",
         )
+
+    def _screenful(self) -> int:
+        return max(1, (self.app.size.height - FIRST_FRAME_CHROME) // 2)
 
     @property
     def has_first_page(self) -> bool:
@@ -233,6 +316,10 @@ class ThreadSidebar(Vertical):
     @property
     def list_view(self) -> ListView:
         return self.query_one("#thread-list", ListView)
+
+    @property
+    def showing_all_folders(self) -> bool:
+        return self._show_all
 
     def rows(self) -> list[ThreadListItem]:
         return [c for c in self.list_view.children if isinstance(c, ThreadListItem)]
@@ -246,6 +333,11 @@ class ThreadSidebar(Vertical):
                 return index
         return len(self.list_view.children)
 
+    def _item(self, row: ThreadRow) -> ThreadListItem:
+        item = ThreadListItem(row, self._clock)
+        item.display = item.matches(self._query)
+        return item
+
     async def upsert_live(self, row: ThreadRow) -> None:
         """Redraw a live thread's row, or insert it: after its parent's family for a fork, else
         at the live end. A resumed past session keeps the lineage its row showed."""
@@ -257,6 +349,7 @@ class ThreadSidebar(Vertical):
             return
         if existing is not None:  # a past session resumed
             await existing.remove()
+        self._aside = [r for r in self._aside if r.thread_id != row.thread_id]
         children = list(self.list_view.children)
         index = self._past_header_index()
         if row.forked_from_id is not None:
@@ -279,9 +372,7 @@ class ThreadSidebar(Vertical):
                     and children[index].row.forked_from_id is not None  # type: ignore[attr-defined]
                 ):
                     index += 1
-        item = ThreadListItem(row, self._clock)
-        item.display = item.matches(self._query)
-        await self.list_view.insert(index, [item])
+        await self.list_view.insert(index, [self._item(row)])
 
     async def remove_row(self, thread_id: ThreadId) -> None:
         """Take a session's row out (archived or deleted); the highlight stays in place."""
@@ -294,6 +385,71 @@ class ThreadSidebar(Vertical):
             if isinstance(child, ThreadListItem) and child.row.thread_id == thread_id:
                 self.list_view.index = index
                 return
+
+    # -- names ---------------------------------------------------------------------------------
+
+    def show_names(self, names: Mapping[str, str]) -> None:
+        """Show these names (by thread id) on past sessions' rows, those read later too. Live
+        rows get theirs from their thread's state."""
+        self._names.update(names)
+        for item in self.rows():
+            name = names.get(str(item.row.thread_id))
+            if name is not None and not item.row.live and name != item.row.name:
+                item.update_row(replace(item.row, name=name))
+                item.display = item.matches(self._query)
+        self._aside = [self._named(row) for row in self._aside]
+        self._rest_of_first_page = [self._named(row) for row in self._rest_of_first_page]
+
+    def _named(self, row: ThreadRow) -> ThreadRow:
+        name = self._names.get(str(row.thread_id))
+        return row if name is None or row.live else replace(row, name=name)
+
+    # -- this folder's sessions, or every folder's -------------------------------------------
+
+    def _keep_aside(self, rows: list[ThreadRow]) -> list[ThreadRow]:
+        """The rows to mount; those of other folders go aside while only this folder's show."""
+        if self._show_all or self._here is None:
+            return rows
+        shown = [row for row in rows if is_under(row.cwd, self._here)]
+        self._aside += [row for row in rows if not is_under(row.cwd, self._here)]
+        return shown
+
+    def _show_elsewhere(self) -> None:
+        """Redraw the last row: the sessions aside that the filter would show."""
+        if self._here is None:
+            return
+        here = self._here
+        elsewhere = any(not is_under(item.row.cwd, here) for item in self.rows())
+        aside = sum(1 for row in self._aside if row.matches(self._query))
+        self.query_one(ElsewhereRow).show(
+            aside, not self._exhausted, self._show_all, elsewhere or bool(self._aside)
+        )
+
+    async def action_toggle_folders(self) -> None:
+        """Show every folder's past sessions, newest first, or this folder's only again."""
+        if self._here is None:
+            return
+        self._show_all = not self._show_all
+        past = [item for item in self.rows() if not item.row.live]
+        rows = [item.row for item in past] + self._aside + self._rest_of_first_page
+        self._aside, self._rest_of_first_page = [], []
+        await self.list_view.remove_items([self.list_view.children.index(i) for i in past])
+        await self._mount_past([self._item(row) for row in self._keep_aside(_newest_first(rows))])
+        self._show_elsewhere()
+        self.fill()
+
+    async def _mount_past(self, items: list[ThreadListItem]) -> None:
+        """Append past sessions' rows, above the last row."""
+        if items:
+            await self.list_view.insert(len(self.list_view.children) - 1, items)
+
+    def fill(self) -> None:
+        """Read past sessions until they fill the screen (this folder's may be few among the
+        newest): the first page when it was not composed, more while too few show."""
+        visible = sum(1 for item in self.rows() if not item.row.live)
+        wanted = not self._started or (visible < self._screenful() and self._read < FILL_SCAN_LIMIT)
+        if wanted and not self._exhausted:
+            self.load_next_page()
 
     # -- past sessions, paged -----------------------------------------------------------------
 
@@ -310,31 +466,34 @@ class ThreadSidebar(Vertical):
             page = await self._load_page(self._cursor)
             self._cursor = page.next_cursor
             self._exhausted = page.next_cursor is None
-            known = {r.row.thread_id for r in self.rows()}
-            fresh = [ThreadRow.from_item(t) for t in page.items if t.thread_id not in known]
-            # Forks shown on an earlier page whose parent is on this one move under it.
-            parents = {row.thread_id for row in fresh}
-            moving = [
-                item
-                for item in self.rows()
-                if not item.row.live and item.row.forked_from_id in parents
+            self._read += len(page.items)
+            known = {r.row.thread_id for r in self.rows()} | {r.thread_id for r in self._aside}
+            fresh = [
+                ThreadRow.from_item(t, self._names.get(str(t.thread_id)))
+                for t in page.items
+                if t.thread_id not in known
             ]
-            if moving:
-                await self.list_view.remove_items(
-                    [self.list_view.children.index(item) for item in moving]
-                )
-            items = []
-            for row in family_order([*fresh, *(item.row for item in moving)]):
-                item = ThreadListItem(row, self._clock)
-                item.display = item.matches(self._query)
-                items.append(item)
-            if items:
-                await self.list_view.extend(items)
+            await self._add_page(self._keep_aside(fresh))
         finally:
             self._loading = False
+        self._show_elsewhere()
         if self._focus_past_when_loaded:
             self._focus_past_when_loaded = False
             self.focus_past()
+        self.fill()
+
+    async def _add_page(self, fresh: list[ThreadRow]) -> None:
+        # Forks shown on an earlier page whose parent is on this one move under it.
+        parents = {row.thread_id for row in fresh}
+        moving = [
+            item for item in self.rows() if not item.row.live and item.row.forked_from_id in parents
+        ]
+        if moving:
+            await self.list_view.remove_items(
+                [self.list_view.children.index(item) for item in moving]
+            )
+        rows = family_order([*fresh, *(item.row for item in moving)])
+        await self._mount_past([self._item(row) for row in rows])
 
     @on(ListView.Highlighted, "#thread-list")
     def _maybe_load_more(self, event: ListView.Highlighted) -> None:
@@ -345,9 +504,11 @@ class ThreadSidebar(Vertical):
             self.load_next_page()
 
     @on(ListView.Selected, "#thread-list")
-    def _chosen(self, event: ListView.Selected) -> None:
+    async def _chosen(self, event: ListView.Selected) -> None:
         if isinstance(event.item, ThreadListItem):
             self.post_message(self.Chosen(event.item.row))
+        elif isinstance(event.item, ElsewhereRow):
+            await self.action_toggle_folders()
 
     # -- filter -------------------------------------------------------------------------------
 
@@ -356,6 +517,7 @@ class ThreadSidebar(Vertical):
         self._query = event.value.strip()
         for item in self.rows():
             item.display = item.matches(self._query)
+        self._show_elsewhere()
 
     @on(Input.Submitted, "#thread-filter")
     def _to_list(self, event: Input.Submitted) -> None:
@@ -374,6 +536,11 @@ class ThreadSidebar(Vertical):
         row = self._highlighted()
         if row is not None:
             self.post_message(self.DeleteAsked(row))
+
+    def action_rename_session(self) -> None:
+        row = self._highlighted()
+        if row is not None:
+            self.post_message(self.RenameAsked(row))
 
     def action_focus_filter(self) -> None:
         self.query_one("#thread-filter", Input).focus()
@@ -397,10 +564,12 @@ class ThreadSidebar(Vertical):
         """Put the user on the newest past session (once the first page is in, if need be)."""
         self.list_view.focus()
         past = self._past_header_index()
-        if past + 1 < len(self.list_view.children):
+        if isinstance(self.list_view.children[past + 1], ThreadListItem):
             self.list_view.index = past + 1
-        elif self._exhausted:
+        elif self._exhausted and not self._aside:
             self.app.notify("no past sessions yet: type a message to start one")
+        elif self._exhausted:
+            self.list_view.index = past + 1  # the row offering other folders' sessions
         else:
             self._focus_past_when_loaded = True
             self.load_next_page()

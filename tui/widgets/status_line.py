@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widgets import Static
 
+from core.sanitize import neutralize_terminal_escapes
+
 if TYPE_CHECKING:
     from core.protocol.events import TokenUsageInfo
 
@@ -25,6 +27,8 @@ class StatusInfo:
     running: bool = False
     effort: str | None = None
     """The thread's reasoning effort, shown beside the model."""
+    name: str | None = None
+    """The thread's name, shown before its id."""
 
 
 def human_tokens(count: int) -> str:
@@ -51,6 +55,8 @@ def render_status(info: StatusInfo) -> Text:
     parts.append(f"{model} ({info.effort})" if info.effort else model)
     if info.provider:
         parts.append(info.provider)
+    if info.name:
+        parts.append(neutralize_terminal_escapes(info.name))
     if info.thread_id:
         parts.append(info.thread_id)
     if info.cwd is not None:

@@ -75,6 +75,7 @@ class Transcript(VerticalScroll, can_focus=True):
             id="transcript.find_previous",
         ),
         Binding("g", "outline", "Outline", id="transcript.outline"),
+        Binding("p", "parent", "Fork's parent", id="transcript.parent"),
     ]
 
     class FindRequested(Message):
@@ -89,6 +90,9 @@ class Transcript(VerticalScroll, can_focus=True):
 
     class OutlineRequested(Message):
         """The outline key: the app shows the thread's user messages to jump to."""
+
+    class ParentRequested(Message):
+        """The parent key: the app opens the thread this fork was made from."""
 
     def __init__(self, *, id: str | None = None, entries: list[Entry] | None = None) -> None:
         """``entries`` are composed with the widget (their last ``WINDOW``): how ``lha resume``
@@ -353,6 +357,9 @@ class Transcript(VerticalScroll, can_focus=True):
 
     def action_outline(self) -> None:
         self.post_message(self.OutlineRequested())
+
+    def action_parent(self) -> None:
+        self.post_message(self.ParentRequested())
 
     def mark_found(self, entries: set[int], current: int | None) -> None:
         """Highlight the entries holding matches, and the current match's entry more."""
