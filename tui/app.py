@@ -25,13 +25,15 @@ from textual.widgets import ContentSwitcher, Static
 from tui.slash_commands import matching_commands, parse_slash_command
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
+from tui.status_text import StatusInfo
+from tui.thread_rows import PAST_PAGE_SIZE
 from tui.ui_settings import UiSettings
 from tui.widgets.composer import Composer
 from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
 from tui.widgets.queued import QueuedMessages
-from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadSidebar, now_utc
-from tui.widgets.status_line import StatusInfo, StatusLine
+from tui.widgets.sidebar import ThreadSidebar, now_utc
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from textual.screen import ModalScreen
@@ -40,9 +42,9 @@ if TYPE_CHECKING:
     from core.config import Config
     from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
+    from tui.thread_rows import ThreadRow
     from tui.threads.controller import Controller
     from tui.threads.state import ThreadState
-    from tui.widgets.sidebar import ThreadRow
     from tui.widgets.transcript import Transcript
 
 AnswerT = TypeVar("AnswerT")

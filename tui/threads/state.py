@@ -14,8 +14,8 @@ from pathlib import Path
 from core.agent.agent_thread import AgentThread
 from core.protocol.events import TokenUsageInfo
 from core.protocol.ids import ThreadId
-from tui.widgets.sidebar import ThreadRow
-from tui.widgets.status_line import StatusInfo
+from tui.status_text import StatusInfo
+from tui.thread_rows import ThreadRow
 from tui.widgets.transcript import Transcript
 
 NEW_THREAD_PREVIEW = "(new thread)"

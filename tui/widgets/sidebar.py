@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -21,72 +20,16 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
-from core.sanitize import neutralize_terminal_escapes
-from core.text import first_line, shorten
 from tui.fork_families import family_order
+from tui.thread_rows import FIRST_FRAME_CHROME, RowsPage, ThreadRow, row_lines
 
 if TYPE_CHECKING:
     from core.protocol.ids import ThreadId
-    from core.rollout.listing import ThreadItem, ThreadsPage
+    from core.rollout.listing import ThreadsPage
 
 PageLoader = Callable[[str | None], Awaitable["ThreadsPage"]]
 Clock = Callable[[], datetime]
 LOAD_MORE_WITHIN = 5
-PAST_PAGE_SIZE = 50
-"""Past sessions read at a time."""
-
-
-@dataclass(frozen=True)
-class ThreadRow:
-    thread_id: ThreadId
-    preview: str
-    created_at: datetime
-    live: bool
-    model: str | None = None
-    forked_from_id: ThreadId | None = None
-    fork_note: str | None = None
-    path: Path | None = None
-    running: bool = False
-    """A turn is under way (the row says so, for threads not on screen)."""
-    origin: str = "lha"
-    """``codex`` for a session the Codex CLI wrote (the row says so)."""
-
-    @property
-    def first_line(self) -> str:
-        """The preview's first line, as rows and dialogs show it ("" for a blank preview)."""
-        return first_line(self.preview)
-
-    @classmethod
-    def from_item(cls, item: ThreadItem) -> ThreadRow:
-        return cls(
-            thread_id=item.thread_id,
-            preview=item.preview,
-            created_at=item.created_at,
-            live=False,
-            model=item.model or item.model_provider,
-            forked_from_id=item.forked_from_id,
-            path=item.path,
-            origin=item.origin,
-        )
-
-
-@dataclass(frozen=True)
-class RowsPage:
-    """Past sessions' rows read before the sidebar exists (``tui.first_page``)."""
-
-    rows: list[ThreadRow]
-    next_cursor: str | None
-    """Where the page loader goes on from; None when there is nothing after."""
-
-
-def relative_time(moment: datetime, now: datetime) -> str:
-    seconds = max(0, int((now - moment).total_seconds()))
-    if seconds < 60:
-        return "just now"
-    for unit, size in (("d", 86_400), ("h", 3_600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"  # pragma: no cover
 
 
 class ThreadListItem(ListItem):
@@ -103,29 +46,13 @@ class ThreadListItem(ListItem):
         return self._text
 
     def _render_row(self) -> Text:
-        row = self.row
-        title = row.first_line or "(new thread)"
+        title, details = row_lines(self.row, self._clock())
         text = Text()
-        if row.forked_from_id is not None:
-            text.append("↳ ", style="bold cyan")
-        if row.running:
-            text.append("◐ ", style="yellow")
-        else:
-            text.append("● " if row.live else "  ", style="green")
-        text.append(neutralize_terminal_escapes(shorten(title, 80)))
-        details: list[str] = []
-        if row.fork_note:  # lineage first: a narrow sidebar cuts the end of the line
-            details.append(row.fork_note)
-        elif row.forked_from_id is not None:
-            details.append(f"fork of {row.forked_from_id.short}")
-        if row.running:
-            details.append("working")
-        if row.origin == "codex":
-            details.append("Codex")
-        details.append(relative_time(row.created_at, self._clock()))
-        if row.model:
-            details.append(row.model)
-        text.append("\n    " + " · ".join(details), style="dim")
+        for chunk, style in title:
+            text.append(chunk, style=style)
+        text.append("\n")
+        for chunk, style in details:
+            text.append(chunk, style=style)
         return text
 
     def update_row(self, row: ThreadRow) -> None:
@@ -142,11 +69,6 @@ class SectionHeader(ListItem):
         super().__init__(Label(title, markup=False), classes="section-header", disabled=True)
         self.section = section
 
-
-FIRST_FRAME_CHROME = 8
-"""Lines of the screen that are not rows of past sessions: the filter, the section headers, the
-footer. The first frame composes only the rows that fit below them: one row more shows a
-scrollbar, and laying that out costs more than the rest of the first frame."""
 
 TIME_REFRESH_S = 30.0
 """How often the rows' relative times are redrawn."""
