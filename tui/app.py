@@ -22,12 +22,14 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
+from tui.prepaint import handed_over, take_painted_page
 from tui.slash_commands import matching_commands, parse_slash_command
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
 from tui.status_text import StatusInfo
-from tui.thread_rows import PAST_PAGE_SIZE
+from tui.thread_rows import PAST_PAGE_SIZE, RowsPage
 from tui.ui_settings import UiSettings
+from tui.welcome import EMPTY_STATE
 from tui.widgets.composer import Composer
 from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
@@ -115,11 +117,7 @@ class LhaApp(App[None]):
             self._tail = tail_transcript(self._start.path)
         first_page = None
         if self._start is None:  # the newest past sessions, in the first frame
-            from core.rollout.codex_home import codex_session_roots
-            from tui.first_page import read_first_page
-
-            roots = codex_session_roots(self.settings.codex_sessions)
-            first_page = read_first_page(self.settings.lha_home, PAST_PAGE_SIZE, roots)
+            first_page = take_painted_page() or self._read_first_page()
         with Horizontal(id="main"):
             yield ThreadSidebar(
                 self._load_past_page, self.clock, first_page=first_page, id="sidebar"
@@ -137,6 +135,13 @@ class LhaApp(App[None]):
                 yield StatusLine(id="status")
         yield Footer()
 
+    def _read_first_page(self) -> RowsPage:
+        from core.rollout.codex_home import codex_session_roots
+        from tui.first_page import read_first_page
+
+        roots = codex_session_roots(self.settings.codex_sessions)
+        return read_first_page(self.settings.lha_home, PAST_PAGE_SIZE, roots)
+
     @property
     def sidebar(self) -> ThreadSidebar:
         return self.query_one(ThreadSidebar)
@@ -146,6 +151,7 @@ class LhaApp(App[None]):
         return self.query_one("#transcripts", ContentSwitcher)
 
     def on_mount(self) -> None:
+        handed_over()  # the screen is Textual's now (tui.prepaint)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         if self.settings.theme and self.settings.theme in self.available_themes:
@@ -522,11 +528,3 @@ class LhaApp(App[None]):
         yield SystemCommand(
             "Focus threads", "Move to the thread sidebar", self.action_focus_threads
         )
-
-
-EMPTY_STATE = (
-    "lha — a workbench for coding-agent conversations\n\n"
-    "Type a message below and press Enter to start a thread.\n"
-    "Ctrl+N new thread · Ctrl+O model · Ctrl+B fork · Ctrl+T threads · Ctrl+P commands\n"
-    "Type / for commands: /compact /find /copy /export /outline ..."
-)
