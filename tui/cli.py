@@ -143,7 +143,7 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 
 def main(argv: Sequence[str] | None = None) -> int:
     if argv is None and len(sys.argv) == 1 and _is_process_entry():
-        _prepaint_first_frame()
+        prepaint_for_plain_lha()
     parser = build_parser()
     args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
     if args.command == "search":  # no asyncio: a search is mostly start-up time
@@ -165,7 +165,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
-def _prepaint_first_frame() -> None:
+def prepaint_for_plain_lha() -> None:
     """Plain ``lha``: show the first frame before Textual loads (docs/architecture.md, Why the
     start-up tricks exist). A frame that cannot be painted is no reason not to start."""
     from pathlib import Path
