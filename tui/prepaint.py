@@ -109,7 +109,8 @@ def prepaint_first_frame(settings: UiSettings, extra_roots: Sequence[Path]) -> b
     _painted_page = page
     _screen_ours = True
     atexit.register(_give_screen_back)
-    os.write(SCREEN_FD, encode_frame(frame, truecolor=truecolor).encode())
+    escapes = encode_frame(frame, truecolor=truecolor, cursor=composer_cell(size))
+    os.write(SCREEN_FD, escapes.encode())
     return True
 
 
@@ -284,15 +285,23 @@ def _ellipsis(text: str, width: int) -> str:
 # -- escapes -----------------------------------------------------------------------------------
 
 
-def encode_frame(lines: Sequence[Line], *, truecolor: bool) -> str:
+def composer_cell(size: tuple[int, int]) -> tuple[int, int]:
+    """Where the composer's cursor is (line, column, from 0)."""
+    width, height = size
+    return height - 4, min(SIDEBAR_WIDTH, width * 3 // 10) + 3
+
+
+def encode_frame(lines: Sequence[Line], *, truecolor: bool, cursor: tuple[int, int]) -> str:
     """The escapes that show ``lines`` on the alternate screen, cursor hidden, in one
-    synchronized update (terminals without it draw as it comes)."""
+    synchronized update (terminals without it draw as it comes). The hidden cursor is left in
+    the composer: a key the terminal echoes before Textual has turned echo off lands there, not
+    at the screen's last cell, where it would scroll the frame up a line."""
     out = ["\x1b[?2026h\x1b[?1049h\x1b[?25l"]
     for number, line in enumerate(lines, start=1):
         out.append(f"\x1b[{number};1H")
         out.extend(_sgr(span, truecolor) + span.text for span in line)
         out.append("\x1b[0m")
-    out.append("\x1b[?2026l")
+    out.append(f"\x1b[{cursor[0] + 1};{cursor[1] + 1}H\x1b[?2026l")
     return "".join(out)
 
 

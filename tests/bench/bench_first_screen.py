@@ -3,8 +3,10 @@
 lha runs in a tmux pane of 120x40 with 1,000 past sessions; the clock stops when the newest
 session's first message is on the pane (read with ``tmux capture-pane``), not at a milestone of
 lha's own. Plain ``lha`` paints that row itself before Textual loads (``tui.prepaint``), and
-Textual repaints it in place: the row the clock stops at is on the real screen either way. In the same run, and the same pane, the Codex CLI's TUI (0.169, installed from npm
-under /tmp/codex-cli, or ``LHA_BENCH_CODEX``) is timed to its prompt, its first screen. Codex is
+Textual repaints it in place: the row the clock stops at is on the real screen either way.
+
+In the same run, and the same pane, the Codex CLI's TUI (0.169, installed from npm under
+/tmp/codex-cli, or ``LHA_BENCH_CODEX``) is timed to its prompt, its first screen. Codex is
 logged in with a dummy API key in a temporary CODEX_HOME (its TUI asks for a login otherwise; no
 request is made); the app-server daemon it starts is stopped at the end, by the pids it records.
 

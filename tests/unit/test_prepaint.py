@@ -21,6 +21,7 @@ from tui.prepaint import (
     HIGHLIGHT,
     SURFACE,
     Line,
+    composer_cell,
     encode_frame,
     prepaint_first_frame,
     render_frame,
@@ -96,11 +97,18 @@ def test_wide_and_long_titles_are_cut_at_the_sidebars_edge() -> None:
 
 def test_256_colours_unless_the_terminal_says_truecolor() -> None:
     frame = render_frame((120, 40), [_row("first", 1)], STATUS, NOW)
-    indexed = encode_frame(frame, truecolor=False)
-    rgb = encode_frame(frame, truecolor=True)
+    indexed = encode_frame(frame, truecolor=False, cursor=(36, 37))
+    rgb = encode_frame(frame, truecolor=True, cursor=(36, 37))
     assert indexed.startswith("\x1b[?2026h\x1b[?1049h\x1b[?25l")
     assert "48;5;234" in indexed and "48;2;" not in indexed
     assert "48;2;30;30;30" in rgb and "48;5;" not in rgb
+    assert indexed.endswith("\x1b[37;38H\x1b[?2026l")
+
+
+def test_the_hidden_cursor_waits_in_the_composer() -> None:
+    line, column = composer_cell((120, 40))
+    texts = _texts(render_frame((120, 40), [], STATUS, NOW))
+    assert texts[line][column - 2 : column + 3] == "│ Ask"
 
 
 def test_nothing_is_painted_when_lha_is_not_on_a_terminal(tmp_path: Path) -> None:
