@@ -142,6 +142,9 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core import pydantic_no_plugins
+
+    pydantic_no_plugins.install()  # no scan of every installed package at the first model
     if argv is None and len(sys.argv) == 1 and _is_process_entry():
         prepaint_for_plain_lha()
     parser = build_parser()
