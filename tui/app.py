@@ -22,17 +22,21 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
+from tui.prepaint import handed_over, take_painted_page
 from tui.slash_commands import matching_commands, parse_slash_command
 from tui.start_request import StartRequest
 from tui.startup_gc import end_startup_pause
+from tui.status_text import StatusInfo
+from tui.thread_rows import PAST_PAGE_SIZE, RowsPage
 from tui.ui_settings import UiSettings
+from tui.welcome import EMPTY_STATE
 from tui.widgets.attachments import AttachmentChips
 from tui.widgets.composer import Composer
 from tui.widgets.find_bar import FindBar
 from tui.widgets.footer import Footer
 from tui.widgets.queued import QueuedMessages
-from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadSidebar, now_utc
-from tui.widgets.status_line import StatusInfo, StatusLine
+from tui.widgets.sidebar import ThreadSidebar, now_utc
+from tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
     from textual.screen import ModalScreen
@@ -41,9 +45,9 @@ if TYPE_CHECKING:
     from core.config import Config
     from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
+    from tui.thread_rows import ThreadRow
     from tui.threads.controller import Controller
     from tui.threads.state import PendingMessage, ThreadState
-    from tui.widgets.sidebar import ThreadRow
     from tui.widgets.transcript import Transcript
 
 AnswerT = TypeVar("AnswerT")
@@ -114,11 +118,7 @@ class LhaApp(App[None]):
             self._tail = tail_transcript(self._start.path)
         first_page = None
         if self._start is None:  # the newest past sessions, in the first frame
-            from core.rollout.codex_home import codex_session_roots
-            from tui.first_page import read_first_page
-
-            roots = codex_session_roots(self.settings.codex_sessions)
-            first_page = read_first_page(self.settings.lha_home, PAST_PAGE_SIZE, roots)
+            first_page = take_painted_page() or self._read_first_page()
         with Horizontal(id="main"):
             yield ThreadSidebar(
                 self._load_past_page,
@@ -143,6 +143,13 @@ class LhaApp(App[None]):
                 yield StatusLine(id="status")
         yield Footer()
 
+    def _read_first_page(self) -> RowsPage:
+        from core.rollout.codex_home import codex_session_roots
+        from tui.first_page import read_first_page
+
+        roots = codex_session_roots(self.settings.codex_sessions)
+        return read_first_page(self.settings.lha_home, PAST_PAGE_SIZE, roots)
+
     @property
     def sidebar(self) -> ThreadSidebar:
         return self.query_one(ThreadSidebar)
@@ -152,6 +159,7 @@ class LhaApp(App[None]):
         return self.query_one("#transcripts", ContentSwitcher)
 
     def on_mount(self) -> None:
+        handed_over()  # the screen is Textual's now (tui.prepaint)
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         if self.settings.theme and self.settings.theme in self.available_themes:
@@ -631,11 +639,3 @@ class LhaApp(App[None]):
         yield SystemCommand(
             "Focus threads", "Move to the thread sidebar", self.action_focus_threads
         )
-
-
-EMPTY_STATE = (
-    "lha — a workbench for coding-agent conversations\n\n"
-    "Type a message below and press Enter to start a thread.\n"
-    "Ctrl+N new thread · Ctrl+O model · Ctrl+B fork · Ctrl+T threads · Ctrl+P commands\n"
-    "Type / for commands: /compact /find /copy /export /outline ..."
-)

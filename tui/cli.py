@@ -20,11 +20,6 @@ from tui.cli_options import (
     fold_flags_into_overrides,
     merge_run_options,
 )
-from tui.commands.acp_cmd import add_acp_command
-from tui.commands.compact_cmd import add_compact_command
-from tui.commands.export_cmd import add_export_command
-from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
-from tui.commands.tidy_cmd import add_tidy_commands
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -39,7 +34,14 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The commands' modules are imported here, not at the top: plain `lha` paints its first
+    # frame (tui.prepaint) before these and what they import (asyncio, ~50 ms) are loaded.
     from core import __version__
+    from tui.commands.acp_cmd import add_acp_command
+    from tui.commands.compact_cmd import add_compact_command
+    from tui.commands.export_cmd import add_export_command
+    from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
+    from tui.commands.tidy_cmd import add_tidy_commands
 
     parser = LhaArgumentParser(
         prog="lha",
@@ -142,6 +144,11 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core import pydantic_no_plugins
+
+    pydantic_no_plugins.install()  # no scan of every installed package at the first model
+    if argv is None and len(sys.argv) == 1 and _is_process_entry():
+        prepaint_for_plain_lha()
     parser = build_parser()
     args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
     if args.command == "search":  # no asyncio: a search is mostly start-up time
@@ -161,6 +168,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv is None and args.command == "exec" and _is_process_entry():
         _exit_without_teardown(code)
     return code
+
+
+def prepaint_for_plain_lha() -> None:
+    """Plain ``lha``: show the first frame before Textual loads (docs/architecture.md, Why the
+    start-up tricks exist). A frame that cannot be painted is no reason not to start."""
+    from pathlib import Path
+
+    from core.config.home import default_lha_home
+    from core.rollout.codex_home import codex_session_roots
+    from tui.prepaint import prepaint_first_frame
+    from tui.ui_settings import read_ui_settings
+
+    try:
+        settings = read_ui_settings(default_lha_home(), Path.cwd())
+        prepaint_first_frame(settings, codex_session_roots(settings.codex_sessions))
+    except (OSError, ValueError):
+        pass
 
 
 def _run_sync_command(args: argparse.Namespace) -> int:

@@ -28,7 +28,7 @@ from core.rollout.paths import (
 from core.rollout.session_prefix import is_session_prefix_text
 from core.text import IMAGE_PLACEHOLDER
 from tui.fork_families import family_order
-from tui.widgets.sidebar import RowsPage, ThreadRow
+from tui.thread_rows import RowsPage, ThreadRow
 
 HEAD_RECORD_LIMIT = 10
 """``session_meta`` must be among this many first non-blank lines (as core.rollout.head)."""

@@ -228,7 +228,11 @@ async def _open_recorder(
         Path(config.lha_home), thread_id, meta, materialize=forked, lock=lock
     )
     if forked:
-        recorder.record_items(history.get_rollout_items())
+        copied = await asyncio.to_thread(_copied_lines, history)
+        if copied is not None:
+            recorder.record_copied_lines(copied)
+        else:
+            recorder.record_items(history.get_rollout_items())
         try:
             await recorder.flush()
         except LhaError:
@@ -236,6 +240,21 @@ async def _open_recorder(
                 await recorder.shutdown()  # releases the new file's lock
             raise
     return recorder
+
+
+def _copied_lines(history: InitialHistory) -> bytes | None:
+    """A fork's lines as they are in its source (``history.copied_from``, read a moment ago;
+    rollouts only grow), or None to encode the items again: no source, or the file is gone or
+    shorter than it was."""
+    if history.copied_from is None:
+        return None
+    path, size = history.copied_from
+    try:
+        with open(path, "rb") as source:
+            lines = source.read(size)
+    except OSError:
+        return None
+    return lines if len(lines) == size and lines.endswith(b"\n") else None
 
 
 def _context_window_lookup(

@@ -5,8 +5,11 @@ path (a repeated path is queued once) for the process's one indexing thread, so 
 loop never waits for SQLite. The index is opened for each update and closed after it, so a
 process that ran threads in many homes (a test run) holds no connection or thread per home. At
 exit the queue is drained (for at most ``DRAIN_SECONDS``): ``lha exec`` ends right after its turn,
-and searches trust these updates for rollouts they already know. A failure is logged and
-forgotten: the next full refresh catches up.
+and searches trust these updates for rollouts they already know. A rollout that ``lha exec``
+created itself (a new thread, a fork) is not queued at all: the next search's quick refresh
+lists it as a new file and indexes it whole, so the one-shot command does not wait for that
+(``ThreadManager(index_new_rollouts=False)``). A failure is logged and forgotten: the next full
+refresh catches up.
 """
 
 from __future__ import annotations

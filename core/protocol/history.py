@@ -23,6 +23,12 @@ class InitialHistory:
     """``lha``, or ``codex`` for a Codex CLI rollout: never resumed in place, only forked."""
     lost_user_messages: str | None = None
     """Which lines held user messages the reader could not read, and why; None when none."""
+    line_ends: list[int] | None = None
+    """Read from one of lha's rollouts in which every line was readable: where each item's line
+    ends in the file, so that a fork can copy the lines as they are (``copied_from``)."""
+    copied_from: tuple[Path, int] | None = None
+    """A fork whose items are exactly the first N bytes of this file's lines (path, N): the
+    new rollout gets those bytes, not the items encoded again."""
 
     @classmethod
     def new(cls) -> InitialHistory:
@@ -37,6 +43,7 @@ class InitialHistory:
         *,
         source_format: str = "lha",
         lost_user_messages: str | None = None,
+        line_ends: list[int] | None = None,
     ) -> InitialHistory:
         return cls(
             kind="resumed",
@@ -45,11 +52,22 @@ class InitialHistory:
             rollout_path=rollout_path,
             source_format=source_format,
             lost_user_messages=lost_user_messages,
+            line_ends=line_ends,
         )
 
     @classmethod
-    def forked(cls, items: list[RolloutItem]) -> InitialHistory:
-        return cls(kind="forked", items=list(items))
+    def forked(
+        cls, items: list[RolloutItem], copied_from: tuple[Path, int] | None = None
+    ) -> InitialHistory:
+        return cls(kind="forked", items=list(items), copied_from=copied_from)
+
+    def fork_of_first(self, count: int) -> InitialHistory:
+        """A fork holding this history's first ``count`` items (``count`` > 0), copied from
+        the file as they are when the line ends are known."""
+        copied = None
+        if self.line_ends is not None and self.rollout_path is not None:
+            copied = (self.rollout_path, self.line_ends[count - 1])
+        return InitialHistory.forked(self.items[:count], copied)
 
     @property
     def history(self) -> list[RolloutItem]:

@@ -23,11 +23,7 @@ from pydantic import ValidationError
 
 from core.protocol.events import AgentMessage, AgentReasoning, TokenCount, UserMessageEvent
 from core.protocol.items import (
-    ContentItem,
-    InputImage,
-    InputText,
     MessageItem,
-    OutputText,
     ReasoningItem,
     ReasoningText,
     SummaryText,
@@ -157,8 +153,9 @@ def _shown_event(item: TranscriptItem) -> UserMessageEvent | AgentMessage | Agen
     if isinstance(item, MessageItem):
         if is_real_user_message(item):
             return UserMessageEvent(message=item.text())
-        if item.role == "assistant" and item.text():
-            return AgentMessage(message=item.text())
+        text = item.text() if item.role == "assistant" else ""
+        if text:
+            return AgentMessage(message=text)
     if isinstance(item, ReasoningItem) and item.summary:
         return AgentReasoning(text="\n\n".join(part.text for part in item.summary))
     return None
@@ -190,15 +187,16 @@ def _message(raw: dict[str, Any]) -> MessageItem:
     return MessageItem.model_validate({**_extras(raw, "content"), "role": role, "content": content})
 
 
-def _content_part(raw: Any, role: Any) -> ContentItem | None:
+def _content_part(raw: Any, role: Any) -> dict[str, str] | None:
+    """A content part as lha's ``ContentItem`` data (validated with the message, in one go)."""
     if not isinstance(raw, dict):
         return None
     if raw.get("type") == "input_image" and isinstance(raw.get("image_url"), str):
-        return InputImage(image_url=raw["image_url"])
+        return {"type": "input_image", "image_url": raw["image_url"]}
     text = raw.get("text", raw.get("refusal"))
     if not isinstance(text, str):
         return None
-    return OutputText(text=text) if role == "assistant" else InputText(text=text)
+    return {"type": "output_text" if role == "assistant" else "input_text", "text": text}
 
 
 def _reasoning(raw: dict[str, Any]) -> ReasoningItem:

@@ -11,6 +11,8 @@ import gc
 import json
 from pathlib import Path
 
+from pydantic_core import from_json
+
 from core.errors import RolloutError
 from core.protocol.history import InitialHistory
 from core.protocol.ids import ThreadId
@@ -19,6 +21,15 @@ from core.rollout.codex_format import CodexLineError, convert_line
 from core.rollout.reader import LoadedRollout, RolloutReadReport, _promote_young_objects
 
 CODEX_FORMAT = "codex"
+
+
+def _decode(raw: bytes) -> object:
+    """One line's JSON: pydantic-core's parser (about twice as fast as ``json``), with ``json``
+    for what only it accepts (an escaped lone surrogate), so the same lines read as before."""
+    try:
+        return from_json(raw)
+    except ValueError:
+        return json.loads(raw)
 
 
 class _CodexLines:
@@ -37,7 +48,7 @@ class _CodexLines:
     def add(self, number: int, raw: bytes, may_be_torn: bool) -> None:
         self.lines += 1
         try:
-            converted = convert_line(json.loads(raw))
+            converted = convert_line(_decode(raw))
         except (ValueError, RecursionError) as error:
             self._bad(number, raw, error, may_be_torn)
             return

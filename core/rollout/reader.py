@@ -123,6 +123,10 @@ class _LineParser:
         self.lost_user: list[int] = []
         self.torn = False
         self.next_index = 0
+        self.offset = 0
+        """Bytes of the file consumed so far (lines and their newlines)."""
+        self.line_ends: list[int] = []
+        """Where each item's line ends, newline included (a fork copies lines by these)."""
 
     @property
     def done(self) -> bool:
@@ -144,7 +148,9 @@ class _LineParser:
         last = len(lines) - 1
         items = self.items
         parse = parse_stamped_item
+        line_ends = self.line_ends
         index = self.next_index
+        start = self.offset
         spent = 0
         while index <= last and spent < budget:
             raw = lines[index]
@@ -168,7 +174,9 @@ class _LineParser:
             if self.thread_id is None and isinstance(item, SessionMetaRecord):
                 self.thread_id = item.payload.id
             items.append(item)
+            line_ends.append(start + spent)
         self.next_index = index
+        self.offset = start + spent
 
     def report(self) -> RolloutReadReport:
         return RolloutReadReport(
@@ -208,7 +216,11 @@ def _finish(parser: _LineParser) -> LoadedRollout:
     if warning:
         log.warning("%s", warning)
     history = InitialHistory.resumed(
-        parser.thread_id, parser.items, path, lost_user_messages=report.refusal()
+        parser.thread_id,
+        parser.items,
+        path,
+        lost_user_messages=report.refusal(),
+        line_ends=None if report.bad_lines else parser.line_ends,
     )
     return LoadedRollout(history, report)
 

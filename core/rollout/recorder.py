@@ -204,6 +204,15 @@ class RolloutRecorder:
         if self._persist_requested:
             self._kick()
 
+    def record_copied_lines(self, lines: bytes) -> None:
+        """Queue lines copied as they are from another rollout (a fork's history): complete
+        lines, each ending in a newline. Like ``record_items``, never blocks nor raises."""
+        if self._closed or not lines:
+            return
+        self._pending.append(lines.removesuffix(b"\n"))  # the writer ends each entry with one
+        if self._persist_requested:
+            self._kick()
+
     def persist(self) -> None:
         """Ask for the file to exist from now on (the first user turn); buffered lines follow."""
         if self._persist_requested or self._closed:

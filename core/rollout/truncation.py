@@ -33,16 +33,15 @@ def truncate_rollout_before_nth_user_message_from_start(
 
 def truncate_before_nth_user_message(history: InitialHistory, n: int) -> InitialHistory:
     """As in the Codex CLI: an empty cut is a ``new`` history, anything else is ``forked``."""
-    kept = truncate_rollout_before_nth_user_message_from_start(history.get_rollout_items(), n)
+    kept = truncate_rollout_before_nth_user_message_from_start(history.items, n)
     if not kept:
         return InitialHistory.new()
-    return InitialHistory.forked(kept)
+    return history.fork_of_first(len(kept))
 
 
 def fork_history(history: InitialHistory, n: int | None) -> InitialHistory:
     """What a fork starts from: every line before the n-th real user message, or with ``n``
     None every line (a copy of the whole thread, e.g. of one that another process has open)."""
     if n is None:
-        items = history.get_rollout_items()
-        return InitialHistory.forked(items) if items else InitialHistory.new()
+        return history.fork_of_first(len(history.items)) if history.items else InitialHistory.new()
     return truncate_before_nth_user_message(history, n)

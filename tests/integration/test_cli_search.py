@@ -191,3 +191,25 @@ async def test_a_live_thread_is_indexed_after_each_turn(
         await asyncio.sleep(0.05)
     await harness.manager.remove_and_close_all_threads()
     assert rows == 2, "the user message and the answer, indexed without any search"
+
+
+def test_a_session_lha_exec_made_is_found_by_the_next_search(
+    home: Path, scripted_server_thread: ScriptedServer
+) -> None:
+    """``lha exec`` does not wait to index a rollout it created (a new thread, a fork): the
+    next search lists it as a new file and finds every turn in it."""
+    from tests.integration.test_cli_exec import lha
+
+    scripted_server_thread.enqueue(Reply.text("The grebe answer."))
+    first = lha(home, "exec", "tell me about the grebe")
+    assert first.returncode == 0, first.stderr
+    scripted_server_thread.enqueue(Reply.text("The dabchick answer."))
+    (rollout,) = (home / "sessions").rglob("rollout-*.jsonl")
+    fork = lha(home, "exec", "fork", str(rollout), "and the dabchick?")
+    assert fork.returncode == 0, fork.stderr
+    assert not index_path(home).exists(), "exec indexed a rollout it made itself"
+    found = lha_search(home, "grebe", "--all", "--json", cwd=home)
+    assert found.returncode == 0, found.stderr
+    hits = [json.loads(line) for line in found.stdout.splitlines()]
+    assert len({hit["thread_id"] for hit in hits}) == 2  # the session and its fork
+    assert lha_search(home, "dabchick", "--all", cwd=home).returncode == 0

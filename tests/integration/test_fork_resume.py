@@ -168,3 +168,42 @@ async def test_resume_of_a_corrupt_rollout_is_a_clear_error(
     with pytest.raises(RolloutError) as err:
         await h.manager.resume_thread_from_rollout(h.config, bad, h.manager.auth_manager())
     assert str(bad) in str(err.value) and "\n" not in str(err.value)
+
+
+async def test_a_fork_copies_the_kept_lines_as_they_are(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """Lines before the cut are the source's bytes (its times included), after the fork's own
+    session_meta: nothing is parsed and written again."""
+    h, source = await _two_turn_thread(tmp_path, scripted_server)
+    path = source.thread.rollout_path
+    assert path is not None
+    await h.manager.remove_and_close_all_threads()
+    lines = path.read_bytes().splitlines(keepends=True)
+    forked = await h.manager.fork_thread(1, h.config, path)
+    await h.manager.remove_and_close_all_threads()
+    assert forked.thread.rollout_path is not None
+    copied = forked.thread.rollout_path.read_bytes().splitlines(keepends=True)[1:]
+    second = next(
+        number
+        for number, line in enumerate(lines)
+        if b'"question two"' in line and b"transcript_item" in line
+    )
+    assert copied == lines[:second]
+
+
+async def test_a_fork_of_a_file_with_an_unreadable_line_writes_only_readable_lines(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    h, source = await _two_turn_thread(tmp_path, scripted_server)
+    path = source.thread.rollout_path
+    assert path is not None
+    await h.manager.remove_and_close_all_threads()
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join([*lines[:2], b'{"not a rollout line": 1}\n', *lines[2:]]))
+    forked = await h.manager.fork_thread(None, h.config, path)
+    await h.manager.remove_and_close_all_threads()
+    assert forked.thread.rollout_path is not None
+    written = forked.thread.rollout_path.read_bytes()
+    assert b"not a rollout line" not in written
+    assert written.count(b"question two") >= 1  # the whole thread, items written again

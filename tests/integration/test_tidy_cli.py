@@ -100,7 +100,9 @@ def test_delete_refuses_without_a_terminal_and_removes_the_session_and_its_snaps
     refused = one_line_error(lha(home, "delete", thread_id))
     assert "add --yes" in refused and path.exists()
 
-    assert _index_rows(home, thread_id) > 0, "the turn was indexed as it ended"
+    # lha exec leaves a session it made to the next search's refresh (core/index/live.py)
+    assert lha(home, "search", "doomed", "--all").returncode == 0
+    assert _index_rows(home, thread_id) > 0, "the search indexed the session"
     assert lha(home, "delete", "--yes", thread_id).returncode == 0
     assert not path.exists() and not record.exists()
     assert _index_rows(home, thread_id) == 0, "delete drops the session's index rows"

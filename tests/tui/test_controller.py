@@ -22,10 +22,10 @@ from core.protocol.ids import ThreadId
 from tests.support.agent_harness import past_session
 from tests.support.scripted_server import ScriptedServer
 from tests.support.tui_harness import FIXED_NOW, app_config, fixed_clock
+from tui.status_text import StatusInfo
+from tui.thread_rows import ThreadRow
 from tui.threads.controller import Controller, OpenOptions
 from tui.threads.state import PendingMessage, ThreadState
-from tui.widgets.sidebar import ThreadRow
-from tui.widgets.status_line import StatusInfo
 from tui.widgets.transcript import Transcript
 
 AnswerT = TypeVar("AnswerT")

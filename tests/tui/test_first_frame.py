@@ -10,7 +10,8 @@ from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import ScriptedServer
 from tests.support.tui_harness import app_config, fixed_clock, wait_until
 from tui.app import LhaApp
-from tui.widgets.sidebar import FIRST_FRAME_CHROME, PAST_PAGE_SIZE, ThreadSidebar
+from tui.thread_rows import FIRST_FRAME_CHROME, PAST_PAGE_SIZE
+from tui.widgets.sidebar import ThreadSidebar
 
 
 class CountingApp(LhaApp):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.protocol.ids import ThreadId
 from tui.session_folders import is_under
-from tui.widgets.sidebar import ThreadRow
+from tui.thread_rows import ThreadRow
 
 
 def test_the_folder_itself_and_below_but_not_a_sibling() -> None:

@@ -140,7 +140,12 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         printer.warn(warning)
     auth = AuthManager(config.lha_home)
     manager = ThreadManager(
-        config.lha_home, auth, config.model_provider_id, config.model_provider, SessionSource.EXEC
+        config.lha_home,
+        auth,
+        config.model_provider_id,
+        config.model_provider,
+        SessionSource.EXEC,
+        index_new_rollouts=False,  # one turn, then exit: the next search indexes a new file
     )
     if ns.mode == "new":
         new = await manager.start_thread_with_tools(config, dynamic_tools)

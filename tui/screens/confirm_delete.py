@@ -10,7 +10,7 @@ from textual.binding import Binding
 from core.sanitize import terminal_line
 from core.text import shorten
 from tui.screens.yes_no import YesNoScreen
-from tui.widgets.sidebar import ThreadRow
+from tui.thread_rows import ThreadRow
 
 PREVIEW_CHARS = 60
 

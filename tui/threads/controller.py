@@ -31,6 +31,8 @@ from core.protocol.ops import Compact, Interrupt, OverrideTurnContext, SteerInpu
 from core.protocol.session import SessionSource
 from tui.preview import transcript_id
 from tui.start_request import StartRequest
+from tui.status_text import StatusInfo
+from tui.thread_rows import PAST_PAGE_SIZE, ThreadRow
 from tui.threads.events import ThreadEventRouter
 from tui.threads.file_changes import FileChanges
 from tui.threads.names import SessionNames
@@ -38,8 +40,6 @@ from tui.threads.port import AppPort
 from tui.threads.session_files import SessionFiles
 from tui.threads.state import PendingMessage, ThreadState
 from tui.transcript_model import entries_from_replay, last_token_info
-from tui.widgets.sidebar import PAST_PAGE_SIZE, ThreadRow
-from tui.widgets.status_line import StatusInfo
 from tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:

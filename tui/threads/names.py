@@ -19,9 +19,9 @@ from core.errors import LhaError
 
 if TYPE_CHECKING:
     from core.protocol.ids import ThreadId
+    from tui.thread_rows import ThreadRow
     from tui.threads.port import AppPort
     from tui.threads.state import ThreadState
-    from tui.widgets.sidebar import ThreadRow
 
 StateOf = Callable[["ThreadId"], "ThreadState | None"]
 Redraw = Callable[["ThreadState"], Awaitable[None]]

@@ -15,9 +15,9 @@ if TYPE_CHECKING:
     from textual.screen import ModalScreen
 
     from core.protocol.ids import ThreadId
+    from tui.status_text import StatusInfo
+    from tui.thread_rows import ThreadRow
     from tui.threads.state import ThreadState
-    from tui.widgets.sidebar import ThreadRow
-    from tui.widgets.status_line import StatusInfo
     from tui.widgets.transcript import Transcript
 
 AnswerT = TypeVar("AnswerT")

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 from core.errors import LhaError
 
 if TYPE_CHECKING:
+    from tui.thread_rows import ThreadRow
     from tui.threads.port import AppPort
     from tui.threads.state import ThreadState
-    from tui.widgets.sidebar import ThreadRow
 
 
 def export_target(state: ThreadState, file: str) -> Path:

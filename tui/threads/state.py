@@ -16,8 +16,8 @@ from core.images.attachment import ImageAttachment
 from core.protocol.events import TokenUsageInfo
 from core.protocol.ids import ThreadId
 from core.protocol.ops import TextInput, UserInputItem
-from tui.widgets.sidebar import ThreadRow
-from tui.widgets.status_line import StatusInfo
+from tui.status_text import StatusInfo
+from tui.thread_rows import ThreadRow
 from tui.widgets.transcript import Transcript
 
 NEW_THREAD_PREVIEW = "(new thread)"

@@ -155,3 +155,12 @@ def test_unknown_fields_are_kept_on_the_items() -> None:
 def test_lines_of_the_wrong_shape_are_errors(line: object) -> None:
     with pytest.raises(CodexLineError):
         convert_line(line)
+
+
+def test_a_line_only_the_json_module_reads_is_still_read() -> None:
+    """The reader parses with pydantic-core and falls back to ``json`` (an escaped lone
+    surrogate is valid JSON to it): no line reads differently than with ``json`` alone."""
+    from core.rollout.codex_reader import _decode
+
+    assert _decode(b'{"text": "\\ud800x"}') == {"text": "\ud800x"}
+    assert _decode(b'{"text": "heron"}') == {"text": "heron"}

@@ -21,7 +21,7 @@ from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN
 from tests.support.rollout_factory import write_rollout
 from tui.first_page import read_first_page
 from tui.fork_families import family_order
-from tui.widgets.sidebar import ThreadRow
+from tui.thread_rows import ThreadRow
 
 from .helpers import conversation, meta, write_session
 

@@ -1,0 +1,94 @@
+"""In a real terminal (tmux), the frame lha paints before Textual loads is the frame Textual then
+draws, cell for cell (text and colours), and the rows stay on screen while Textual takes over."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from core.rollout.listing import list_threads_sync
+from tests.support.rollout_factory import write_rollout
+from tests.support.tmux_pane import Cell, TmuxPane, cells
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZES = [(120, 40), (100, 30)]
+SLOW_START_S = 1.5
+"""How long the launched lha waits between its own frame and starting Textual (a slow import)."""
+SLOW_LHA = (
+    "import sys, time\n"
+    "import tui.cli\n"
+    "tui.cli.prepaint_for_plain_lha()\n"
+    f"time.sleep({SLOW_START_S})\n"
+    "sys.exit(tui.cli.main([]))\n"
+)
+TEXTUAL_FOOTER = "Quit"
+"""On Textual's screen once its footer has its keys (the pre-painted footer is blank)."""
+
+
+def _home(folder: Path) -> tuple[Path, str]:
+    """Past sessions that all fit on screen (the sidebar adds no scrollbar after its first
+    frame); returns the home and the newest session's first words."""
+    home = folder / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        'model = "gpt-5.1"\nmodel_provider = "scripted"\n'
+        '[model_providers.scripted]\nname = "Scripted"\nbase_url = "http://127.0.0.1:9/v1"\n'
+    )
+    for seed in range(8):
+        write_rollout(home, folder, 2, seed=seed)
+    return home, list_threads_sync(home, 1).items[0].preview.splitlines()[0][:24]
+
+
+def _command(home: Path, colour: str) -> list[str]:
+    env = [
+        f"LHA_HOME={home}",
+        f"PYTHONPATH={ROOT}",
+        f"HOME={home.parent}",
+        f"PATH={os.environ.get('PATH', '')}",
+        "TERM=xterm-256color",
+        f"COLORTERM={colour}",
+    ]
+    return ["env", "-i", *env, sys.executable, "-c", SLOW_LHA]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("colour", ["truecolor", ""], ids=["truecolor", "256 colours"])
+def test_textual_repaints_the_prepainted_frame_without_a_blank(
+    tmp_path: Path, size: tuple[int, int], colour: str
+) -> None:
+    home, newest = _home(tmp_path)
+    pane = TmuxPane(tmp_path, size)
+    try:
+        pane.launch(_command(home, colour), tmp_path)
+        pane.wait_for(lambda screen: newest in screen, 10, 0.005)
+        painted = pane.screen(escapes=True)  # Textual is not even imported yet
+        seen: list[str] = []
+        deadline = time.monotonic() + 30
+        while TEXTUAL_FOOTER not in (seen or [""])[-1] and time.monotonic() < deadline:
+            seen.append(pane.screen())
+            time.sleep(0.005)
+        drawn = pane.screen(escapes=True)
+    finally:
+        pane.close()
+    assert TEXTUAL_FOOTER in seen[-1], "Textual never drew its screen"
+    assert all(newest in screen for screen in seen), "the rows left the screen meanwhile"
+    last = size[1] - 1  # the footer: blank in the first frame, then Textual fills it in
+    assert _seen(painted)[:last] == _seen(drawn)[:last]
+
+
+def _seen(escaped_screen: str) -> list[list[Cell]]:
+    """What a user sees of each cell: a blank's foreground colour and weight show nowhere."""
+    return [
+        [
+            (char, fg, bg, bold) if char.strip() else (char, None, bg, False)
+            for char, fg, bg, bold in line
+        ]
+        for line in cells(escaped_screen)
+    ]
