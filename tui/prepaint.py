@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.status_text import StatusInfo, status_text
 from tui.session_folders import is_under
+from tui.status_text import StatusInfo, status_text
 from tui.thread_rows import FIRST_FRAME_CHROME, PAST_PAGE_SIZE, RowsPage, ThreadRow, row_lines
 from tui.ui_settings import UiSettings
 
