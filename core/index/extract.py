@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from core.rollout.session_prefix import is_session_prefix_text
 from core.secrets import redact_secrets
@@ -41,9 +42,8 @@ class Role(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class LineText:
-    """The searchable text of one rollout line."""
+class LineText(NamedTuple):
+    """The searchable text of one rollout line (a tuple: a bulk build pickles millions)."""
 
     role: Role
     text: str

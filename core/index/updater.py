@@ -23,7 +23,8 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from core.index.ingest import PreparedRollout, forget_session, index_rollout, prepare_rollout
+from core.index import bulk
+from core.index.ingest import forget_session, index_rollout
 from core.index.scan import FolderScan, RolloutFile, is_archived_path, scan_folders, with_stat
 from core.index.schema import (
     ORPHAN_COUNTER,
@@ -133,25 +134,17 @@ def _index_in_batches(
     known: dict[str, _Known],
     progress: Progress | None,
 ) -> int:
-    """Index ``stale`` a batch per transaction, extracting the next batch in a worker thread
-    meanwhile (``ingest.PreparedRollout``)."""
+    """Index ``stale`` a batch per transaction. A big job (a first build) is extracted in a
+    second process (``bulk``) while this one writes, with SQLite tuned for bulk writing."""
     starts = {f.path: known[f.path].indexed_bytes if f.path in known else 0 for f in stale}
     total = sum(f.size - starts[f.path] for f in stale)
-
-    def prepare(batch: list[RolloutFile]) -> list[PreparedRollout | None]:
-        return [prepare_rollout(rollout, starts[rollout.path]) for rollout in batch]
-
-    from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import; a search rarely needs it
-
-    done = 0
     batches = _batches(stale)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lha-index-read") as reader:
-        upcoming = reader.submit(prepare, batches[0]) if batches else None
-        for number, batch in enumerate(batches):
-            assert upcoming is not None
-            prepared = upcoming.result()
-            if number + 1 < len(batches):
-                upcoming = reader.submit(prepare, batches[number + 1])
+    done = 0
+    with (
+        bulk.prepared_batches(batches, starts, total) as prepared_batches,
+        bulk.bulk_writing(connection, total),
+    ):
+        for batch, prepared in zip(batches, prepared_batches, strict=True):
             with _WriteTransaction(connection) as writer:
                 done += sum(map(partial(index_rollout, writer), batch, prepared))
             if progress is not None:
