@@ -19,11 +19,6 @@ from tui.cli_options import (
     fold_flags_into_overrides,
     merge_run_options,
 )
-from tui.commands.acp_cmd import add_acp_command
-from tui.commands.compact_cmd import add_compact_command
-from tui.commands.export_cmd import add_export_command
-from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
-from tui.commands.tidy_cmd import add_tidy_commands
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -39,6 +34,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from core import __version__
+    from tui.commands.acp_cmd import add_acp_command
+    from tui.commands.compact_cmd import add_compact_command
+    from tui.commands.export_cmd import add_export_command
+    from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
+    from tui.commands.tidy_cmd import add_tidy_commands
 
     parser = LhaArgumentParser(
         prog="lha",
@@ -140,9 +140,14 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["search"]:  # a search is mostly start-up: its own parser, no asyncio
+        from tui.commands.search_cmd import parse_search_args
+
+        return _run_sync_command(parse_search_args(arguments[1:]))
     parser = build_parser()
-    args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
-    if args.command == "search":  # no asyncio: a search is mostly start-up time
+    args = parse_args(parser, arguments)
+    if args.command == "search":  # after global options: the full parser, still no asyncio
         return _run_sync_command(args)
     if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
         # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:

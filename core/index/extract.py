@@ -14,7 +14,6 @@ lines are events the index skips, and a full build must run at tens of MB/s.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import IntEnum
 from typing import NamedTuple
 
@@ -49,8 +48,7 @@ class LineText(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class SessionHead:
+class SessionHead(NamedTuple):
     """What the index keeps about a session, from its ``session_meta`` line."""
 
     thread_id: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.index.extract import LineText, Role, SessionHead, line_text, session_head
 from core.index.scan import RolloutFile, open_regular_file
@@ -23,12 +23,14 @@ _HEAD_LINES = 10
 """``session_meta`` must be among a rollout's first lines, as for the session list."""
 
 
-@dataclass
 class _SessionState:
-    id: int
-    indexed_bytes: int
-    user_turns: int
-    preview: str
+    __slots__ = ("id", "indexed_bytes", "preview", "user_turns")
+
+    def __init__(self, id: int, indexed_bytes: int, user_turns: int, preview: str) -> None:
+        self.id = id
+        self.indexed_bytes = indexed_bytes
+        self.user_turns = user_turns
+        self.preview = preview
 
 
 def _load_state(connection: sqlite3.Connection, path: str) -> _SessionState | None:
@@ -49,8 +51,7 @@ def _read_from(path: str, start: int, size: int) -> bytes:
     return data[: end + 1]
 
 
-@dataclass(frozen=True)
-class PreparedRollout:
+class PreparedRollout(NamedTuple):
     """A rollout's new lines, read and extracted outside any transaction.
 
     Extraction is the Python half of indexing; preparing the next files while SQLite (which

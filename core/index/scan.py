@@ -13,8 +13,8 @@ from __future__ import annotations
 import os
 import stat
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from core.rollout.paths import SESSIONS_SUBDIR
 
@@ -23,23 +23,24 @@ UNKNOWN = -1
 """``size`` and ``mtime_ns`` of a file listed without ``stat``."""
 
 
-@dataclass(frozen=True, slots=True)
-class RolloutFile:
+class RolloutFile(NamedTuple):
     path: str
     size: int
     mtime_ns: int
     archived: bool
 
 
-@dataclass
 class FolderScan:
     """What a walk found: files in the folders it listed, and each folder's time."""
 
-    files: list[RolloutFile] = field(default_factory=list)
-    listed: set[str] = field(default_factory=set)
-    """Folders whose entries were read (changed, new, or every folder in a full walk)."""
-    times: dict[str, int] = field(default_factory=dict)
-    """Every folder seen, with the modification time read *before* listing it."""
+    __slots__ = ("files", "listed", "times")
+
+    def __init__(self) -> None:
+        self.files: list[RolloutFile] = []
+        self.listed: set[str] = set()
+        """Folders whose entries were read (changed, new, or every folder in a full walk)."""
+        self.times: dict[str, int] = {}
+        """Every folder seen, with the modification time read *before* listing it."""
 
 
 def _is_rollout_name(name: str) -> bool:

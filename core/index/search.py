@@ -13,9 +13,9 @@ import json
 import os
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from core.index.extract import Role, line_text
 from core.index.query import SearchQuery
@@ -51,8 +51,7 @@ LIMIT :limit
 """
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     thread_id: str
     path: Path
     preview: str
@@ -68,8 +67,7 @@ class SearchHit:
     snippet: Snippet
 
 
-@dataclass(frozen=True)
-class SearchScope:
+class SearchScope(NamedTuple):
     cwd: Path | None
     """Only sessions started in this folder or below; None for every session."""
     include_archived: bool = False

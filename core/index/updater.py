@@ -18,12 +18,10 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from core.index import bulk
 from core.index.ingest import forget_session, index_rollout
 from core.index.scan import FolderScan, RolloutFile, is_archived_path, scan_folders, with_stat
 from core.index.schema import (
@@ -45,8 +43,7 @@ Progress = Callable[[int, int], None]
 """Called with (bytes indexed so far, bytes to index in all) after each transaction."""
 
 
-@dataclass(frozen=True)
-class RefreshReport:
+class RefreshReport(NamedTuple):
     files: int
     """Rollout files listed (every one in a full refresh; those in changed folders otherwise)."""
     indexed_files: int
@@ -114,7 +111,7 @@ def refresh(
         _follow_moves_or_forget(connection, gone, files, known)
         known = _known_sessions(connection, None if full else set(map(os.path.dirname, on_disk)))
     stale = [f for f in files if _is_stale(f, known.get(f.path))]
-    done = _index_in_batches(connection, stale, known, progress)
+    done = _index_in_batches(connection, stale, known, progress) if stale else 0
     with _WriteTransaction(connection) as writer:
         _record_folders(writer, scan, recorded)
         if full:
@@ -140,6 +137,8 @@ def _index_in_batches(
     total = sum(f.size - starts[f.path] for f in stale)
     batches = _batches(stale)
     done = 0
+    from core.index import bulk  # subprocess and threading: ~10 ms a search rarely needs
+
     with (
         bulk.prepared_batches(batches, starts, total) as prepared_batches,
         bulk.bulk_writing(connection, total),

@@ -22,10 +22,26 @@ LABEL_CHARS = 40
 PROGRESS_MIN_BYTES = 50_000_000
 
 
+SEARCH_HELP = 'find past sessions by what was said (words, "a phrase", prefix*)'
+
+
 def add_search_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    search_p = sub.add_parser(
-        "search", help='find past sessions by what was said (words, "a phrase", prefix*)'
-    )
+    _add_search_arguments(sub.add_parser("search", help=SEARCH_HELP, description=SEARCH_HELP))
+
+
+def parse_search_args(argv: list[str]) -> argparse.Namespace:
+    """``lha search ...`` parsed without building every other command's parser (``lha search``
+    is the first argument: see ``tui.cli.main``)."""
+    from tui.cli_options import LhaArgumentParser
+
+    parser = LhaArgumentParser(prog="lha search", description=SEARCH_HELP)
+    _add_search_arguments(parser)
+    args = parser.parse_args(argv)
+    args.command = "search"
+    return args
+
+
+def _add_search_arguments(search_p: argparse.ArgumentParser) -> None:
     search_p.add_argument("query", nargs="+", help='words (all must match), "phrase", prefix*')
     search_p.add_argument(
         "--all", action="store_true", help="every session, not only this folder's and below"
