@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from core.index.extract import LineText, Role, SessionHead, line_text, session_head
 from core.index.scan import RolloutFile, open_regular_file
-from core.index.schema import ORPHAN_COUNTER, read_counter, write_counter
+from core.index.schema import ORPHAN_COUNTER, Source, read_counter, write_counter
 
 PREVIEW_CHARS = 200
 """The first user message is kept this long, to name unnamed sessions in search results."""
@@ -97,13 +97,15 @@ def _new_session(
     connection: sqlite3.Connection, rollout: RolloutFile, head: SessionHead | None
 ) -> int:
     cursor = connection.execute(
-        "INSERT INTO sessions(path, thread_id, cwd, created_at, archived) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions(path, thread_id, cwd, created_at, archived, source) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (
             rollout.path,
             head.thread_id if head else "",
             head.cwd if head else "",
             head.created_at if head else "",
             int(rollout.archived),
+            Source.CODEX if rollout.codex else Source.LHA,
         ),
     )
     return int(cursor.lastrowid or 0)

@@ -15,6 +15,7 @@ once they pile up.
 from __future__ import annotations
 
 import sqlite3
+from enum import IntEnum
 
 SCHEMA_VERSION = 3
 """Bump when the tables or what is indexed change: an index of another version is rebuilt."""
@@ -40,9 +41,11 @@ _TABLES = (
         updated_ns INTEGER NOT NULL DEFAULT 0,
         archived INTEGER NOT NULL DEFAULT 0,
         indexed_bytes INTEGER NOT NULL DEFAULT 0,
-        user_turns INTEGER NOT NULL DEFAULT 0
+        user_turns INTEGER NOT NULL DEFAULT 0,
+        source INTEGER NOT NULL DEFAULT 0
     )""",
     "CREATE INDEX IF NOT EXISTS sessions_by_thread ON sessions(thread_id)",
+    "CREATE INDEX IF NOT EXISTS sessions_by_time ON sessions(updated_ns)",
     """CREATE TABLE IF NOT EXISTS messages(
         id INTEGER PRIMARY KEY,
         session INTEGER NOT NULL,
@@ -65,6 +68,19 @@ _DROPS = (
     "DROP TABLE IF EXISTS counters",
     "DROP TABLE IF EXISTS folders",
 )
+
+
+class Source(IntEnum):
+    """Which program wrote a session's rollout (``sessions.source``)."""
+
+    LHA = 0
+    CODEX = 1
+    """The Codex CLI, under ``$CODEX_HOME/sessions``: indexed read-only."""
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
 
 ORPHAN_COUNTER = "orphan_rows"
 """FTS rows left behind by sessions whose rollout vanished before its rows could be deleted."""

@@ -4,11 +4,15 @@ A *full* refresh compares every rollout's size and time with what the index hold
 what was appended, in transactions of a few MB so other processes (and a search screen showing
 partial results) are never shut out for long. ``update_rollout`` does the same for one file;
 running threads call it after every turn (``live``), so a *quick* refresh, what a search does,
-only lists file names to pick up new, moved and deleted rollouts: at 10,000 sessions a ``stat``
-of every file would cost more than the search itself. A quick refresh still does the full one
-when the last was more than ``FULL_SCAN_SECONDS`` ago, which catches appends whose live update
-was lost (a process killed mid-turn). A rollout that moved (archived, unarchived) keeps its rows:
-only its path changes.
+lists only the folders whose time changed (new, moved and deleted rollouts, see ``scan``) and
+``stat``s only the rollouts written to in the last ``RECENT_SECONDS`` (as of their last
+indexing): at 10,000 sessions a ``stat`` of every file would cost more than the search itself.
+So a search finds what was said in any session running now or today, by lha (also when its live
+update was lost: a process killed mid-turn, an index locked at that moment) or by the Codex CLI;
+an append to an older session by another program is found once the full refresh runs, which a
+quick one does when the last was more than ``FULL_SCAN_SECONDS`` ago (lha's own resumes of old
+sessions are indexed live). A rollout that moved (archived, unarchived) keeps its rows: only
+its path changes.
 """
 
 from __future__ import annotations
@@ -23,9 +27,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core.index.ingest import forget_session, index_rollout
-from core.index.scan import FolderScan, RolloutFile, is_archived_path, scan_folders, with_stat
+from core.index.scan import (
+    UNKNOWN,
+    FolderScan,
+    RolloutFile,
+    is_archived_path,
+    scan_folders,
+    with_stat,
+)
 from core.index.schema import (
     ORPHAN_COUNTER,
+    Source,
     create_tables,
     drop_tables,
     read_counter,
@@ -35,6 +47,7 @@ from core.index.schema import (
 BATCH_BYTES = 8 * 1024 * 1024
 BATCH_FILES = 400
 FULL_SCAN_SECONDS = 600
+RECENT_SECONDS = 24 * 3600
 _LAST_FULL_SCAN = "last_full_scan_unix"
 ORPHAN_REBUILD_RATIO = 0.25
 """Rebuild once unreachable FTS rows exceed this share of all rows (and 10,000 rows)."""
@@ -56,13 +69,15 @@ class _Known(NamedTuple):
     id: int
     indexed_bytes: int
     updated_ns: int
+    archived: int
+    source: int
 
 
 def _known_sessions(
     connection: sqlite3.Connection, folders: set[str] | None = None
 ) -> dict[str, _Known]:
     """Indexed rollouts by path: all of them, or those directly in ``folders``."""
-    query = "SELECT path, id, indexed_bytes, updated_ns FROM sessions"
+    query = "SELECT path, id, indexed_bytes, updated_ns, archived, source FROM sessions"
     if folders is None:
         return {row[0]: _Known._make(row) for row in connection.execute(query)}
     known: dict[str, _Known] = {}
@@ -94,13 +109,15 @@ def refresh(
     lha_home: Path,
     progress: Progress | None = None,
     full: bool = True,
+    codex_root: Path | None = None,
 ) -> RefreshReport:
-    """Index new lines and forget rollouts that are gone; see the module docstring."""
+    """Index new lines and forget rollouts that are gone; see the module docstring.
+    ``codex_root`` is the Codex CLI's sessions folder, when its sessions are indexed too."""
     _rebuild_if_mostly_orphans(connection)
     now = int(time.time())
     full = full or now - read_counter(connection, _LAST_FULL_SCAN) > FULL_SCAN_SECONDS
     recorded = None if full else dict(connection.execute("SELECT path, mtime_ns FROM folders"))
-    scan = scan_folders(lha_home, recorded, with_stat=full)
+    scan = scan_folders(lha_home, recorded, with_stat=full, codex_root=codex_root)
     known = _known_sessions(connection, None if full else _unsure_folders(scan, recorded))
     on_disk = {rollout.path for rollout in scan.files}
     gone = [path for path in known if path not in on_disk]
@@ -110,6 +127,8 @@ def refresh(
     if gone:
         _follow_moves_or_forget(connection, gone, files, known)
         known = _known_sessions(connection, None if full else set(map(os.path.dirname, on_disk)))
+    if not full:
+        files += _recently_written(connection, known, now)
     stale = [f for f in files if _is_stale(f, known.get(f.path))]
     done = _index_in_batches(connection, stale, known, progress) if stale else 0
     with _WriteTransaction(connection) as writer:
@@ -117,6 +136,25 @@ def refresh(
         if full:
             write_counter(writer, _LAST_FULL_SCAN, now)
     return RefreshReport(len(on_disk), len(stale), done)
+
+
+def _recently_written(
+    connection: sqlite3.Connection, known: dict[str, _Known], now: int
+) -> list[RolloutFile]:
+    """Indexed rollouts written to in the last ``RECENT_SECONDS``, with their size now (they are
+    added to ``known``); a folder's time does not change when a file in it grows."""
+    rows = connection.execute(
+        "SELECT path, id, indexed_bytes, updated_ns, archived, source FROM sessions "
+        "WHERE updated_ns >= ?",
+        ((now - RECENT_SECONDS) * 1_000_000_000,),
+    )
+    recent = [_Known._make(row) for row in rows if row[0] not in known]
+    known.update((row.path, row) for row in recent)
+    listed = (
+        RolloutFile(row.path, UNKNOWN, UNKNOWN, bool(row.archived), row.source == Source.CODEX)
+        for row in recent
+    )
+    return [rollout for rollout in map(with_stat, listed) if rollout is not None]
 
 
 def _unsure_folders(scan: FolderScan, recorded: dict[str, int] | None) -> set[str]:

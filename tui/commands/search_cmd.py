@@ -2,6 +2,8 @@
 
 It runs before asyncio is even imported (see ``tui.cli.main``): a search is a few SQLite queries,
 and start-up is most of its time. Hits print one a line; with ``--json`` one object a line.
+Sessions the Codex CLI wrote are searched too (see ``core.index.library``) and marked "(Codex)",
+``"origin": "codex"`` in JSON, as in ``lha threads``.
 """
 
 from __future__ import annotations
@@ -128,6 +130,7 @@ def _json_line(hit: SearchHit, name: str | None) -> str:
             "turn": hit.turn,
             "role": hit.role,
             "snippet": hit.snippet.text,
+            "origin": hit.origin,
         },
         ensure_ascii=False,
     )
@@ -142,6 +145,8 @@ def _one_line(text: str, width: int) -> str:
 
 def _text_line(hit: SearchHit, names: dict[str, str], color: bool) -> str:
     label = _one_line(names.get(hit.thread_id) or hit.preview, LABEL_CHARS)
+    if hit.origin == "codex":  # marked as in ``lha threads``
+        label += " (Codex)"
     when = hit.updated_at.astimezone()
     snippet = hit.snippet.render(HIGHLIGHT_ON, HIGHLIGHT_OFF) if color else hit.snippet.text
     return f"{label}  {hit.thread_id[:8]}  {when:%Y-%m-%d %H:%M}  #{hit.turn} {hit.role}  {snippet}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -198,6 +199,11 @@ def test_image_only_user_message_still_counts_as_a_turn(home: Path, tmp_path: Pa
     assert hit.turn == 1
 
 
+def _written_days_ago(path: Path, days: int) -> None:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
 def test_quick_refresh_finds_new_moved_and_deleted_files_and_trusts_live_updates(
     home: Path, tmp_path: Path
 ) -> None:
@@ -207,14 +213,31 @@ def test_quick_refresh_finds_new_moved_and_deleted_files_and_trusts_live_updates
     second = new_rollout(home, tmp_path)  # a new file in a known folder
     append_turn(second, "grebe two", "ok")
     assert len(search(home, "grebe")) == 2
-    append_turn(first, "loon", "ok")  # appended with no live update: left to a full scan
+    old = new_rollout(home, tmp_path)
+    append_turn(old, "grebe three", "ok")
+    _written_days_ago(old, 2)
+    assert len(search(home, "grebe")) == 3
+    append_turn(
+        old, "loon", "ok"
+    )  # an old session grown without a live update: left to a full scan
     assert search(home, "loon") == []
     index = SessionIndex(home)
     index.refresh()
     index.close()
     assert len(search(home, "loon")) == 1
     second.unlink()
-    assert [h.path for h in search(home, "grebe")] == [first]
+    assert sorted(h.path for h in search(home, "grebe")) == sorted([first, old])
+
+
+def test_a_session_appended_after_the_last_search_is_found_without_a_live_update(
+    home: Path, tmp_path: Path
+) -> None:
+    """Written to today (another lha whose live update was lost, the Codex CLI): re-read."""
+    path = new_rollout(home, tmp_path)
+    append_turn(path, "grebe", "ok")
+    assert [h.turn for h in search(home, "grebe")] == [0]
+    append_turn(path, "then the shearwater", "ok")
+    assert [h.turn for h in search(home, "shearwater")] == [1]
 
 
 def test_a_fifo_or_link_named_like_a_rollout_is_skipped_not_waited_on(
