@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -257,3 +258,46 @@ def test_a_fifo_or_link_named_like_a_rollout_is_skipped_not_waited_on(
     index.close()
     connection = sqlite3.connect(index_path(home))
     assert connection.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+
+
+def test_a_bulk_build_extracts_in_a_second_process_and_indexes_the_same(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.index import bulk, updater
+
+    for n in range(5):
+        path = new_rollout(home, tmp_path)
+        append_turn(path, f"question {n} about the avocet", "ok", tool_output=f"avocet {n}")
+    monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+    monkeypatch.setattr(updater, "BATCH_FILES", 2)
+
+    def not_inline(*args: object) -> None:
+        raise AssertionError("a bulk job extracts in the worker process")
+
+    monkeypatch.setattr(bulk, "_inline", not_inline)
+    hits = search(home, "avocet", limit=50)
+    assert sorted(hit.snippet.text for hit in hits) == [
+        f"question {n} about the avocet" for n in range(5)
+    ]
+    connection = sqlite3.connect(index_path(home))
+    assert connection.execute("SELECT count(*) FROM messages").fetchone()[0] == 15
+
+
+@pytest.mark.parametrize(
+    ("output", "text"),
+    [
+        ("plain", "plain"),
+        ([{"type": "input_text", "text": "a"}, {"type": "input_image", "image_url": "x"}], "a"),
+        ({"content": [{"type": "input_text", "text": "b"}], "success": True}, "b"),
+        ({"content": "c", "success": False}, "c"),
+    ],
+)
+def test_codex_tool_output_of_every_shape_is_tool_text(output: object, text: str) -> None:
+    """The Codex CLI's call outputs: a string, content parts, or both inside an object."""
+    from core.index.extract import Role, line_text
+
+    for kind in ("function_call_output", "custom_tool_call_output"):
+        payload = {"type": kind, "call_id": "call_1", "output": output}
+        record = {"timestamp": "t", "type": "response_item", "payload": payload}
+        found = line_text(json.dumps(record, separators=(",", ":")).encode())
+        assert found is not None and (found.role, found.text) == (Role.TOOL, text)
