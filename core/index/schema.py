@@ -17,7 +17,7 @@ from __future__ import annotations
 import sqlite3
 from enum import IntEnum
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump when the tables or what is indexed change: an index of another version is rebuilt."""
 APPLICATION_ID = 0x6C686169
 """``PRAGMA application_id`` of an lha index ('lhai'), to tell it from a foreign database."""
