@@ -58,6 +58,7 @@ class _Extractor:
             [sys.executable, "-m", "core.index.extract_worker"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # a crash must not print over a running UI: see results
             env={**os.environ, "PYTHONPATH": _import_path()},
         )
         requests = [(batch, _starts_of(batch, starts)) for batch in batches]
@@ -117,7 +118,7 @@ def prepared_batches(
     batches: list[Batch], starts: dict[str, int], total_bytes: int
 ) -> Iterator[Iterator[Prepared]]:
     """The extracted lines of each batch, in order: from a second process for a bulk job."""
-    if total_bytes < BULK_BYTES or len(batches) < 2:
+    if total_bytes < BULK_BYTES or len(batches) < 2 or not sys.executable:
         yield _inline(batches, starts)
         return
     try:
