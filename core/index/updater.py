@@ -131,10 +131,11 @@ def refresh(
         files += _recently_written(connection, known, now)
     stale = [f for f in files if _is_stale(f, known.get(f.path))]
     done = _index_in_batches(connection, stale, known, progress) if stale else 0
-    with _WriteTransaction(connection) as writer:
-        _record_folders(writer, scan, recorded)
-        if full:
-            write_counter(writer, _LAST_FULL_SCAN, now)
+    if full or _unsure_folders(scan, recorded):  # else nothing to record: no write lock taken
+        with _WriteTransaction(connection) as writer:
+            _record_folders(writer, scan, recorded)
+            if full:
+                write_counter(writer, _LAST_FULL_SCAN, now)
     return RefreshReport(len(on_disk), len(stale), done)
 
 
