@@ -24,15 +24,17 @@ _TOKEN_PATTERNS: tuple[str, ...] = (
     r"\beyJ[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}\.[A-Za-z0-9_\-]{10,}",  # JSON web tokens
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|\Z)",
 )
-_TOKENS = re.compile("|".join(f"(?:{pattern})" for pattern in _TOKEN_PATTERNS))
+_TOKENS = "|".join(f"(?:{pattern})" for pattern in _TOKEN_PATTERNS)
+"""The patterns are compiled on first use (``re``'s cache): most texts need none of them, and
+compiling them costs a short command like ``lha search`` a few ms."""
 
-_ASSIGNED = re.compile(
+_ASSIGNED = (
     r"(?i)(?P<name>\b[A-Za-z0-9_.\-]*(?:api[_-]?key|secret|token|passw(?:or)?d|authorization)"
     r"[A-Za-z0-9_.\-]*[\"']?\s*[:=]\s*(?:bearer\s+)?[\"']?)(?!\d+\b)(?P<value>[^\s\"',;]{8,})"
 )
 """``OPENAI_API_KEY=...``, ``"password": "..."``, ``Authorization: Bearer ...``: the value goes
 (a number is left: ``total_tokens: 123456789`` is a count, not a secret)."""
-_BEARER = re.compile(r"(?i)(?P<name>\bbearer\s+)(?P<value>[A-Za-z0-9._\-~+/]{16,}=*)")
+_BEARER = r"(?i)(?P<name>\bbearer\s+)(?P<value>[A-Za-z0-9._\-~+/]{16,}=*)"
 
 
 def _mask_value(match: re.Match[str]) -> str:
@@ -55,11 +57,11 @@ def redact_secrets(text: str, known: Iterable[str | None] = ()) -> str:
         if secret:
             text = text.replace(secret, MASK)
     if any(start in text for start in _TOKEN_STARTS):
-        text = _TOKENS.sub(MASK, text)
+        text = re.sub(_TOKENS, MASK, text)
     lowered = text.lower()
     if any(hint in lowered for hint in _NAME_HINTS):
-        text = _ASSIGNED.sub(_mask_value, text)
-        text = _BEARER.sub(_mask_value, text)
+        text = re.sub(_ASSIGNED, _mask_value, text)
+        text = re.sub(_BEARER, _mask_value, text)
     return text
 
 

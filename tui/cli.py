@@ -144,14 +144,19 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == ["search"]:  # a search is mostly start-up: its own parser, no asyncio
+        from tui.commands.search_cmd import parse_search_args
+
+        return _run_sync_command(parse_search_args(arguments[1:]))
     from core import pydantic_no_plugins
 
     pydantic_no_plugins.install()  # no scan of every installed package at the first model
     if argv is None and len(sys.argv) == 1 and _is_process_entry():
         prepaint_for_plain_lha()
     parser = build_parser()
-    args = parse_args(parser, list(sys.argv[1:] if argv is None else argv))
-    if args.command == "search":  # no asyncio: a search is mostly start-up time
+    args = parse_args(parser, arguments)
+    if args.command == "search":  # after global options: the full parser, still no asyncio
         return _run_sync_command(args)
     if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
         # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:

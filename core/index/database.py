@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from dataclasses import dataclass
 from pathlib import Path
 
 from core.fs import ensure_private_dir, open_private
@@ -42,14 +41,18 @@ class _ForeignDatabase(Exception):
     """``index.sqlite`` holds tables that are not lha's."""
 
 
-@dataclass
 class OpenedIndex:
     """A usable index connection and, when it had to be healed, the one warning to show."""
 
-    connection: sqlite3.Connection
-    path: Path | None
-    """The file, or None for an in-memory index."""
-    warning: str | None = None
+    __slots__ = ("connection", "path", "warning")
+
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path | None, warning: str | None = None
+    ) -> None:
+        self.connection = connection
+        self.path = path
+        """The file, or None for an in-memory index."""
+        self.warning = warning
 
 
 def index_path(lha_home: Path) -> Path:

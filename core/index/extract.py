@@ -2,8 +2,12 @@
 
 Only ``transcript_item`` lines hold what was said (the ``event_msg`` copies of the same messages
 would be indexed twice), and of those only the messages the user typed, the assistant's answers
-and tool output. Session-prefix messages (instructions, environment context, skills) are never
-indexed, and every text passes through ``redact_secrets`` first, so a key pasted into a chat is
+and tool output. The Codex CLI's rollouts (indexed read-only beside lha's) hold the same in
+``response_item`` lines, where tool output is a ``function_call_output`` or
+``custom_tool_call_output`` whose output may also be content parts; its developer messages
+(permissions, skills) are instructions, like lha's session prefix, and are skipped.
+Session-prefix messages (instructions, environment context, skills) are never indexed, and every
+text passes through ``redact_secrets`` first, so a key pasted into a chat is
 neither stored nor findable. The same function gives the text a snippet is cut from, so what is
 shown always matches what was indexed.
 
@@ -14,8 +18,8 @@ lines are events the index skips, and a full build must run at tens of MB/s.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from core.rollout.session_prefix import is_session_prefix_text
 from core.secrets import redact_secrets
@@ -23,7 +27,10 @@ from core.secrets import redact_secrets
 MAX_INDEXED_CHARS = 64 * 1024
 """Text indexed per line at most: a 5 MB log pasted by a tool is searchable by its head only."""
 
-_TRANSCRIPT_MARK = b'"type":"transcript_item"'
+_TRANSCRIPT_MARKS = (b'"type":"transcript_item"', b'"type":"response_item"')
+_TOOL_OUTPUT_KINDS = frozenset(
+    {"tool_call_output", "function_call_output", "custom_tool_call_output"}
+)
 _META_MARK = b'"type":"session_meta"'
 _HEAD_WINDOW = 120
 """The record type sits right after the timestamp, within this many bytes of the line start."""
@@ -41,16 +48,14 @@ class Role(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class LineText:
-    """The searchable text of one rollout line."""
+class LineText(NamedTuple):
+    """The searchable text of one rollout line (a tuple: a bulk build pickles millions)."""
 
     role: Role
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class SessionHead:
+class SessionHead(NamedTuple):
     """What the index keeps about a session, from its ``session_meta`` line."""
 
     thread_id: str
@@ -79,9 +84,21 @@ def _payload_text(payload: dict[str, object]) -> LineText | None:
         if role == "user" and any(is_session_prefix_text(part) for part in parts):
             return None
         return LineText(Role.USER if role == "user" else Role.ASSISTANT, "".join(parts))
-    if kind == "tool_call_output":
-        output = payload.get("output")
-        return LineText(Role.TOOL, output) if isinstance(output, str) else None
+    if kind in _TOOL_OUTPUT_KINDS:
+        output = _output_text(payload.get("output"))
+        return LineText(Role.TOOL, output) if output is not None else None
+    return None
+
+
+def _output_text(output: object) -> str | None:
+    """A tool's output as text: a string, or the Codex CLI's content parts (``[{"type":
+    "input_text", "text": ...}]``), possibly inside ``{"content": ..., "success": ...}``."""
+    if isinstance(output, dict):
+        output = output.get("content")
+    if isinstance(output, str):
+        return output
+    if isinstance(output, list):
+        return "\n".join(_message_parts({"content": output}))
     return None
 
 
@@ -91,7 +108,8 @@ def line_text(raw: bytes) -> LineText | None:
     A user message with no text (an image alone) still counts, with ``text == ""``, because it
     is a user turn; the caller decides not to index empty text.
     """
-    if _TRANSCRIPT_MARK not in raw[:_HEAD_WINDOW]:
+    head = raw[:_HEAD_WINDOW]
+    if _TRANSCRIPT_MARKS[0] not in head and _TRANSCRIPT_MARKS[1] not in head:
         return None
     try:
         record = json.loads(raw)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.index.extract import LineText, Role, SessionHead, line_text, session_head
 from core.index.scan import RolloutFile, open_regular_file
-from core.index.schema import ORPHAN_COUNTER, read_counter, write_counter
+from core.index.schema import ORPHAN_COUNTER, Source, read_counter, write_counter
 
 PREVIEW_CHARS = 200
 """The first user message is kept this long, to name unnamed sessions in search results."""
@@ -23,12 +23,14 @@ _HEAD_LINES = 10
 """``session_meta`` must be among a rollout's first lines, as for the session list."""
 
 
-@dataclass
 class _SessionState:
-    id: int
-    indexed_bytes: int
-    user_turns: int
-    preview: str
+    __slots__ = ("id", "indexed_bytes", "preview", "user_turns")
+
+    def __init__(self, id: int, indexed_bytes: int, user_turns: int, preview: str) -> None:
+        self.id = id
+        self.indexed_bytes = indexed_bytes
+        self.user_turns = user_turns
+        self.preview = preview
 
 
 def _load_state(connection: sqlite3.Connection, path: str) -> _SessionState | None:
@@ -49,8 +51,7 @@ def _read_from(path: str, start: int, size: int) -> bytes:
     return data[: end + 1]
 
 
-@dataclass(frozen=True)
-class PreparedRollout:
+class PreparedRollout(NamedTuple):
     """A rollout's new lines, read and extracted outside any transaction.
 
     Extraction is the Python half of indexing; preparing the next files while SQLite (which
@@ -96,13 +97,15 @@ def _new_session(
     connection: sqlite3.Connection, rollout: RolloutFile, head: SessionHead | None
 ) -> int:
     cursor = connection.execute(
-        "INSERT INTO sessions(path, thread_id, cwd, created_at, archived) VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO sessions(path, thread_id, cwd, created_at, archived, source) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
         (
             rollout.path,
             head.thread_id if head else "",
             head.cwd if head else "",
             head.created_at if head else "",
             int(rollout.archived),
+            Source.CODEX if rollout.codex else Source.LHA,
         ),
     )
     return int(cursor.lastrowid or 0)

@@ -5,6 +5,9 @@ replaced and the operation runs again on the new index; if another process holds
 for too long, or the folder turns out read-only, this process carries on with an in-memory index
 built from the rollouts. Warnings collect in ``warnings`` (at most one per cause), for the caller
 to show once.
+
+The Codex CLI's sessions (``$CODEX_HOME/sessions``) are indexed beside lha's unless
+``codex_sessions = false`` in config.toml; they are only ever read.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TypeVar
+from typing import Literal, TypeVar
 
 from core.index import database, updater
 from core.index.query import SearchQuery
@@ -26,11 +29,25 @@ _T = TypeVar("_T")
 class SessionIndex:
     """The index of one LHA_HOME. Methods block (run them off the event loop); thread-safe."""
 
-    def __init__(self, lha_home: Path) -> None:
+    def __init__(
+        self, lha_home: Path, codex_sessions: Path | Literal["config"] | None = "config"
+    ) -> None:
+        """``codex_sessions``: the Codex CLI's sessions folder to index too, None for none, or
+        ``"config"``: the one of ``$CODEX_HOME`` unless config.toml turns it off."""
         self.lha_home = Path(lha_home)
+        self._codex_sessions = codex_sessions
         self.warnings: list[str] = []
         self._opened: database.OpenedIndex | None = None
         self._lock = threading.RLock()
+
+    @property
+    def codex_root(self) -> Path | None:
+        """The Codex CLI's sessions folder this index covers (read on first use), or None."""
+        if self._codex_sessions == "config":
+            from core.rollout.codex_home import codex_index_root
+
+            self._codex_sessions = codex_index_root(self.lha_home)
+        return self._codex_sessions
 
     @property
     def in_memory(self) -> bool:
@@ -39,7 +56,9 @@ class SessionIndex:
     def refresh(self, progress: Progress | None = None, full: bool = True) -> RefreshReport:
         """Index whatever was appended to any rollout since the last refresh; ``full=False``
         trusts live updates for rollouts already indexed (see ``updater``)."""
-        return self._with_healing(lambda c: updater.refresh(c, self.lha_home, progress, full))
+        return self._with_healing(
+            lambda c: updater.refresh(c, self.lha_home, progress, full, self.codex_root)
+        )
 
     def update_rollout(self, path: Path) -> int:
         """Index one rollout's new lines (a live thread's turn); returns the bytes read."""
@@ -61,6 +80,8 @@ class SessionIndex:
         """Refresh (quickly), then the hits and the rollouts that vanished meanwhile;
         ``names`` (thread id to session name) lets names match too."""
         self.refresh(progress, full=False)
+        if self.codex_root is None:
+            scope = scope._replace(include_codex=False)
         return self._with_healing(lambda c: run_search(c, query, scope, names))
 
     def open_file_only(self) -> bool:
@@ -102,7 +123,7 @@ class SessionIndex:
                 self._heal(error)
             connection = self._connection()
             if self.in_memory:
-                updater.refresh(connection, self.lha_home)
+                updater.refresh(connection, self.lha_home, codex_root=self.codex_root)
             return action(connection)
 
     def _heal(self, error: sqlite3.DatabaseError) -> None:

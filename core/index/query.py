@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from core.errors import InvalidRequest
 
@@ -22,16 +22,14 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 1000
 
 
-@dataclass(frozen=True, slots=True)
-class QueryTerm:
+class QueryTerm(NamedTuple):
     """A word or a phrase: tokens in order (normalized), the last one a prefix when ``prefix``."""
 
     tokens: tuple[str, ...]
     prefix: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class SearchQuery:
+class SearchQuery(NamedTuple):
     text: str
     terms: tuple[QueryTerm, ...]
 

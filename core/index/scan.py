@@ -1,11 +1,12 @@
 """Finding the rollout files the index should cover, and which folders changed since last time.
 
 ``sessions/YYYY/MM/DD/rollout-*.jsonl`` holds the live library; ``archived_sessions/`` (any depth)
-the archived one. A folder's modification time changes whenever a file is created, deleted or
-renamed in it, so a folder whose time is the one the index recorded need not be listed again:
+the archived one; the Codex CLI's ``$CODEX_HOME/sessions/`` (same layout), when given, its
+sessions. A folder's modification time changes whenever a file is created, deleted or renamed in
+it, so a folder whose time is the one the index recorded need not be listed again:
 its files are the known ones. That turns the quick check a search makes at 10,000 sessions from
 10,000 directory entries into a few hundred folder ``stat`` calls. (Appends to a known file do not
-change its folder; those come from live updates, or a full scan, which ``stat``s every file.)
+change its folder: see ``updater`` for how those are found.)
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from __future__ import annotations
 import os
 import stat
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from core.rollout.paths import SESSIONS_SUBDIR
 
@@ -23,23 +24,26 @@ UNKNOWN = -1
 """``size`` and ``mtime_ns`` of a file listed without ``stat``."""
 
 
-@dataclass(frozen=True, slots=True)
-class RolloutFile:
+class RolloutFile(NamedTuple):
     path: str
     size: int
     mtime_ns: int
     archived: bool
+    codex: bool = False
+    """Written by the Codex CLI (under ``$CODEX_HOME/sessions``): indexed, never written."""
 
 
-@dataclass
 class FolderScan:
     """What a walk found: files in the folders it listed, and each folder's time."""
 
-    files: list[RolloutFile] = field(default_factory=list)
-    listed: set[str] = field(default_factory=set)
-    """Folders whose entries were read (changed, new, or every folder in a full walk)."""
-    times: dict[str, int] = field(default_factory=dict)
-    """Every folder seen, with the modification time read *before* listing it."""
+    __slots__ = ("files", "listed", "times")
+
+    def __init__(self) -> None:
+        self.files: list[RolloutFile] = []
+        self.listed: set[str] = set()
+        """Folders whose entries were read (changed, new, or every folder in a full walk)."""
+        self.times: dict[str, int] = {}
+        """Every folder seen, with the modification time read *before* listing it."""
 
 
 def _is_rollout_name(name: str) -> bool:
@@ -55,7 +59,7 @@ class _Walker:
             self.children[os.path.dirname(folder)].append(folder)
         self.scan = FolderScan()
 
-    def visit(self, folder: str, archived: bool) -> None:
+    def visit(self, folder: str, archived: bool, codex: bool = False) -> None:
         try:
             mtime = os.stat(folder).st_mtime_ns
         except OSError:
@@ -63,7 +67,7 @@ class _Walker:
         self.scan.times[folder] = mtime
         if self.recorded.get(folder) == mtime:
             for child in self.children.get(folder, ()):
-                self.visit(child, archived)
+                self.visit(child, archived, codex)
             return
         self.scan.listed.add(folder)
         try:
@@ -71,33 +75,41 @@ class _Walker:
         except OSError:
             return
         for entry in entries:
-            self._entry(entry, archived)
+            self._entry(entry, archived, codex)
 
-    def _entry(self, entry: os.DirEntry[str], archived: bool) -> None:
+    def _entry(self, entry: os.DirEntry[str], archived: bool, codex: bool) -> None:
         try:
             if entry.is_dir(follow_symlinks=False):
-                self.visit(entry.path, archived)
+                self.visit(entry.path, archived, codex)
             elif _is_rollout_name(entry.name) and entry.is_file(follow_symlinks=False):
                 if not self.with_stat:
-                    self.scan.files.append(RolloutFile(entry.path, UNKNOWN, UNKNOWN, archived))
+                    self.scan.files.append(
+                        RolloutFile(entry.path, UNKNOWN, UNKNOWN, archived, codex)
+                    )
                     return
                 info = entry.stat(follow_symlinks=False)
                 self.scan.files.append(
-                    RolloutFile(entry.path, info.st_size, info.st_mtime_ns, archived)
+                    RolloutFile(entry.path, info.st_size, info.st_mtime_ns, archived, codex)
                 )
         except OSError:  # vanished or unreadable meanwhile: skipped like a missing file
             return
 
 
 def scan_folders(
-    lha_home: Path, recorded: dict[str, int] | None = None, with_stat: bool = True
+    lha_home: Path,
+    recorded: dict[str, int] | None = None,
+    with_stat: bool = True,
+    codex_root: Path | None = None,
 ) -> FolderScan:
-    """Walk ``sessions/`` and ``archived_sessions/``, listing only folders whose time differs
-    from ``recorded`` (all of them when it is None); ``with_stat`` also reads each file's size."""
+    """Walk ``sessions/``, ``archived_sessions/`` and ``codex_root`` (the Codex CLI's sessions
+    folder, if given), listing only folders whose time differs from ``recorded`` (all of them
+    when it is None); ``with_stat`` also reads each file's size."""
     walker = _Walker(recorded or {}, with_stat)
     home = str(lha_home)
     walker.visit(os.path.join(home, SESSIONS_SUBDIR), archived=False)
     walker.visit(os.path.join(home, ARCHIVED_SUBDIR), archived=True)
+    if codex_root is not None:
+        walker.visit(str(codex_root), archived=False, codex=True)
     return walker.scan
 
 
@@ -112,7 +124,7 @@ def with_stat(rollout: RolloutFile) -> RolloutFile | None:
         info = os.stat(rollout.path)
     except OSError:
         return None
-    return RolloutFile(rollout.path, info.st_size, info.st_mtime_ns, rollout.archived)
+    return rollout._replace(size=info.st_size, mtime_ns=info.st_mtime_ns)
 
 
 def is_archived_path(lha_home: Path, path: Path) -> bool:

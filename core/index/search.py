@@ -4,7 +4,8 @@ A session matches when one of its messages holds every term; its hit is its best
 (tool output weighs less, see ``schema.TOOL_WEIGHT``). A session whose *name* holds every term
 comes first, with role ``name`` (names live outside the index, see ``core.session_names``).
 Sessions are limited to a folder and its subfolders unless asked for all, and archived ones are
-left out unless asked for.
+left out unless asked for. The Codex CLI's sessions are in when indexed (their hits say so in
+``origin``) unless the scope leaves them out.
 """
 
 from __future__ import annotations
@@ -13,20 +14,24 @@ import json
 import os
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from core.index.extract import Role, line_text
 from core.index.query import SearchQuery
 from core.index.scan import open_regular_file
-from core.index.schema import TOOL_WEIGHT
+from core.index.schema import TOOL_WEIGHT, Source
 from core.index.snippet import Snippet, make_snippet, matches_every_term
 
 _IN_SCOPE = """s.thread_id != ''
   AND (:archived OR s.archived = 0)
+  AND (:codex OR s.source = 0)
   AND (:cwd IS NULL OR s.cwd = :cwd OR substr(s.cwd, 1, length(:below)) = :below)"""
-_SESSION_COLUMNS = "s.path, s.thread_id, s.cwd, s.preview, s.created_at, s.updated_ns, s.archived"
+_SESSION_COLUMNS = (
+    "s.path, s.thread_id, s.cwd, s.preview, s.created_at, s.updated_ns, s.archived, s.source"
+)
+_TURN_COLUMN = len(_SESSION_COLUMNS.split(","))
 
 _NAMED_SQL = f"""
 SELECT {_SESSION_COLUMNS} FROM sessions AS s
@@ -51,8 +56,7 @@ LIMIT :limit
 """
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     thread_id: str
     path: Path
     preview: str
@@ -66,14 +70,17 @@ class SearchHit:
     role: str
     """``user``, ``assistant``, ``tool``, or ``name`` when the session's name matched."""
     snippet: Snippet
+    origin: str = Source.LHA.label
+    """``lha``, or ``codex`` for a session the Codex CLI wrote (as in ``lha threads``)."""
 
 
-@dataclass(frozen=True)
-class SearchScope:
+class SearchScope(NamedTuple):
     cwd: Path | None
     """Only sessions started in this folder or below; None for every session."""
     include_archived: bool = False
     limit: int = 20
+    include_codex: bool = True
+    """The Codex CLI's sessions, when they are indexed (see ``SessionIndex``)."""
 
 
 def _folder_prefix(cwd: Path) -> str:
@@ -91,6 +98,7 @@ def run_search(
     parameters: dict[str, object] = {
         "expression": query.fts_expression(),
         "archived": int(scope.include_archived),
+        "codex": int(scope.include_codex),
         "cwd": str(scope.cwd) if scope.cwd is not None else None,
         "below": _folder_prefix(scope.cwd) if scope.cwd is not None else "",
         "limit": max(1, scope.limit),
@@ -142,7 +150,7 @@ def _read_line(path: str, offset: int, length: int) -> bytes | None:
 
 
 def _hit(row: tuple[object, ...], query: SearchQuery) -> SearchHit | None:
-    path, turn, role, offset, length = row[0], row[7], row[8], row[9], row[10]
+    path, turn, role, offset, length = row[0], *row[_TURN_COLUMN : _TURN_COLUMN + 4]
     assert isinstance(path, str) and isinstance(offset, int) and isinstance(length, int)
     raw = _read_line(path, offset, length)
     found = line_text(raw) if raw is not None else None
@@ -153,7 +161,7 @@ def _hit(row: tuple[object, ...], query: SearchQuery) -> SearchHit | None:
 
 
 def _session_hit(row: Sequence[object], turn: int, role: str, snippet: Snippet) -> SearchHit:
-    path, thread_id, cwd, preview, created, updated_ns, archived = row[:7]
+    path, thread_id, cwd, preview, created, updated_ns, archived, source = row[:_TURN_COLUMN]
     return SearchHit(
         thread_id=str(thread_id),
         path=Path(str(path)),
@@ -165,4 +173,5 @@ def _session_hit(row: Sequence[object], turn: int, role: str, snippet: Snippet) 
         turn=turn,
         role=role,
         snippet=snippet,
+        origin=Source(int(str(source))).label,
     )

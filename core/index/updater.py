@@ -4,11 +4,15 @@ A *full* refresh compares every rollout's size and time with what the index hold
 what was appended, in transactions of a few MB so other processes (and a search screen showing
 partial results) are never shut out for long. ``update_rollout`` does the same for one file;
 running threads call it after every turn (``live``), so a *quick* refresh, what a search does,
-only lists file names to pick up new, moved and deleted rollouts: at 10,000 sessions a ``stat``
-of every file would cost more than the search itself. A quick refresh still does the full one
-when the last was more than ``FULL_SCAN_SECONDS`` ago, which catches appends whose live update
-was lost (a process killed mid-turn). A rollout that moved (archived, unarchived) keeps its rows:
-only its path changes.
+lists only the folders whose time changed (new, moved and deleted rollouts, see ``scan``) and
+``stat``s only the rollouts written to in the last ``RECENT_SECONDS`` (as of their last
+indexing): at 10,000 sessions a ``stat`` of every file would cost more than the search itself.
+So a search finds what was said in any session running now or today, by lha (also when its live
+update was lost: a process killed mid-turn, an index locked at that moment) or by the Codex CLI;
+an append to an older session by another program is found once the full refresh runs, which a
+quick one does when the last was more than ``FULL_SCAN_SECONDS`` ago (lha's own resumes of old
+sessions are indexed live). A rollout that moved (archived, unarchived) keeps its rows: only
+its path changes.
 """
 
 from __future__ import annotations
@@ -18,15 +22,22 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
-from core.index.ingest import PreparedRollout, forget_session, index_rollout, prepare_rollout
-from core.index.scan import FolderScan, RolloutFile, is_archived_path, scan_folders, with_stat
+from core.index.ingest import forget_session, index_rollout
+from core.index.scan import (
+    UNKNOWN,
+    FolderScan,
+    RolloutFile,
+    is_archived_path,
+    scan_folders,
+    with_stat,
+)
 from core.index.schema import (
     ORPHAN_COUNTER,
+    Source,
     create_tables,
     drop_tables,
     read_counter,
@@ -36,6 +47,7 @@ from core.index.schema import (
 BATCH_BYTES = 8 * 1024 * 1024
 BATCH_FILES = 400
 FULL_SCAN_SECONDS = 600
+RECENT_SECONDS = 24 * 3600
 _LAST_FULL_SCAN = "last_full_scan_unix"
 ORPHAN_REBUILD_RATIO = 0.25
 """Rebuild once unreachable FTS rows exceed this share of all rows (and 10,000 rows)."""
@@ -44,8 +56,7 @@ Progress = Callable[[int, int], None]
 """Called with (bytes indexed so far, bytes to index in all) after each transaction."""
 
 
-@dataclass(frozen=True)
-class RefreshReport:
+class RefreshReport(NamedTuple):
     files: int
     """Rollout files listed (every one in a full refresh; those in changed folders otherwise)."""
     indexed_files: int
@@ -58,13 +69,15 @@ class _Known(NamedTuple):
     id: int
     indexed_bytes: int
     updated_ns: int
+    archived: int
+    source: int
 
 
 def _known_sessions(
     connection: sqlite3.Connection, folders: set[str] | None = None
 ) -> dict[str, _Known]:
     """Indexed rollouts by path: all of them, or those directly in ``folders``."""
-    query = "SELECT path, id, indexed_bytes, updated_ns FROM sessions"
+    query = "SELECT path, id, indexed_bytes, updated_ns, archived, source FROM sessions"
     if folders is None:
         return {row[0]: _Known._make(row) for row in connection.execute(query)}
     known: dict[str, _Known] = {}
@@ -96,13 +109,15 @@ def refresh(
     lha_home: Path,
     progress: Progress | None = None,
     full: bool = True,
+    codex_root: Path | None = None,
 ) -> RefreshReport:
-    """Index new lines and forget rollouts that are gone; see the module docstring."""
+    """Index new lines and forget rollouts that are gone; see the module docstring.
+    ``codex_root`` is the Codex CLI's sessions folder, when its sessions are indexed too."""
     _rebuild_if_mostly_orphans(connection)
     now = int(time.time())
     full = full or now - read_counter(connection, _LAST_FULL_SCAN) > FULL_SCAN_SECONDS
     recorded = None if full else dict(connection.execute("SELECT path, mtime_ns FROM folders"))
-    scan = scan_folders(lha_home, recorded, with_stat=full)
+    scan = scan_folders(lha_home, recorded, with_stat=full, codex_root=codex_root)
     known = _known_sessions(connection, None if full else _unsure_folders(scan, recorded))
     on_disk = {rollout.path for rollout in scan.files}
     gone = [path for path in known if path not in on_disk]
@@ -112,13 +127,35 @@ def refresh(
     if gone:
         _follow_moves_or_forget(connection, gone, files, known)
         known = _known_sessions(connection, None if full else set(map(os.path.dirname, on_disk)))
+    if not full:
+        files += _recently_written(connection, known, now)
     stale = [f for f in files if _is_stale(f, known.get(f.path))]
-    done = _index_in_batches(connection, stale, known, progress)
-    with _WriteTransaction(connection) as writer:
-        _record_folders(writer, scan, recorded)
-        if full:
-            write_counter(writer, _LAST_FULL_SCAN, now)
+    done = _index_in_batches(connection, stale, known, progress) if stale else 0
+    if full or _unsure_folders(scan, recorded):  # else nothing to record: no write lock taken
+        with _WriteTransaction(connection) as writer:
+            _record_folders(writer, scan, recorded)
+            if full:
+                write_counter(writer, _LAST_FULL_SCAN, now)
     return RefreshReport(len(on_disk), len(stale), done)
+
+
+def _recently_written(
+    connection: sqlite3.Connection, known: dict[str, _Known], now: int
+) -> list[RolloutFile]:
+    """Indexed rollouts written to in the last ``RECENT_SECONDS``, with their size now (they are
+    added to ``known``); a folder's time does not change when a file in it grows."""
+    rows = connection.execute(
+        "SELECT path, id, indexed_bytes, updated_ns, archived, source FROM sessions "
+        "WHERE updated_ns >= ?",
+        ((now - RECENT_SECONDS) * 1_000_000_000,),
+    )
+    recent = [_Known._make(row) for row in rows if row[0] not in known]
+    known.update((row.path, row) for row in recent)
+    listed = (
+        RolloutFile(row.path, UNKNOWN, UNKNOWN, bool(row.archived), row.source == Source.CODEX)
+        for row in recent
+    )
+    return [rollout for rollout in map(with_stat, listed) if rollout is not None]
 
 
 def _unsure_folders(scan: FolderScan, recorded: dict[str, int] | None) -> set[str]:
@@ -133,25 +170,19 @@ def _index_in_batches(
     known: dict[str, _Known],
     progress: Progress | None,
 ) -> int:
-    """Index ``stale`` a batch per transaction, extracting the next batch in a worker thread
-    meanwhile (``ingest.PreparedRollout``)."""
+    """Index ``stale`` a batch per transaction. A big job (a first build) is extracted in a
+    second process (``bulk``) while this one writes, with SQLite tuned for bulk writing."""
     starts = {f.path: known[f.path].indexed_bytes if f.path in known else 0 for f in stale}
     total = sum(f.size - starts[f.path] for f in stale)
-
-    def prepare(batch: list[RolloutFile]) -> list[PreparedRollout | None]:
-        return [prepare_rollout(rollout, starts[rollout.path]) for rollout in batch]
-
-    from concurrent.futures import ThreadPoolExecutor  # ~10 ms to import; a search rarely needs it
-
-    done = 0
     batches = _batches(stale)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lha-index-read") as reader:
-        upcoming = reader.submit(prepare, batches[0]) if batches else None
-        for number, batch in enumerate(batches):
-            assert upcoming is not None
-            prepared = upcoming.result()
-            if number + 1 < len(batches):
-                upcoming = reader.submit(prepare, batches[number + 1])
+    done = 0
+    from core.index import bulk  # subprocess and threading: ~10 ms a search rarely needs
+
+    with (
+        bulk.prepared_batches(batches, starts, total) as prepared_batches,
+        bulk.bulk_writing(connection, total),
+    ):
+        for batch, prepared in zip(batches, prepared_batches, strict=True):
             with _WriteTransaction(connection) as writer:
                 done += sum(map(partial(index_rollout, writer), batch, prepared))
             if progress is not None:

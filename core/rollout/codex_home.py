@@ -17,6 +17,35 @@ def codex_home() -> Path:
     return Path(os.environ.get(CODEX_HOME_ENV) or "~/.codex").expanduser()
 
 
+def codex_sessions_enabled(lha_home: Path) -> bool:
+    """The ``codex_sessions`` key of LHA_HOME's config.toml: on unless it is ``false``.
+
+    Read without loading the config (``lha search`` must start fast): a file that does not
+    mention the key is not even parsed, and a broken one leaves it on (the full load reports it).
+    """
+    from core.config.home import CONFIG_MAX_BYTES
+    from core.fs import read_regular_text
+
+    try:
+        text = read_regular_text(Path(lha_home) / "config.toml", max_bytes=CONFIG_MAX_BYTES)
+    except OSError:
+        return True
+    if "codex_sessions" not in text:
+        return True
+    import tomllib
+
+    try:
+        return tomllib.loads(text).get("codex_sessions") is not False
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return True
+
+
+def codex_index_root(lha_home: Path) -> Path | None:
+    """The Codex CLI's sessions folder the search index covers, or None (off, or absent)."""
+    roots = codex_session_roots(codex_sessions_enabled(lha_home))
+    return roots[0] if roots else None
+
+
 def codex_session_roots(enabled: bool = True) -> tuple[Path, ...]:
     """The Codex CLI's sessions folder, as extra roots for the session list (none when the
     listing is off or the folder does not exist)."""

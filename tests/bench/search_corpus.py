@@ -3,12 +3,15 @@
 Text comes from a 20,000-word invented vocabulary with a Zipf-like frequency (a few words in
 every session, most words rare), so searches have realistic hit counts. Turns (question, reasoning,
 a shell call with its output, answer, usage) are written once with the real rollout models into a
-pool, then stitched together per session: that keeps ~1 GB to about a minute of writing.
+pool, then stitched together per session: that keeps ~1 GB to about a minute of writing. Each
+file's time is its session's last turn (sessions start 37 minutes apart over most of a year), as
+in a real library, where only today's sessions were written to today.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
 import random
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -137,4 +140,6 @@ def write_library(home: Path, sessions: int, target_bytes: int, seed: int = 11) 
         path = rollout_path_for(home, thread_id, created)
         path.parent.mkdir(parents=True, exist_ok=True)
         written += path.write_bytes(head + body)
+        ended = (created + timedelta(minutes=3 * turns)).timestamp()
+        os.utime(path, (ended, ended))
     return written

@@ -165,3 +165,35 @@ def test_threads_lists_codex_sessions_and_resume_finds_them_by_id(
     config.write_text("codex_sessions = false\n" + config.read_text())
     rows = [json.loads(line) for line in lha(home, "threads", "--json").stdout.splitlines()]
     assert all(row["origin"] == "lha" for row in rows) and len(rows) == 2
+
+
+def _searched(home: Path, *words: str) -> list[dict[str, object]]:
+    result = lha(home, "search", "--all", "--json", *words)
+    assert result.returncode in (0, 1), result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_search_finds_codex_sessions_marked_and_never_writes_under_codex_home(
+    home: Path, codex_home: Path
+) -> None:
+    before = _snapshot(codex_home)
+    times = {p: p.stat().st_mtime_ns for p in codex_home.rglob("*")}
+    [answer] = _searched(home, "printed", "hi")
+    assert answer["thread_id"] == CODEX_ID and answer["origin"] == "codex"
+    assert (answer["role"], answer["turn"], answer["cwd"]) == ("assistant", 0, "/tmp/cx/work1")
+    [second] = _searched(home, '"second question"')
+    assert (second["role"], second["turn"]) == ("user", 1)
+    [tool] = _searched(home, "Process", "exited")
+    assert (tool["role"], tool["turn"]) == ("tool", 0)
+    # The environment context, the developer messages and the base instructions are not turns.
+    for prefix_word in ("workspace_roots", "sandboxing", "AGENTS"):
+        assert _searched(home, prefix_word) == [], prefix_word
+    text = lha(home, "search", "--all", "printed")
+    assert text.returncode == 0 and "first question (Codex)  01a241e1" in text.stdout
+    assert _snapshot(codex_home) == before, "lha never writes under CODEX_HOME"
+    assert {p: p.stat().st_mtime_ns for p in codex_home.rglob("*")} == times
+
+    config = home / "config.toml"
+    config.write_text("codex_sessions = false\n" + config.read_text())
+    off = lha(home, "search", "--all", "printed")
+    assert off.returncode == 1 and off.stdout == ""

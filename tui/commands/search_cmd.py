@@ -2,6 +2,8 @@
 
 It runs before asyncio is even imported (see ``tui.cli.main``): a search is a few SQLite queries,
 and start-up is most of its time. Hits print one a line; with ``--json`` one object a line.
+Sessions the Codex CLI wrote are searched too (see ``core.index.library``) and marked "(Codex)",
+``"origin": "codex"`` in JSON, as in ``lha threads``.
 """
 
 from __future__ import annotations
@@ -22,10 +24,26 @@ LABEL_CHARS = 40
 PROGRESS_MIN_BYTES = 50_000_000
 
 
+SEARCH_HELP = 'find past sessions by what was said (words, "a phrase", prefix*)'
+
+
 def add_search_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    search_p = sub.add_parser(
-        "search", help='find past sessions by what was said (words, "a phrase", prefix*)'
-    )
+    _add_search_arguments(sub.add_parser("search", help=SEARCH_HELP, description=SEARCH_HELP))
+
+
+def parse_search_args(argv: list[str]) -> argparse.Namespace:
+    """``lha search ...`` parsed without building every other command's parser (``lha search``
+    is the first argument: see ``tui.cli.main``)."""
+    from tui.cli_options import LhaArgumentParser
+
+    parser = LhaArgumentParser(prog="lha search", description=SEARCH_HELP)
+    _add_search_arguments(parser)
+    args = parser.parse_args(argv)
+    args.command = "search"
+    return args
+
+
+def _add_search_arguments(search_p: argparse.ArgumentParser) -> None:
     search_p.add_argument("query", nargs="+", help='words (all must match), "phrase", prefix*')
     search_p.add_argument(
         "--all", action="store_true", help="every session, not only this folder's and below"
@@ -112,6 +130,7 @@ def _json_line(hit: SearchHit, name: str | None) -> str:
             "turn": hit.turn,
             "role": hit.role,
             "snippet": hit.snippet.text,
+            "origin": hit.origin,
         },
         ensure_ascii=False,
     )
@@ -126,6 +145,8 @@ def _one_line(text: str, width: int) -> str:
 
 def _text_line(hit: SearchHit, names: dict[str, str], color: bool) -> str:
     label = _one_line(names.get(hit.thread_id) or hit.preview, LABEL_CHARS)
+    if hit.origin == "codex":  # marked as in ``lha threads``
+        label += " (Codex)"
     when = hit.updated_at.astimezone()
     snippet = hit.snippet.render(HIGHLIGHT_ON, HIGHLIGHT_OFF) if color else hit.snippet.text
     return f"{label}  {hit.thread_id[:8]}  {when:%Y-%m-%d %H:%M}  #{hit.turn} {hit.role}  {snippet}"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
+import time
 from pathlib import Path
 
 import pytest
@@ -198,6 +200,11 @@ def test_image_only_user_message_still_counts_as_a_turn(home: Path, tmp_path: Pa
     assert hit.turn == 1
 
 
+def _written_days_ago(path: Path, days: int) -> None:
+    then = time.time() - days * 86400
+    os.utime(path, (then, then))
+
+
 def test_quick_refresh_finds_new_moved_and_deleted_files_and_trusts_live_updates(
     home: Path, tmp_path: Path
 ) -> None:
@@ -207,14 +214,31 @@ def test_quick_refresh_finds_new_moved_and_deleted_files_and_trusts_live_updates
     second = new_rollout(home, tmp_path)  # a new file in a known folder
     append_turn(second, "grebe two", "ok")
     assert len(search(home, "grebe")) == 2
-    append_turn(first, "loon", "ok")  # appended with no live update: left to a full scan
+    old = new_rollout(home, tmp_path)
+    append_turn(old, "grebe three", "ok")
+    _written_days_ago(old, 2)
+    assert len(search(home, "grebe")) == 3
+    append_turn(
+        old, "loon", "ok"
+    )  # an old session grown without a live update: left to a full scan
     assert search(home, "loon") == []
     index = SessionIndex(home)
     index.refresh()
     index.close()
     assert len(search(home, "loon")) == 1
     second.unlink()
-    assert [h.path for h in search(home, "grebe")] == [first]
+    assert sorted(h.path for h in search(home, "grebe")) == sorted([first, old])
+
+
+def test_a_session_appended_after_the_last_search_is_found_without_a_live_update(
+    home: Path, tmp_path: Path
+) -> None:
+    """Written to today (another lha whose live update was lost, the Codex CLI): re-read."""
+    path = new_rollout(home, tmp_path)
+    append_turn(path, "grebe", "ok")
+    assert [h.turn for h in search(home, "grebe")] == [0]
+    append_turn(path, "then the shearwater", "ok")
+    assert [h.turn for h in search(home, "shearwater")] == [1]
 
 
 def test_a_fifo_or_link_named_like_a_rollout_is_skipped_not_waited_on(
@@ -234,3 +258,46 @@ def test_a_fifo_or_link_named_like_a_rollout_is_skipped_not_waited_on(
     index.close()
     connection = sqlite3.connect(index_path(home))
     assert connection.execute("SELECT count(*) FROM sessions").fetchone()[0] == 1
+
+
+def test_a_bulk_build_extracts_in_a_second_process_and_indexes_the_same(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.index import bulk, updater
+
+    for n in range(5):
+        path = new_rollout(home, tmp_path)
+        append_turn(path, f"question {n} about the avocet", "ok", tool_output=f"avocet {n}")
+    monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+    monkeypatch.setattr(updater, "BATCH_FILES", 2)
+
+    def not_inline(*args: object) -> None:
+        raise AssertionError("a bulk job extracts in the worker process")
+
+    monkeypatch.setattr(bulk, "_inline", not_inline)
+    hits = search(home, "avocet", limit=50)
+    assert sorted(hit.snippet.text for hit in hits) == [
+        f"question {n} about the avocet" for n in range(5)
+    ]
+    connection = sqlite3.connect(index_path(home))
+    assert connection.execute("SELECT count(*) FROM messages").fetchone()[0] == 15
+
+
+@pytest.mark.parametrize(
+    ("output", "text"),
+    [
+        ("plain", "plain"),
+        ([{"type": "input_text", "text": "a"}, {"type": "input_image", "image_url": "x"}], "a"),
+        ({"content": [{"type": "input_text", "text": "b"}], "success": True}, "b"),
+        ({"content": "c", "success": False}, "c"),
+    ],
+)
+def test_codex_tool_output_of_every_shape_is_tool_text(output: object, text: str) -> None:
+    """The Codex CLI's call outputs: a string, content parts, or both inside an object."""
+    from core.index.extract import Role, line_text
+
+    for kind in ("function_call_output", "custom_tool_call_output"):
+        payload = {"type": kind, "call_id": "call_1", "output": output}
+        record = {"timestamp": "t", "type": "response_item", "payload": payload}
+        found = line_text(json.dumps(record, separators=(",", ":")).encode())
+        assert found is not None and (found.role, found.text) == (Role.TOOL, text)

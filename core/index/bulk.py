@@ -1,0 +1,147 @@
+"""Making a big index job (a first build of thousands of sessions) fast.
+
+Indexing has two halves of about equal cost: extracting the text of each rollout line (Python:
+JSON, secret masking) and writing it into FTS5 (SQLite). Threads cannot overlap them: each row
+SQLite writes releases and retakes the GIL, which a busy extraction thread holds, so the writer
+stalls on every row. A job of at least ``BULK_BYTES`` therefore extracts in a second *process*
+(a fresh interpreter: it shares nothing with a running UI) about a batch ahead of the writer,
+which then only writes; smaller jobs (a search's refresh, a live update) extract inline, where
+starting a process would cost more than it saves.
+
+While a bulk job writes, ``synchronous`` is OFF and the page cache is larger. In WAL mode that
+can lose the last transactions only if the machine itself goes down, never on a crash of lha;
+the index is derived data, and a damaged one is rebuilt (``database``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+from core.index.ingest import PreparedRollout, prepare_rollout
+from core.index.scan import RolloutFile
+
+BULK_BYTES = 48 * 1024 * 1024
+_BULK_CACHE_KIB = 64 * 1024
+
+Batch = list[RolloutFile]
+Prepared = list[PreparedRollout | None]
+
+
+def prepare_batch(batch: Batch, starts: dict[str, int]) -> Prepared:
+    """Read and extract every rollout of ``batch`` from its indexed offset."""
+    return [prepare_rollout(rollout, starts.get(rollout.path, 0)) for rollout in batch]
+
+
+def _inline(batches: list[Batch], starts: dict[str, int]) -> Iterator[Prepared]:
+    for batch in batches:
+        yield prepare_batch(batch, starts)
+
+
+def _starts_of(batch: Batch, starts: dict[str, int]) -> dict[str, int]:
+    return {rollout.path: starts[rollout.path] for rollout in batch if rollout.path in starts}
+
+
+class _Extractor:
+    """``python -m core.index.extract_worker``: batches in on its stdin, extracted batches out
+    on its stdout (pickles; it is this same program). A pipe holds little, so the worker stays
+    about one batch ahead of the writer: enough to overlap, and memory stays bounded."""
+
+    def __init__(self, batches: list[Batch], starts: dict[str, int]) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "core.index.extract_worker"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # a crash must not print over a running UI: see results
+            env={**os.environ, "PYTHONPATH": _import_path()},
+        )
+        requests = [(batch, _starts_of(batch, starts)) for batch in batches]
+        self._feeder = threading.Thread(
+            target=self._feed, args=(requests,), name="lha-index-feed", daemon=True
+        )
+        self._feeder.start()
+
+    def _feed(self, requests: list[tuple[Batch, dict[str, int]]]) -> None:
+        pipe = self._process.stdin
+        assert pipe is not None
+        # OSError, ValueError: the worker ended early (``results`` carries on without it)
+        with contextlib.suppress(OSError, ValueError), pipe:
+            for request in requests:
+                pickle.dump(request, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+                pipe.flush()
+
+    def results(self, batches: list[Batch], starts: dict[str, int]) -> Iterator[Prepared]:
+        pipe = self._process.stdout
+        assert pipe is not None
+        for number, batch in enumerate(batches):
+            try:
+                prepared = pickle.load(pipe)
+            except Exception:  # the worker died or could not start: carry on without it
+                yield from _inline(batches[number:], starts)
+                return
+            yield prepared if _fits(prepared, batch) else prepare_batch(batch, starts)
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                with contextlib.suppress(OSError):
+                    pipe.close()
+
+
+def _fits(prepared: object, batch: Batch) -> bool:
+    """The worker's answer is for this batch (a defence against a confused pipe)."""
+    return (
+        isinstance(prepared, list)
+        and len(prepared) == len(batch)
+        and all(p is None or p.path == r.path for p, r in zip(prepared, batch, strict=True))
+    )
+
+
+def _import_path() -> str:
+    """Where ``core`` lives, first on the worker's import path (the same code as this one)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    rest = os.environ.get("PYTHONPATH")
+    return root + (os.pathsep + rest if rest else "")
+
+
+@contextlib.contextmanager
+def prepared_batches(
+    batches: list[Batch], starts: dict[str, int], total_bytes: int
+) -> Iterator[Iterator[Prepared]]:
+    """The extracted lines of each batch, in order: from a second process for a bulk job."""
+    if total_bytes < BULK_BYTES or len(batches) < 2 or not sys.executable:
+        yield _inline(batches, starts)
+        return
+    try:
+        extractor = _Extractor(batches, starts)
+    except OSError:
+        yield _inline(batches, starts)
+        return
+    try:
+        yield extractor.results(batches, starts)
+    finally:
+        extractor.close()
+
+
+@contextlib.contextmanager
+def bulk_writing(connection: sqlite3.Connection, total_bytes: int) -> Iterator[None]:
+    """SQLite tuned for a bulk job while it runs (see the module docstring), then restored."""
+    if total_bytes < BULK_BYTES:
+        yield
+        return
+    connection.execute("PRAGMA synchronous = OFF")
+    connection.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.execute("PRAGMA cache_size = -2000")
+        connection.execute("PRAGMA synchronous = NORMAL")
