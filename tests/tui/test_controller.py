@@ -226,7 +226,7 @@ async def test_a_rename_redraws_the_row_and_status_once_or_names_a_past_row(
         names_read = [task for task in port.tasks if task.get_name() == "names"]
         assert names_read, "the names file is read when the engine starts"
         await until(lambda: all(task.done() for task in names_read))
-        await controller.send_message("hello")
+        await controller.send_message(PendingMessage("hello"))
         state = controller.current_thread()
         assert state is not None
         updates = len(port.row_updates)
