@@ -19,9 +19,10 @@ from acp import RequestError, update_agent_message_text, update_agent_thought_te
 from acp.schema import StopReason
 
 from core.errors import InternalAgentDied
-from core.protocol.ops import Interrupt, Shutdown, UserInput
+from core.protocol.ops import Compact, Interrupt, Shutdown, UserInput
 from tui.acp.permissions import answer_approval
 from tui.acp.tool_calls import ToolContent, call_ended, call_started
+from tui.transcript_model import compaction_title
 
 if TYPE_CHECKING:
     from acp.interfaces import Client
@@ -60,6 +61,8 @@ class AcpSession:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     pump: asyncio.Task[None] | None = None
     client_reachable: bool = True
+    warnings: list[str] = field(default_factory=list)
+    """The warnings of the task in flight (a compaction that found nothing to do says so)."""
 
     def start(self) -> None:
         self.pump = asyncio.create_task(self._pump(), name=f"acp-session-{self.session_id}")
@@ -70,13 +73,22 @@ class AcpSession:
 
     async def prompt(self, items: list[UserInputItem]) -> StopReason:
         """Run one turn and say how it ended; only one runs at a time per session."""
+        return await self.run_task(UserInput(items=items))
+
+    async def run_task(self, op: UserInput | Compact) -> StopReason:
+        """Submit a turn or a compaction and wait for its end; the warnings it gave are in
+        ``warnings`` afterwards."""
+        self.refuse_while_running()
+        self.turn = asyncio.get_running_loop().create_future()
+        self.warnings.clear()
+        await self.new.thread.submit(op)
+        return await self.turn
+
+    def refuse_while_running(self) -> None:
         if self.running:
             raise RequestError.invalid_request(
                 {"message": "a prompt is already running in this session; wait or cancel it"}
             )
-        self.turn = asyncio.get_running_loop().create_future()
-        await self.new.thread.submit(UserInput(items=items))
-        return await self.turn
 
     async def cancel(self) -> None:
         if self.running:
@@ -132,7 +144,10 @@ class AcpSession:
                 self._end_turn("cancelled")
             case "error":
                 self._end_turn(None, msg.message)
+            case "context_compacted":
+                await self.send(update_agent_message_text(compaction_title(vars(msg)) + "\n\n"))
             case "warning":
+                self.warnings.append(msg.message)
                 log.warning("%s", msg.message)
 
     async def _decline_dynamic_tool(self, call_id: str, tool: str) -> None:
