@@ -20,6 +20,7 @@ from acp.schema import StopReason
 
 from core.errors import InternalAgentDied
 from core.protocol.ops import Compact, Interrupt, Shutdown, UserInput
+from tui.acp.live_output import LiveOutput
 from tui.acp.permissions import answer_approval
 from tui.acp.tool_calls import ToolContent, call_ended, call_started
 from tui.transcript_model import compaction_title
@@ -61,6 +62,8 @@ class AcpSession:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     pump: asyncio.Task[None] | None = None
     client_reachable: bool = True
+    live: LiveOutput = field(default_factory=LiveOutput)
+    """Running commands' output, sent as throttled ``tool_call_update``s."""
     warnings: list[str] = field(default_factory=list)
     """The warnings of the task in flight (a compaction that found nothing to do says so)."""
 
@@ -107,9 +110,14 @@ class AcpSession:
         self._end_turn(None, "the session was closed")
 
     async def _pump(self) -> None:
+        clock = asyncio.get_running_loop()
         while True:
             try:
-                event = await self.new.thread.next_event()
+                wait = self.live.wait_s(clock.time())
+                event = await asyncio.wait_for(self.new.thread.next_event(), wait)
+            except TimeoutError:  # a command's output is due before the next event came
+                await self._flush_live(clock.time())
+                continue
             except InternalAgentDied:
                 self._end_turn(None, "the thread stopped")
                 return
@@ -119,6 +127,13 @@ class AcpSession:
                 self._lost_client(err)
             if event.msg.type == "shutdown_complete":
                 return
+
+    async def _flush_live(self, now: float) -> None:
+        try:
+            for update in self.live.due(now):
+                await self.send(update)
+        except (ConnectionError, RequestError) as err:
+            self._lost_client(err)
 
     async def _on_event(self, event: Event) -> None:
         msg = event.msg
@@ -132,7 +147,11 @@ class AcpSession:
                 if msg.tool_name == "apply_patch" and start.content:
                     self.patch_diffs[msg.call_id] = list(start.content)  # type: ignore[arg-type]
                 await self.send(start)
+            case "tool_call_output_delta":
+                self.live.add(msg.call_id, msg.chunk)
+                await self._flush_live(asyncio.get_running_loop().time())
             case "tool_call_end":
+                self.live.end(msg.call_id)
                 await self.send(call_ended(msg, self.patch_diffs.pop(msg.call_id, None)))
             case "exec_approval_request":
                 self._spawn(answer_approval(self.client, self.session_id, self.new.thread, msg))

@@ -3,6 +3,7 @@ diff block, and an MCP server the client passes with ``session/new``."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -133,3 +134,22 @@ async def test_mcp_server_of_the_client_is_used(
     assert start.title == "echo (MCP helper)"
     (end,) = client.of_kind("tool_call_update")
     assert end.status == "completed" and "helper says: hi" in end.raw_output
+
+
+async def test_shell_output_streams_as_throttled_updates(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    script = "for i in $(seq 1 30); do echo line$i; sleep 0.02; done"
+    command = json.dumps({"command": ["bash", "-c", script]})
+    scripted_server_thread.enqueue(Reply.tool_calls([("s1", "shell", command)]), Reply.text("ok"))
+    assert await run_prompts(home, work, client, 1) == ["end_turn"]
+    timed = [(t, u) for t, (_, u) in zip(client.arrivals, client.updates, strict=True)]
+    live = [(t, u) for t, u in timed if u.session_update == "tool_call_update"]
+    *running, (ended_at, end) = live
+    assert end.status == "completed" and "line30" in end.raw_output
+    texts = [u.content[0].content.text for _, u in running]
+    assert len(running) >= 3 and all(u.status == "in_progress" for _, u in running)
+    assert "line1\n" in texts[0] and "line30" not in texts[0], "output must come as it is made"
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(texts))
+    started_at = next(t for t, u in timed if u.session_update == "tool_call")
+    assert len(running) <= (ended_at - started_at) / 0.05 + 2, "at most one update per 50 ms"
