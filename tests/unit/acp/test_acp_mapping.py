@@ -99,6 +99,7 @@ def test_initialize_is_answered_without_the_sdk() -> None:
     assert answer is not None
     assert answer["result"]["protocolVersion"] == 1
     assert answer["result"]["agentCapabilities"]["loadSession"] is True
+    assert answer["result"]["agentCapabilities"]["mcpCapabilities"] == {"http": True, "sse": False}
     bad = initialize_answer({"id": 2, "method": "initialize", "params": {}}, "9.9")
     assert bad is not None and bad["error"]["code"] == -32602
     assert initialize_answer({"id": 3, "method": "session/new"}, "9.9") is None
