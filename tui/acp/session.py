@@ -20,8 +20,10 @@ from acp.schema import StopReason
 
 from core.errors import InternalAgentDied
 from core.protocol.ops import Compact, Interrupt, Shutdown, UserInput
+from core.tools.plan_format import PLAN_TOOL_NAME
 from tui.acp.live_output import LiveOutput
 from tui.acp.permissions import answer_approval
+from tui.acp.plan import plan_of_call
 from tui.acp.tool_calls import ToolContent, call_ended, call_started
 from tui.transcript_model import compaction_title
 
@@ -142,6 +144,12 @@ class AcpSession:
                 await self.send(update_agent_message_text(msg.delta))
             case "agent_reasoning_delta":
                 await self.send(update_agent_thought_text(msg.delta))
+            case "tool_call_begin" if msg.tool_name == PLAN_TOOL_NAME:
+                plan = plan_of_call(msg.arguments)
+                if plan is not None:
+                    await self.send(plan)
+            case "tool_call_end" if msg.tool_name == PLAN_TOOL_NAME:
+                pass  # its plan was sent when it began
             case "tool_call_begin":
                 start = call_started(msg, self.cwd)
                 if msg.tool_name == "apply_patch" and start.content:

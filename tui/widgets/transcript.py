@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 
+from core.tools.plan_format import PLAN_TOOL_NAME
 from tui.transcript_model import Entry, entry_for_event
 from tui.widgets.entries import (
     AssistantMessageView,
@@ -390,6 +391,11 @@ class Transcript(VerticalScroll, can_focus=True):
                 await self._finish_answer(msg.message)
             case "agent_reasoning":
                 await self._finish_reasoning(msg.text)
+            case "tool_call_begin" if msg.tool_name == PLAN_TOOL_NAME:
+                pass  # shown when it ends, as a plan
+            case "tool_call_end" if msg.tool_name == PLAN_TOOL_NAME:
+                self._answer = self._answer_entry = None
+                await self._add_entry_for(msg)
             case "tool_call_begin":
                 await self._tool_begin(msg)
             case "tool_call_output_delta":

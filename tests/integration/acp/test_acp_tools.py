@@ -196,3 +196,25 @@ async def test_a_client_mcp_url_that_is_not_http_is_refused_in_one_line(
             assert "'web': its url must start with http://" in json.dumps(err.data)
         else:
             raise AssertionError("an ftp:// MCP server must be refused")
+
+
+async def test_a_plan_is_a_plan_update_live_and_on_load(
+    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
+) -> None:
+    steps = [{"step": "read", "status": "completed"}, {"step": "write", "status": "in_progress"}]
+    plan_call = ("p1", "update_plan", json.dumps({"plan": steps}))
+    scripted_server_thread.enqueue(Reply.tool_calls([plan_call]), Reply.text("planned"))
+    async with open_lha_acp(home, client, home.parent / "stderr.txt") as (conn, _):
+        session = await conn.new_session(cwd=str(work), mcp_servers=[])
+        await conn.prompt(session_id=session.session_id, prompt=[text_block("plan it")])
+        live = client.of_kind("plan")
+        assert not {"tool_call", "tool_call_update"} & set(client.kinds()), "not a tool call"
+        client.clear()
+        await conn.load_session(cwd=str(work), session_id=session.session_id, mcp_servers=[])
+        replayed = client.of_kind("plan")
+    for updates in (live, replayed):
+        (plan,) = updates
+        assert [(e.content, e.status) for e in plan.entries] == [
+            ("read", "completed"),
+            ("write", "in_progress"),
+        ]
