@@ -68,11 +68,13 @@ class FindBar(Horizontal):
 
     async def _show(self) -> None:
         transcript, match = self.transcript, self.state.current_match
-        self.query_one("#find-count", Static).update(self.state.count_label())
+        self.query_one("#find-count", Static).update(self.state.count_label(), layout=False)
         if transcript is None:
             return
         transcript.mark_found(
-            self.state.entries_with_matches(), match.entry if match is not None else None
+            self.state.entries_with_matches(),
+            match.entry if match is not None else None,
+            self.state.query,
         )
         if match is not None:
             await transcript.reveal(match.entry)

@@ -13,6 +13,7 @@ and the outline jump through it.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
@@ -20,6 +21,7 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.style import Style
 from textual.widget import Widget
 
 from core.tools.plan_format import PLAN_TOOL_NAME
@@ -31,6 +33,7 @@ from tui.widgets.entries import (
     ToolCallView,
     widget_for,
 )
+from tui.widgets.find_highlight import find_pattern, highlight_matches
 
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, ToolCallBegin, ToolCallEnd
@@ -107,21 +110,25 @@ class Transcript(VerticalScroll, can_focus=True):
         self._found: set[int] = set()
         """Entries holding a match of the find bar's text, highlighted when mounted."""
         self._found_current: int | None = None
-        self._drawn_marks: dict[int, FindMark] = {}
-        """The mark drawn on each mounted entry's widget (absent: none)."""
+        self._found_pattern: re.Pattern[str] | None = None
+        self._drawn_marks: dict[int, tuple[FindMark, re.Pattern[str] | None]] = {}
+        """The mark and highlighted pattern drawn on each mounted entry's widget (absent:
+        none)."""
 
     def compose(self) -> ComposeResult:
         yield from self._widgets(self._start, self._end)
 
     def _widgets(self, start: int, end: int) -> list[EntryView]:
-        """The widgets of entries ``start:end``, marked as find has marked them."""
-        widgets = [widget_for(entry) for entry in self.entries[start:end]]
-        for index in range(start, end):  # fresh widgets: no mark drawn yet
+        """The widgets of entries ``start:end``, unmarked: find marks them once they are
+        mounted (``_mark_mounted``), when a Markdown answer's blocks exist to highlight in."""
+        for index in range(start, end):
             self._drawn_marks.pop(index, None)
-        if self._found:
-            for index, widget in enumerate(widgets, start):
-                self._mark(widget, index)
-        return widgets
+        return [widget_for(entry) for entry in self.entries[start:end]]
+
+    def _mark_mounted(self) -> None:
+        """Draw find's marks on every mounted entry (each only when it changed)."""
+        for offset, child in enumerate(self.children):
+            self._mark(child, self._start + offset)
 
     def find_mark(self, index: int) -> FindMark:
         """How find marks entry ``index``: "" (no match), "hit" or "current"."""
@@ -130,21 +137,20 @@ class Transcript(VerticalScroll, can_focus=True):
         return "hit" if index in self._found else ""
 
     def _mark(self, widget: Widget, index: int) -> None:
-        """Draw find's mark on an entry's widget with inline styles, only when it changed: a
-        CSS class would restyle the widget's whole subtree (a long answer's every block) on
-        each keystroke in the find bar."""
+        """Draw find's mark on an entry's widget, only when it changed: a tint on the entry
+        (inline, not a CSS class, which would restyle a long answer's every block on each
+        keystroke; not an outline, which adds an edge and so a layout) and the matched words
+        highlighted inside it."""
         mark = self.find_mark(index)
-        if self._drawn_marks.get(index, "") == mark:
+        pattern = self._found_pattern if mark else None
+        if self._drawn_marks.get(index, ("", None)) == (mark, pattern):
             return
-        self._drawn_marks[index] = mark
-        styles = widget.styles
-        if not mark:
-            styles.outline_left = None
-            styles.background_tint = None
-            return
+        self._drawn_marks[index] = (mark, pattern)
         warning = Color.parse(self.app.current_theme.warning or "yellow")
-        styles.outline_left = ("thick", warning if mark == "current" else warning.with_alpha(0.5))
-        styles.background_tint = warning.with_alpha(0.15) if mark == "current" else None
+        tint = {"": None, "hit": 0.06, "current": 0.18}[mark]
+        widget.styles.background_tint = warning.with_alpha(tint) if tint else None
+        words = Style(background=warning, foreground=Color(0, 0, 0), bold=mark == "current")
+        highlight_matches(widget, pattern, words)
 
     def on_mount(self) -> None:
         if self.entries:
@@ -189,6 +195,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._tools.clear()
         if end > start:
             await self.mount_all(self._widgets(start, end))
+            self._mark_mounted()
 
     async def action_jump_top(self) -> None:
         self.anchor(False)
@@ -226,6 +233,7 @@ class Transcript(VerticalScroll, can_focus=True):
             first = self.children[0] if self.children else None
             await self.mount_all(batch, before=first)
             self._start = start
+            self._mark_mounted()
             await self._prune(from_top=False)
             self.call_after_refresh(self._keep_position, batch)
         finally:
@@ -240,6 +248,7 @@ class Transcript(VerticalScroll, can_focus=True):
             end = min(len(self.entries), self._end + BATCH)
             await self.mount_all(self._widgets(self._end, end))
             self._end = end
+            self._mark_mounted()
             await self._prune(from_top=True)
         finally:
             self._loading_edge = False
@@ -355,11 +364,13 @@ class Transcript(VerticalScroll, can_focus=True):
     def action_outline(self) -> None:
         self.post_message(self.OutlineRequested())
 
-    def mark_found(self, entries: set[int], current: int | None) -> None:
-        """Highlight the entries holding matches, and the current match's entry more."""
+    def mark_found(self, entries: set[int], current: int | None, query: str = "") -> None:
+        """Highlight the entries holding matches of ``query`` and the words matched in them,
+        and the current match's entry more."""
         self._found, self._found_current = entries, current
-        for offset, child in enumerate(self.children):
-            self._mark(child, self._start + offset)
+        if self._found_pattern is None or self._found_pattern.pattern != re.escape(query):
+            self._found_pattern = find_pattern(query)
+        self._mark_mounted()
 
     # -- live events -------------------------------------------------------------------------
 
@@ -376,6 +387,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._end += 1
         widget = self._widgets(self._end - 1, self._end)[0]
         await self.mount(widget)
+        self._mark(widget, self._end - 1)
         await self._prune(from_top=True)
         return widget
 
