@@ -68,21 +68,33 @@ class Pane:
         )
         return result.stdout
 
-    def screen(self) -> str:
-        return self._tmux("capture-pane", "-p", "-t", "b")
+    def screen(self, *, colors: bool = False) -> str:
+        """The pane's text; with ``colors``, with the SGR escapes of its cells too."""
+        return self._tmux("capture-pane", "-p", *(["-e"] if colors else []), "-t", "b")
+
+    def start(self, command: list[str], cwd: Path) -> None:
+        self._tmux("respawn-pane", "-k", "-t", "b", "-c", str(cwd), _shell_line(command))
+
+    def send(self, *keys: str) -> None:
+        """Type ``keys`` (tmux key names: "Enter", "Escape", "C-f", or literal text)."""
+        self._tmux("send-keys", "-t", "b", *keys)
+
+    def wait_for(
+        self, seen: Callable[[str], bool], started: float, *, colors: bool = False
+    ) -> float:
+        """Seconds from ``started`` (``time.perf_counter``) until ``seen(screen)`` holds."""
+        while not seen(self.screen(colors=colors)):
+            if time.perf_counter() - started > TIMEOUT_S:
+                raise RuntimeError(f"not on screen in {TIMEOUT_S} s:\n{self.screen()}")
+            time.sleep(POLL_S)
+        return time.perf_counter() - started
 
     def time_until(self, command: list[str], cwd: Path, seen: Callable[[str], bool]) -> float:
         """Seconds from launching ``command`` in the pane until ``seen(screen)`` holds."""
         self._tmux("respawn-pane", "-k", "-t", "b", "cat")  # a blank pane to start from
         started = time.perf_counter()
-        self._tmux("respawn-pane", "-k", "-t", "b", "-c", str(cwd), _shell_line(command))
-        while not seen(self.screen()):
-            if time.perf_counter() - started > TIMEOUT_S:
-                raise RuntimeError(
-                    f"{command[0]}: not on screen in {TIMEOUT_S} s:\n{self.screen()}"
-                )
-            time.sleep(POLL_S)
-        elapsed = time.perf_counter() - started
+        self.start(command, cwd)
+        elapsed = self.wait_for(seen, started)
         self._tmux("respawn-pane", "-k", "-t", "b", "cat")
         return elapsed
 

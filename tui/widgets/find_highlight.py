@@ -38,6 +38,20 @@ def highlight_matches(entry: Widget, pattern: re.Pattern[str] | None, style: Sty
             _highlight(widget, pattern, style)
 
 
+def widget_of_match(entry: Widget, pattern: re.Pattern[str], nth: int) -> Widget:
+    """The text widget of ``entry`` that shows its ``nth`` match (counted widget by widget, as
+    they are drawn), or the entry itself when none is drawn (a collapsed tool output)."""
+    seen = 0
+    for widget in _text_widgets(entry):
+        if widget.outer_size.height <= 0:
+            continue
+        content = _as_content(widget.content)
+        seen += len(pattern.findall(content.plain)) if content is not None else 0
+        if seen > nth:
+            return widget
+    return entry
+
+
 def restore(widget: Static) -> None:
     kept = _originals.pop(widget, None)
     if kept is not None and widget.content is kept[1]:

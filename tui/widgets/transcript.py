@@ -33,7 +33,7 @@ from tui.widgets.entries import (
     ToolCallView,
     widget_for,
 )
-from tui.widgets.find_highlight import find_pattern, highlight_matches
+from tui.widgets.find_highlight import find_pattern, highlight_matches, widget_of_match
 
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, ToolCallBegin, ToolCallEnd
@@ -297,10 +297,48 @@ class Transcript(VerticalScroll, can_focus=True):
         self.call_after_refresh(self.scroll_to_widget, widget, animate=False, top=not mounted)
         return widget
 
-    def index_in_view(self) -> int:
-        """The entry the user is at: the focused one, else the first one on screen."""
+    async def reveal_match(self, index: int, nth: int) -> None:
+        """Show find's current match, the ``nth`` in entry ``index``: its part of the thread is
+        mounted when it is not, and the text widget holding it scrolled to only when it is not
+        already on screen (a scroll redraws the whole view, a frame's worth of work)."""
+        entry = self.view_at(index)
+        if entry is None or self._found_pattern is None:
+            await self.reveal(index)
+            return
+        target = widget_of_match(entry, self._found_pattern, nth)
+        if not self._on_screen_fully(target):
+            self.anchor(False)
+            self.call_after_refresh(self.scroll_to_widget, target, animate=False)
+
+    def _on_screen_fully(self, widget: Widget) -> bool:
+        """Whether ``widget`` (an entry or a widget inside one) is wholly in the viewport, by
+        the last layout's positions."""
+        top, node = 0, widget
+        while node is not self:
+            parent = node.parent
+            if not isinstance(parent, Widget):
+                return False
+            top += node.virtual_region.y + (parent.gutter.top if parent is not self else 0)
+            node = parent
+        height = widget.outer_size.height
+        view = self.scrollable_content_region.height
+        return height > 0 and self.scroll_y <= top and top + height <= self.scroll_y + view
+
+    def index_in_view(self, *, whole: bool = False) -> int:
+        """The entry the user is at: the focused one, else the first one on screen (with
+        ``whole``, the first whose top is on screen, when one is: find starts there, so its
+        first match is shown without a scroll)."""
         focused = self._entry_index_of(self.screen.focused)
-        return focused if focused is not None else self._on_screen()[0]
+        if focused is not None:
+            return focused
+        first, last = self._on_screen()
+        if whole:
+            top = self.scroll_y
+            for index in range(first, last + 1):
+                view = self.view_at(index)
+                if view is not None and view.virtual_region.y >= top:
+                    return index
+        return first
 
     def _on_screen(self) -> tuple[int, int]:
         """The first and last entries on screen (approximately, before a layout)."""
