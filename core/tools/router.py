@@ -56,9 +56,14 @@ BUILT_IN: dict[str, Handler] = {
 assert tuple(BUILT_IN) == BUILT_IN_TOOL_NAMES
 
 
+def built_in_specs() -> list[ToolSpec]:
+    """The built-in tools' specs, in the order every request offers them."""
+    return [shell_spec(), apply_patch_spec(), update_plan_spec()]
+
+
 def tool_specs(session: Session) -> list[ToolSpec]:
     """The functions offered to the model now: built-ins, ready MCP tools, dynamic tools."""
-    specs = [shell_spec(), apply_patch_spec(), update_plan_spec()]
+    specs = built_in_specs()
     if session.tools.mcp is not None:
         for found in session.tools.mcp.tools():
             description = (
