@@ -3,8 +3,15 @@
 from tests.support.fixtures import (
     _fast_model_retries,
     _no_codex_home,
+    http_server_url,
     scripted_server,
     scripted_server_thread,
 )
 
-__all__ = ["_fast_model_retries", "_no_codex_home", "scripted_server", "scripted_server_thread"]
+__all__ = [
+    "_fast_model_retries",
+    "_no_codex_home",
+    "http_server_url",
+    "scripted_server",
+    "scripted_server_thread",
+]

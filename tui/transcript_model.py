@@ -14,11 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from core.tools.plan_format import PLAN_TOOL_NAME, plan_of_output
+
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, TokenUsageInfo
 
 EntryKind = Literal[
-    "user", "assistant", "reasoning", "tool", "warning", "error", "refusal", "compaction"
+    "user", "assistant", "reasoning", "tool", "plan", "warning", "error", "refusal", "compaction"
 ]
 
 
@@ -52,6 +54,10 @@ def entry_for_payload(payload: Mapping[str, Any]) -> Entry | None:
             return Entry("assistant", text("message"))
         case "agent_reasoning":
             return Entry("reasoning", text("text"))
+        case "tool_call_end" if field_of("tool_name") == PLAN_TOOL_NAME and plan_of_output(
+            text("output")
+        ):
+            return Entry("plan", text("output"), title="plan")
         case "tool_call_end":
             details = {"call_id": text("call_id")}
             if isinstance(field_of("arguments"), str):  # an apply_patch call's patch

@@ -23,7 +23,7 @@ from core.config import Config
 from core.llm.request import ModelRequest
 from core.protocol.session import SessionSource
 from core.skills import SkillsManager
-from core.tools.specs import apply_patch_spec, shell_spec
+from core.tools.router import built_in_specs
 
 
 async def new_thread_prompt_prefix(
@@ -40,6 +40,6 @@ async def new_thread_prompt_prefix(
         model=model,
         instructions=new_thread_base_instructions(config),
         input=list(context),
-        tools=[shell_spec(), apply_patch_spec()],
+        tools=built_in_specs(),
         effort=config.model_reasoning_effort,
     )

@@ -12,7 +12,7 @@ from core.protocol.ops import DynamicToolResponse
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.mcp_names import PREFIX as MCP_PREFIX
 
-BUILT_IN_TOOL_NAMES = ("shell", "apply_patch")
+BUILT_IN_TOOL_NAMES = ("shell", "apply_patch", "update_plan")
 """The tools every thread has; a dynamic tool may not take one of these names."""
 
 

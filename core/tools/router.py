@@ -22,7 +22,9 @@ from core.protocol.items import ToolCallItem, ToolCallOutputItem
 from core.tools.dynamic import BUILT_IN_TOOL_NAMES, handle_dynamic, is_dynamic_tool
 from core.tools.invocation import ToolInvocation, ToolResult
 from core.tools.mcp_names import is_mcp_name
+from core.tools.plan_format import PLAN_TOOL_NAME
 from core.tools.specs import apply_patch_spec, shell_spec
+from core.tools.update_plan import handle_update_plan, update_plan_spec
 
 if TYPE_CHECKING:
     from core.agent.session import Session
@@ -46,13 +48,22 @@ async def _apply_patch(inv: ToolInvocation) -> ToolResult:
     return await handle_apply_patch(inv)
 
 
-BUILT_IN: dict[str, Handler] = {"shell": _shell, "apply_patch": _apply_patch}
+BUILT_IN: dict[str, Handler] = {
+    "shell": _shell,
+    "apply_patch": _apply_patch,
+    PLAN_TOOL_NAME: handle_update_plan,
+}
 assert tuple(BUILT_IN) == BUILT_IN_TOOL_NAMES
+
+
+def built_in_specs() -> list[ToolSpec]:
+    """The built-in tools' specs, in the order every request offers them."""
+    return [shell_spec(), apply_patch_spec(), update_plan_spec()]
 
 
 def tool_specs(session: Session) -> list[ToolSpec]:
     """The functions offered to the model now: built-ins, ready MCP tools, dynamic tools."""
-    specs = [shell_spec(), apply_patch_spec()]
+    specs = built_in_specs()
     if session.tools.mcp is not None:
         for found in session.tools.mcp.tools():
             description = (

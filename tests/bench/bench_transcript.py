@@ -98,7 +98,9 @@ async def _copy_and_jump_times(
 
 
 async def run() -> list[BenchResult]:
-    with tempfile.TemporaryDirectory(prefix="lha-bench-transcript-") as tmp:
+    with tempfile.TemporaryDirectory(
+        prefix="lha-bench-transcript-", ignore_cleanup_errors=True
+    ) as tmp:
         folder = Path(tmp)
         home = folder / "home"
         path = write_rollout(home, folder, 1000)

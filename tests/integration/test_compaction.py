@@ -147,7 +147,7 @@ async def test_a_turn_past_the_limit_compacts_first_and_a_failure_falls_back(
     tmp_path: Path, scripted_server: ScriptedServer
 ) -> None:
     h = make_harness(tmp_path, scripted_server)
-    h.config = h.config.model_copy(update={"model_auto_compact_token_limit": 2_500})
+    h.config = h.config.model_copy(update={"model_auto_compact_token_limit": 2_800})
     new = await h.manager.start_thread(h.config)
     compactions: list[ContextCompacted] = []
     for n in range(8):

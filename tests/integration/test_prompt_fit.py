@@ -13,6 +13,9 @@ from core.rollout.recorder import RolloutRecorder
 from tests.support.agent_harness import make_harness, run_turn
 from tests.support.scripted_server import ScriptedServer
 
+SMALL_WINDOW = 4608
+"""Two turns fit whole beside the instructions and the built-in tools' specs, six do not."""
+
 
 def _question(n: int) -> str:
     return f"question {n}: " + "word " * 300  # ~1,500 bytes: ~500 estimated tokens
@@ -33,7 +36,7 @@ async def test_oldest_turns_are_left_out_to_fit_and_come_back_with_a_bigger_mode
 ) -> None:
     scripted_server.models = ["gpt-small", "gpt-big"]
     scripted_server.model_fields = {
-        "gpt-small": {"context_window": 4096},
+        "gpt-small": {"context_window": SMALL_WINDOW},
         "gpt-big": {"context_window": 400_000},
     }
     h = make_harness(tmp_path, scripted_server, model="gpt-small")
@@ -47,7 +50,7 @@ async def test_oldest_turns_are_left_out_to_fit_and_come_back_with_a_bigger_mode
         events = await run_turn(new.thread, _question(n))
         warnings += [e.msg.message for e in events if isinstance(e.msg, Warning)]
         windows += [e.msg.model_context_window for e in events if isinstance(e.msg, TaskStarted)]
-    assert windows == [4096] * 6
+    assert windows == [SMALL_WINDOW] * 6
 
     sent = [_sent_user_texts(body) for body in scripted_server.bodies()]
     assert [len(texts) for texts in sent[:2]] == [1, 2], "the first turns fit whole"
@@ -61,10 +64,10 @@ async def test_oldest_turns_are_left_out_to_fit_and_come_back_with_a_bigger_mode
         for m in scripted_server.last_body()["messages"]
     )
     request_bytes = len(json.dumps(scripted_server.last_body()).encode())
-    assert request_bytes < 3 * (4096 - 1024), "the estimate keeps the request in the budget"
+    assert request_bytes < 3 * (SMALL_WINDOW - 1024), "the estimate keeps the request in the budget"
 
     assert len(warnings) == 1, f"said once, not on every turn: {warnings}"
-    assert "outgrew gpt-small's 4,096-token context" in warnings[0]
+    assert "outgrew gpt-small's 4,608-token context" in warnings[0]
 
     path = new.thread.rollout_path
     assert path is not None

@@ -28,7 +28,7 @@ async def test_the_primed_prefix_starts_the_first_request(
     assert count == 4, "instructions, permissions, AGENTS.md, environment"
     assert prefix["messages"] == first["messages"][:count]
     assert first["messages"][count]["content"] == "hello"
-    assert prefix["tools"] == first["tools"] and len(prefix["tools"]) == 2
+    assert prefix["tools"] == first["tools"] and len(prefix["tools"]) == 3
     assert prefix["tool_choice"] == first["tool_choice"]
     assert prefix["parallel_tool_calls"] == first["parallel_tool_calls"]
     await h.manager.remove_and_close_all_threads()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ class RecordingClient:
     """Option ids to pick, in order (None: cancel the request; "fail": answer with a JSON-RPC
     error, as a client that cannot ask anybody); when empty: reject."""
     updates: list[tuple[str, Any]] = field(default_factory=list)
+    arrivals: list[float] = field(default_factory=list)
+    """When each of ``updates`` came (``time.monotonic``)."""
     permission_requests: list[tuple[ToolCallUpdate, list[PermissionOption]]] = field(
         default_factory=list
     )
@@ -43,6 +46,7 @@ class RecordingClient:
 
     async def session_update(self, session_id: str, update: Any, **_: Any) -> None:
         self.updates.append((session_id, update))
+        self.arrivals.append(time.monotonic())
         if update.session_update == "agent_message_chunk":
             self.first_chunk.set()
 
@@ -71,6 +75,7 @@ class RecordingClient:
 
     def clear(self) -> None:
         self.updates.clear()
+        self.arrivals.clear()
 
 
 def acp_env(home: Path) -> dict[str, str]:

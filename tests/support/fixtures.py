@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 import pytest_asyncio
 
+from tests.support.mcp_http_server import http_mcp_server
 from tests.support.scripted_server import ScriptedServer, serve_in_thread
 
 
@@ -22,6 +23,13 @@ def scripted_server_thread() -> Iterator[ScriptedServer]:
     """A ScriptedServer on its own loop in a background thread, for synchronous tests."""
     with serve_in_thread() as server:
         yield server
+
+
+@pytest.fixture
+def http_server_url() -> Iterator[str]:
+    """A streamable-HTTP MCP server (the MCP SDK's) named ``web``; its endpoint URL."""
+    with http_mcp_server("web") as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -60,6 +60,27 @@ class TmuxPane:
             time.sleep(poll_s)
         return time.perf_counter() - started
 
+    def send(self, *keys: str) -> None:
+        """Type ``keys`` (tmux key names such as "Enter", "Escape", "C-f", or literal text)."""
+        self._tmux("send-keys", "-t", "p", *keys)
+
+    def wait_since(
+        self,
+        seen: Callable[[str], bool],
+        started: float,
+        timeout_s: float,
+        poll_s: float,
+        *,
+        escapes: bool = False,
+    ) -> float:
+        """Seconds from ``started`` (``time.perf_counter``, taken before a key was sent) until
+        ``seen(screen)`` holds; with ``escapes`` the screen carries its colours."""
+        while not seen(self.screen(escapes=escapes)):
+            if time.perf_counter() - started > timeout_s:
+                raise RuntimeError(f"not on screen in {timeout_s} s:\n{self.screen()}")
+            time.sleep(poll_s)
+        return time.perf_counter() - started
+
     def close(self) -> None:
         with contextlib.suppress(subprocess.CalledProcessError):
             self._tmux("kill-server")

@@ -55,7 +55,6 @@ def _fixed_ids(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _every_kind_rollout(home: Path) -> Path:
-    path = write_rollout(home, CWD, 1, thread_id=THREAD)
     extra: list[RolloutItem] = [
         TranscriptRecord(payload=user_message("Make the stream retry safe.")),
         EventRecord(payload=UserMessageEvent(message="Make the stream retry safe.")),
@@ -74,8 +73,14 @@ def _every_kind_rollout(home: Path) -> Path:
         EventRecord(payload=AgentMessage(message=ANSWER)),
         EventRecord(payload=ErrorEvent(message="the provider rejected the API key (HTTP 401)")),
     ]
+    return _rollout_with(home, extra)
+
+
+def _rollout_with(home: Path, extra: list[RolloutItem]) -> Path:
+    """A one-turn rollout of ``THREAD`` with ``extra`` items after it."""
     from core.protocol.rollout import RolloutLine
 
+    path = write_rollout(home, CWD, 1, thread_id=THREAD)
     with path.open("a") as f:
         for item in extra:
             f.write(RolloutLine(timestamp="2026-11-25T11:59:00.000Z", item=item).dump() + "\n")
@@ -110,6 +115,32 @@ def test_small_terminal(
     path = _every_kind_rollout(home)
     app = make_app(home, scripted_server_thread, CWD, start=StartRequest("resume", path))
     assert snap_compare(app, terminal_size=(80, 24), run_before=_settled)
+
+
+def test_find_highlights_the_words(
+    snap_compare, tmp_path: Path, scripted_server_thread: ScriptedServer
+) -> None:  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    path = _every_kind_rollout(home)
+    app = make_app(home, scripted_server_thread, CWD, start=StartRequest("resume", path))
+
+    async def find_stream(pilot: Pilot[None]) -> None:
+        await _settled(pilot)
+        thread_on_screen(app).transcript.focus()
+        await pilot.press("ctrl+f", *"stream")
+        await pilot.pause(0.3)
+
+    assert snap_compare(app, terminal_size=(110, 40), run_before=find_stream)
+
+
+def test_a_plan_entry(snap_compare, tmp_path: Path, scripted_server_thread: ScriptedServer) -> None:  # type: ignore[no-untyped-def]
+    checklist = "Plan updated:\n[x] read the stream code\n[>] add the retry\n[ ] test it"
+    plan = ToolCallEnd(call_id="p1", tool_name="update_plan", output=checklist)
+    path = _rollout_with(tmp_path / "home", [EventRecord(payload=plan)])
+    app = make_app(
+        tmp_path / "home", scripted_server_thread, CWD, start=StartRequest("resume", path)
+    )
+    assert snap_compare(app, terminal_size=(110, 30), run_before=_settled)
 
 
 FIXED_PORT = 47813

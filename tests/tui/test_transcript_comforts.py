@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.find_marks import highlighted_words
 from tests.support.rollout_factory import write_rollout
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tui_harness import (
@@ -105,7 +106,8 @@ async def test_find_counts_steps_and_mounts_an_unmounted_part(
         assert start <= 14 < end, "the part holding entry 14 (turn 7's question) was mounted"
         current = transcript.view_at(14)
         assert current is not None and transcript.find_mark(14) == "current"
-        assert current.styles.outline_left[0] == "thick", "drawn on the widget"
+        assert current.styles.background_tint.a > 0, "drawn on the widget"
+        assert highlighted_words(current) == ["turn 7:"], "the words themselves too"
 
         await pilot.press("end", "ctrl+u", *"step 29")  # steps 29, 290..299
         await pilot.pause()
@@ -121,7 +123,8 @@ async def test_find_counts_steps_and_mounts_an_unmounted_part(
         assert find_bar.state.count_label() == "no match"
         await pilot.press("escape")
         assert not find_bar.display and app.focused is transcript
-        assert not any(c.styles.outline_left[0] for c in transcript.children)
+        assert not any(c.styles.background_tint.a for c in transcript.children)
+        assert not any(highlighted_words(c) for c in transcript.children)
 
 
 async def test_slash_find_and_n_steps_from_the_transcript(

@@ -29,7 +29,8 @@ from acp.schema import (
 
 from core.models.refresh_strategy import CatalogRefreshStrategy
 from core.protocol.ops import ImageInput, OverrideTurnContext
-from tui.acp.commands import command_of, commands_update, run_command
+from tui.acp.command_runner import run_command
+from tui.acp.commands import command_of, commands_update
 from tui.acp.errors import as_request_errors, unknown_session
 from tui.acp.mcp_servers import ClientMcpServer, with_client_servers
 from tui.acp.models import MODEL_OPTION, config_options
@@ -115,17 +116,28 @@ class LhaAcpAgent:
         mcp_servers: Sequence[ClientMcpServer] | None = None,
         **meta: Any,
     ) -> ForkSessionResponse:
-        from tui.commands.targets import resolve_rollout
-
         at = _fork_point(meta.get(FORK_AT_META_KEY))
         with as_request_errors():
             config = self._session_config(cwd, mcp_servers)
-            path = await resolve_rollout(config.lha_home, session_id)
-            new = await self._manager.fork_thread(at, config, path)
+            new = await self._fork(session_id, at, config)
         session = self._open(new, config)
         options = await self._options(session)
         session.announce(commands_update())
         return ForkSessionResponse(session_id=session.session_id, config_options=options)
+
+    async def _fork(self, session_id: str, at: int | None, config: Config) -> NewThread:
+        from tui.commands.targets import resolve_rollout
+
+        path = await resolve_rollout(config.lha_home, session_id)
+        return await self._manager.fork_thread(at, config, path)
+
+    async def _fork_closed(self, session: AcpSession, at: int | None) -> str:
+        """``/fork``: the fork is written and closed again, an ordinary session the client
+        opens from its list (it did not ask for a session, so none is opened for it)."""
+        config = self._session_config(str(session.cwd), None)
+        new = await self._fork(session.session_id, at, config)
+        await self._manager.remove_thread(new.thread_id)
+        return str(new.thread_id)
 
     async def list_sessions(
         self, cwd: str | None = None, cursor: str | None = None, **_: Any
@@ -156,9 +168,12 @@ class LhaAcpAgent:
         text = "".join(getattr(block, "text", "") for block in prompt)
         command = command_of(text) if len(prompt) == 1 else None
         if command is not None:
-            answer = await run_command(command, self._config.lha_home, session_id)
-            await session.send(update_agent_message_text(answer))
-            return PromptResponse(stop_reason="end_turn")
+            answer = await run_command(
+                command, session, self._config.lha_home, lambda at: self._fork_closed(session, at)
+            )
+            if answer.text:
+                await session.send(update_agent_message_text(answer.text))
+            return PromptResponse(stop_reason=answer.stop_reason)
         items = user_input_items(prompt)
         if any(isinstance(item, ImageInput) for item in items):
             await self._check_takes_images(session.model)

@@ -23,7 +23,7 @@ def initialize_result(requested_version: int, lha_version: str) -> dict[str, Any
         "agentCapabilities": {
             "loadSession": True,
             "promptCapabilities": {"image": True, "audio": False, "embeddedContext": True},
-            "mcpCapabilities": {"http": False, "sse": False},
+            "mcpCapabilities": {"http": True, "sse": False},
             "sessionCapabilities": {"list": {}, "fork": {}, "resume": {}},
         },
         "authMethods": [],

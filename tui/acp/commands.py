@@ -1,25 +1,51 @@
 """Slash commands an ACP client offers in its prompt box (``available_commands_update``).
 
-Only commands that make sense without lha's own UI are offered: ``/diff`` answers from the
-thread's file snapshots without asking the model. Switching models is a config option, and
-forking or resuming are the client's own session methods.
+They are lha's own commands that make sense without its UI, each run by the same engine call
+the TUI or the CLI uses: ``/compact [INSTRUCTIONS]``, ``/rename NAME``, ``/fork [N]``,
+``/undo`` and ``/diff``. A prompt whose text starts with ``/NAME`` of one of them runs it
+instead of a turn; the answer comes back as agent message text. Switching models is a config
+option, and resuming is the client's own session method.
 """
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
+from dataclasses import dataclass
 
-from acp.schema import AvailableCommand, AvailableCommandsUpdate
+from acp.schema import (
+    AvailableCommand,
+    AvailableCommandInput,
+    AvailableCommandsUpdate,
+    UnstructuredCommandInput,
+)
 
-from core.errors import LhaError
-from core.sanitize import neutralize_terminal_escapes
+
+def _command(name: str, description: str, hint: str | None = None) -> AvailableCommand:
+    given = AvailableCommandInput(root=UnstructuredCommandInput(hint=hint)) if hint else None
+    return AvailableCommand(name=name, description=description, input=given)
+
 
 COMMANDS: tuple[AvailableCommand, ...] = (
-    AvailableCommand(
-        name="diff", description="show the file changes of this thread's last changing turn"
+    _command(
+        "compact",
+        "summarise the history to free the model's context",
+        hint="optional: what the summary should keep",
     ),
+    _command("rename", "name this session (resume, fork and search by name)", hint="NAME"),
+    _command(
+        "fork",
+        "copy this thread into a new session; fork N: before your message N (0 is the first)",
+        hint="optional: N",
+    ),
+    _command("undo", "put the files back as before this thread's last changing turn"),
+    _command("diff", "show the file changes of this thread's last changing turn"),
 )
+
+
+@dataclass(frozen=True)
+class CommandCall:
+    name: str
+    argument: str
+    """What followed the name, stripped ('' when nothing did)."""
 
 
 def commands_update() -> AvailableCommandsUpdate:
@@ -28,22 +54,16 @@ def commands_update() -> AvailableCommandsUpdate:
     )
 
 
-def command_of(text: str) -> str | None:
-    """The command a prompt is (``/diff``), or None for an ordinary prompt."""
-    word = text.strip()
-    names = {f"/{c.name}" for c in COMMANDS}
-    return word[1:] if word in names else None
-
-
-async def run_command(name: str, lha_home: Path, thread_id: str) -> str:
-    """The command's answer, as text for the client to show."""
-    from core.snapshots.diff import turn_diff
-
-    assert name == "diff", name
-    try:
-        text = await asyncio.to_thread(turn_diff, lha_home, thread_id)
-    except LhaError as err:
-        return str(err)
-    if not text:
-        return "no file changes"
-    return f"```diff\n{neutralize_terminal_escapes(text)}```"
+def command_of(text: str) -> CommandCall | None:
+    """The command a prompt is (``/rename my work``), or None for an ordinary prompt."""
+    stripped = text.strip()
+    if not stripped.startswith("/"):
+        return None
+    word, _, rest = stripped.partition(" ")
+    if "\n" in word:
+        word, _, more = word.partition("\n")
+        rest = f"{more} {rest}"
+    name = word[1:]
+    if name not in {c.name for c in COMMANDS}:
+        return None
+    return CommandCall(name=name, argument=rest.strip())

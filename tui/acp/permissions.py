@@ -70,3 +70,23 @@ async def answer_approval(
     """Ask, then submit the same ``ExecApproval`` op the TUI's approval modal submits."""
     decision = await ask_client(client, session_id, request)
     await thread.submit(ExecApproval(id=request.call_id, decision=decision))
+
+
+CONFIRM_OPTIONS = (
+    PermissionOption(option_id="allow_once", name="Go ahead", kind="allow_once"),
+    PermissionOption(option_id="reject_once", name="Leave it", kind="reject_once"),
+)
+
+
+async def client_confirms(client: Client, session_id: str, what: ToolCallUpdate) -> bool:
+    """Ask the client about an action of a command (``/undo``): yes only when the user picks
+    "Go ahead"; a client that cannot be asked gets the safe default, no."""
+    try:
+        response = await client.request_permission(
+            session_id=session_id, tool_call=what, options=list(CONFIRM_OPTIONS)
+        )
+    except (RequestError, ConnectionError, ValueError) as err:
+        log.warning("the client could not be asked to confirm (%s); nothing done", err)
+        return False
+    outcome = response.outcome
+    return isinstance(outcome, AllowedOutcome) and outcome.option_id == "allow_once"

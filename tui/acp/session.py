@@ -19,9 +19,13 @@ from acp import RequestError, update_agent_message_text, update_agent_thought_te
 from acp.schema import StopReason
 
 from core.errors import InternalAgentDied
-from core.protocol.ops import Interrupt, Shutdown, UserInput
+from core.protocol.ops import Compact, Interrupt, Shutdown, UserInput
+from core.tools.plan_format import PLAN_TOOL_NAME
+from tui.acp.live_output import LiveOutput
 from tui.acp.permissions import answer_approval
+from tui.acp.plan import plan_of_call
 from tui.acp.tool_calls import ToolContent, call_ended, call_started
+from tui.transcript_model import compaction_title
 
 if TYPE_CHECKING:
     from acp.interfaces import Client
@@ -60,6 +64,10 @@ class AcpSession:
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     pump: asyncio.Task[None] | None = None
     client_reachable: bool = True
+    live: LiveOutput = field(default_factory=LiveOutput)
+    """Running commands' output, sent as throttled ``tool_call_update``s."""
+    warnings: list[str] = field(default_factory=list)
+    """The warnings of the task in flight (a compaction that found nothing to do says so)."""
 
     def start(self) -> None:
         self.pump = asyncio.create_task(self._pump(), name=f"acp-session-{self.session_id}")
@@ -70,13 +78,22 @@ class AcpSession:
 
     async def prompt(self, items: list[UserInputItem]) -> StopReason:
         """Run one turn and say how it ended; only one runs at a time per session."""
+        return await self.run_task(UserInput(items=items))
+
+    async def run_task(self, op: UserInput | Compact) -> StopReason:
+        """Submit a turn or a compaction and wait for its end; the warnings it gave are in
+        ``warnings`` afterwards."""
+        self.refuse_while_running()
+        self.turn = asyncio.get_running_loop().create_future()
+        self.warnings.clear()
+        await self.new.thread.submit(op)
+        return await self.turn
+
+    def refuse_while_running(self) -> None:
         if self.running:
             raise RequestError.invalid_request(
                 {"message": "a prompt is already running in this session; wait or cancel it"}
             )
-        self.turn = asyncio.get_running_loop().create_future()
-        await self.new.thread.submit(UserInput(items=items))
-        return await self.turn
 
     async def cancel(self) -> None:
         if self.running:
@@ -95,9 +112,14 @@ class AcpSession:
         self._end_turn(None, "the session was closed")
 
     async def _pump(self) -> None:
+        clock = asyncio.get_running_loop()
         while True:
             try:
-                event = await self.new.thread.next_event()
+                wait = self.live.wait_s(clock.time())
+                event = await asyncio.wait_for(self.new.thread.next_event(), wait)
+            except TimeoutError:  # a command's output is due before the next event came
+                await self._flush_live(clock.time())
+                continue
             except InternalAgentDied:
                 self._end_turn(None, "the thread stopped")
                 return
@@ -108,6 +130,13 @@ class AcpSession:
             if event.msg.type == "shutdown_complete":
                 return
 
+    async def _flush_live(self, now: float) -> None:
+        try:
+            for update in self.live.due(now):
+                await self.send(update)
+        except (ConnectionError, RequestError) as err:
+            self._lost_client(err)
+
     async def _on_event(self, event: Event) -> None:
         msg = event.msg
         match msg.type:
@@ -115,12 +144,22 @@ class AcpSession:
                 await self.send(update_agent_message_text(msg.delta))
             case "agent_reasoning_delta":
                 await self.send(update_agent_thought_text(msg.delta))
+            case "tool_call_begin" if msg.tool_name == PLAN_TOOL_NAME:
+                plan = plan_of_call(msg.arguments)
+                if plan is not None:
+                    await self.send(plan)
+            case "tool_call_end" if msg.tool_name == PLAN_TOOL_NAME:
+                pass  # its plan was sent when it began
             case "tool_call_begin":
                 start = call_started(msg, self.cwd)
                 if msg.tool_name == "apply_patch" and start.content:
                     self.patch_diffs[msg.call_id] = list(start.content)  # type: ignore[arg-type]
                 await self.send(start)
+            case "tool_call_output_delta":
+                self.live.add(msg.call_id, msg.chunk)
+                await self._flush_live(asyncio.get_running_loop().time())
             case "tool_call_end":
+                self.live.end(msg.call_id)
                 await self.send(call_ended(msg, self.patch_diffs.pop(msg.call_id, None)))
             case "exec_approval_request":
                 self._spawn(answer_approval(self.client, self.session_id, self.new.thread, msg))
@@ -132,7 +171,10 @@ class AcpSession:
                 self._end_turn("cancelled")
             case "error":
                 self._end_turn(None, msg.message)
+            case "context_compacted":
+                await self.send(update_agent_message_text(compaction_title(vars(msg)) + "\n\n"))
             case "warning":
+                self.warnings.append(msg.message)
                 log.warning("%s", msg.message)
 
     async def _decline_dynamic_tool(self, call_id: str, tool: str) -> None:

@@ -18,6 +18,7 @@ from textual.widgets.markdown import MarkdownBlock, MarkdownFence, MarkdownStrea
 
 from core.sanitize import neutralize_terminal_escapes
 from core.text import shorten
+from core.tools.plan_format import STATUS_MARKS, plan_of_output
 from tui.diff_text import diff_text
 from tui.transcript_model import Entry
 
@@ -212,6 +213,21 @@ class ToolCallView(Collapsible, can_focus=True):
         self._output.update(self._output_text(full=True))
 
 
+class PlanView(Static, can_focus=True):
+    """The model's plan (an ``update_plan`` call) as a small checklist: done steps dimmed, the
+    step in progress bold."""
+
+    STEP_STYLES = {"completed": "dim", "in_progress": "bold", "pending": ""}
+
+    def __init__(self, entry: Entry) -> None:
+        text = Text("plan", style="bold")
+        for step in plan_of_output(entry.text):
+            mark = STATUS_MARKS[step.status]
+            text.append(f"\n{mark} {safe(step.step)}", style=self.STEP_STYLES[step.status])
+        super().__init__(text, classes="entry plan")
+        self.entry = entry
+
+
 class CompactionView(Collapsible):
     """Where the history was replaced by a summary: the summary, collapsed (the messages above
     stay in the thread and in forks; the model now sees the summary instead)."""
@@ -238,6 +254,7 @@ EntryView = (
     | AssistantMessageView
     | ReasoningView
     | ToolCallView
+    | PlanView
     | CompactionView
     | NoticeView
 )
@@ -253,6 +270,8 @@ def widget_for(entry: Entry) -> EntryView:
         return ReasoningView(entry)
     if entry.kind == "tool":
         return ToolCallView(entry)
+    if entry.kind == "plan":
+        return PlanView(entry)
     if entry.kind == "compaction":
         return CompactionView(entry)
     return NoticeView(entry)

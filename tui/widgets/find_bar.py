@@ -20,6 +20,17 @@ if TYPE_CHECKING:
     from tui.widgets.transcript import Transcript
 
 
+class FindInput(Input):
+    """The find bar's text box. A change is searched in the keystroke's own step (a watcher,
+    not the ``Changed`` message): the letter and the highlights it makes are then drawn in one
+    frame, where a message would let a frame with only the letter go out first."""
+
+    def watch_value(self, value: str) -> None:
+        bar = self.parent
+        if isinstance(bar, FindBar) and bar.display:
+            bar.find(value)
+
+
 class FindBar(Horizontal):
     BINDINGS = [
         Binding("shift+enter", "step(-1)", "Previous match", id="find.previous"),
@@ -33,12 +44,12 @@ class FindBar(Horizontal):
         self._folded = FoldedTexts()
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="find in this thread · Enter next · Shift+Enter previous")
+        yield FindInput(placeholder="find in this thread · Enter next · Shift+Enter previous")
         yield Static("", id="find-count", markup=False)
 
     @property
-    def input(self) -> Input:
-        return self.query_one(Input)
+    def input(self) -> FindInput:
+        return self.query_one(FindInput)
 
     async def open(self, transcript: Transcript, query: str | None = None) -> None:
         """Show the bar over ``transcript``; with ``query``, find it at once."""
@@ -48,34 +59,44 @@ class FindBar(Horizontal):
         self.transcript = transcript
         self.display = True
         if query is not None:
-            with self.input.prevent(Input.Changed):
-                self.input.value = query
-            await self.search(query)
+            if self.input.value == query:
+                self.find(query)
+            else:
+                self.input.value = query  # found by the box's watcher
+            await self._reveal()
         self.input.focus()
 
-    async def search(self, query: str) -> None:
+    def find(self, query: str) -> None:
+        """Search every entry for ``query`` and mark the matches now; the current one is
+        scrolled to right after (it may need its part of the thread mounted)."""
         transcript = self.transcript
         if transcript is None:
             return
         current = self.state.current_match
-        near = current.entry if current is not None else transcript.index_in_view()
+        near = current.entry if current is not None else transcript.index_in_view(whole=True)
         self.state = FindState.search(self._folded.of(transcript.entries), query, near)
-        await self._show()
+        self._mark()
+        self.call_next(self._reveal)
 
     async def action_step(self, delta: int) -> None:
         self.state.step(delta)
-        await self._show()
+        self._mark()
+        await self._reveal()
 
-    async def _show(self) -> None:
-        transcript, match = self.transcript, self.state.current_match
-        self.query_one("#find-count", Static).update(self.state.count_label())
-        if transcript is None:
-            return
-        transcript.mark_found(
-            self.state.entries_with_matches(), match.entry if match is not None else None
-        )
-        if match is not None:
-            await transcript.reveal(match.entry)
+    def _mark(self) -> None:
+        match = self.state.current_match
+        self.query_one("#find-count", Static).update(self.state.count_label(), layout=False)
+        if self.transcript is not None:
+            self.transcript.mark_found(
+                self.state.entries_with_matches(),
+                match.entry if match is not None else None,
+                self.state.query,
+            )
+
+    async def _reveal(self) -> None:
+        match = self.state.current_match
+        if self.transcript is not None and match is not None:
+            await self.transcript.reveal_match(match.entry, match.nth)
 
     def action_close(self) -> None:
         self.display = False
@@ -85,9 +106,8 @@ class FindBar(Horizontal):
         self.state = FindState()
 
     @on(Input.Changed)
-    async def _changed(self, event: Input.Changed) -> None:
-        event.stop()
-        await self.search(event.value)
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()  # searched already, by the box's watcher
 
     @on(Input.Submitted)
     async def _submitted(self, event: Input.Submitted) -> None:

@@ -13,6 +13,7 @@ and the outline jump through it.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
@@ -20,8 +21,10 @@ from textual.binding import Binding
 from textual.color import Color
 from textual.containers import VerticalScroll
 from textual.message import Message
+from textual.style import Style
 from textual.widget import Widget
 
+from core.tools.plan_format import PLAN_TOOL_NAME
 from tui.transcript_model import Entry, entry_for_event
 from tui.widgets.entries import (
     AssistantMessageView,
@@ -30,6 +33,7 @@ from tui.widgets.entries import (
     ToolCallView,
     widget_for,
 )
+from tui.widgets.find_highlight import find_pattern, highlight_matches, widget_of_match
 
 if TYPE_CHECKING:
     from core.protocol.events import EventMsg, ToolCallBegin, ToolCallEnd
@@ -110,21 +114,25 @@ class Transcript(VerticalScroll, can_focus=True):
         self._found: set[int] = set()
         """Entries holding a match of the find bar's text, highlighted when mounted."""
         self._found_current: int | None = None
-        self._drawn_marks: dict[int, FindMark] = {}
-        """The mark drawn on each mounted entry's widget (absent: none)."""
+        self._found_pattern: re.Pattern[str] | None = None
+        self._drawn_marks: dict[int, tuple[FindMark, re.Pattern[str] | None]] = {}
+        """The mark and highlighted pattern drawn on each mounted entry's widget (absent:
+        none)."""
 
     def compose(self) -> ComposeResult:
         yield from self._widgets(self._start, self._end)
 
     def _widgets(self, start: int, end: int) -> list[EntryView]:
-        """The widgets of entries ``start:end``, marked as find has marked them."""
-        widgets = [widget_for(entry) for entry in self.entries[start:end]]
-        for index in range(start, end):  # fresh widgets: no mark drawn yet
+        """The widgets of entries ``start:end``, unmarked: find marks them once they are
+        mounted (``_mark_mounted``), when a Markdown answer's blocks exist to highlight in."""
+        for index in range(start, end):
             self._drawn_marks.pop(index, None)
-        if self._found:
-            for index, widget in enumerate(widgets, start):
-                self._mark(widget, index)
-        return widgets
+        return [widget_for(entry) for entry in self.entries[start:end]]
+
+    def _mark_mounted(self) -> None:
+        """Draw find's marks on every mounted entry (each only when it changed)."""
+        for offset, child in enumerate(self.children):
+            self._mark(child, self._start + offset)
 
     def find_mark(self, index: int) -> FindMark:
         """How find marks entry ``index``: "" (no match), "hit" or "current"."""
@@ -133,21 +141,20 @@ class Transcript(VerticalScroll, can_focus=True):
         return "hit" if index in self._found else ""
 
     def _mark(self, widget: Widget, index: int) -> None:
-        """Draw find's mark on an entry's widget with inline styles, only when it changed: a
-        CSS class would restyle the widget's whole subtree (a long answer's every block) on
-        each keystroke in the find bar."""
+        """Draw find's mark on an entry's widget, only when it changed: a tint on the entry
+        (inline, not a CSS class, which would restyle a long answer's every block on each
+        keystroke; not an outline, which adds an edge and so a layout) and the matched words
+        highlighted inside it."""
         mark = self.find_mark(index)
-        if self._drawn_marks.get(index, "") == mark:
+        pattern = self._found_pattern if mark else None
+        if self._drawn_marks.get(index, ("", None)) == (mark, pattern):
             return
-        self._drawn_marks[index] = mark
-        styles = widget.styles
-        if not mark:
-            styles.outline_left = None
-            styles.background_tint = None
-            return
+        self._drawn_marks[index] = (mark, pattern)
         warning = Color.parse(self.app.current_theme.warning or "yellow")
-        styles.outline_left = ("thick", warning if mark == "current" else warning.with_alpha(0.5))
-        styles.background_tint = warning.with_alpha(0.15) if mark == "current" else None
+        tint = {"": None, "hit": 0.06, "current": 0.18}[mark]
+        widget.styles.background_tint = warning.with_alpha(tint) if tint else None
+        words = Style(background=warning, foreground=Color(0, 0, 0), bold=mark == "current")
+        highlight_matches(widget, pattern, words)
 
     def on_mount(self) -> None:
         if self.entries:
@@ -192,6 +199,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._tools.clear()
         if end > start:
             await self.mount_all(self._widgets(start, end))
+            self._mark_mounted()
 
     async def action_jump_top(self) -> None:
         self.anchor(False)
@@ -229,6 +237,7 @@ class Transcript(VerticalScroll, can_focus=True):
             first = self.children[0] if self.children else None
             await self.mount_all(batch, before=first)
             self._start = start
+            self._mark_mounted()
             await self._prune(from_top=False)
             self.call_after_refresh(self._keep_position, batch)
         finally:
@@ -243,6 +252,7 @@ class Transcript(VerticalScroll, can_focus=True):
             end = min(len(self.entries), self._end + BATCH)
             await self.mount_all(self._widgets(self._end, end))
             self._end = end
+            self._mark_mounted()
             await self._prune(from_top=True)
         finally:
             self._loading_edge = False
@@ -291,10 +301,48 @@ class Transcript(VerticalScroll, can_focus=True):
         self.call_after_refresh(self.scroll_to_widget, widget, animate=False, top=not mounted)
         return widget
 
-    def index_in_view(self) -> int:
-        """The entry the user is at: the focused one, else the first one on screen."""
+    async def reveal_match(self, index: int, nth: int) -> None:
+        """Show find's current match, the ``nth`` in entry ``index``: its part of the thread is
+        mounted when it is not, and the text widget holding it scrolled to only when it is not
+        already on screen (a scroll redraws the whole view, a frame's worth of work)."""
+        entry = self.view_at(index)
+        if entry is None or self._found_pattern is None:
+            await self.reveal(index)
+            return
+        target = widget_of_match(entry, self._found_pattern, nth)
+        if not self._on_screen_fully(target):
+            self.anchor(False)
+            self.call_after_refresh(self.scroll_to_widget, target, animate=False)
+
+    def _on_screen_fully(self, widget: Widget) -> bool:
+        """Whether ``widget`` (an entry or a widget inside one) is wholly in the viewport, by
+        the last layout's positions."""
+        top, node = 0, widget
+        while node is not self:
+            parent = node.parent
+            if not isinstance(parent, Widget):
+                return False
+            top += node.virtual_region.y + (parent.gutter.top if parent is not self else 0)
+            node = parent
+        height = widget.outer_size.height
+        view = self.scrollable_content_region.height
+        return height > 0 and self.scroll_y <= top and top + height <= self.scroll_y + view
+
+    def index_in_view(self, *, whole: bool = False) -> int:
+        """The entry the user is at: the focused one, else the first one on screen (with
+        ``whole``, the first whose top is on screen, when one is: find starts there, so its
+        first match is shown without a scroll)."""
         focused = self._entry_index_of(self.screen.focused)
-        return focused if focused is not None else self._on_screen()[0]
+        if focused is not None:
+            return focused
+        first, last = self._on_screen()
+        if whole:
+            top = self.scroll_y
+            for index in range(first, last + 1):
+                view = self.view_at(index)
+                if view is not None and view.virtual_region.y >= top:
+                    return index
+        return first
 
     def _on_screen(self) -> tuple[int, int]:
         """The first and last entries on screen (approximately, before a layout)."""
@@ -361,11 +409,13 @@ class Transcript(VerticalScroll, can_focus=True):
     def action_parent(self) -> None:
         self.post_message(self.ParentRequested())
 
-    def mark_found(self, entries: set[int], current: int | None) -> None:
-        """Highlight the entries holding matches, and the current match's entry more."""
+    def mark_found(self, entries: set[int], current: int | None, query: str = "") -> None:
+        """Highlight the entries holding matches of ``query`` and the words matched in them,
+        and the current match's entry more."""
         self._found, self._found_current = entries, current
-        for offset, child in enumerate(self.children):
-            self._mark(child, self._start + offset)
+        if self._found_pattern is None or self._found_pattern.pattern != re.escape(query):
+            self._found_pattern = find_pattern(query)
+        self._mark_mounted()
 
     # -- live events -------------------------------------------------------------------------
 
@@ -382,6 +432,7 @@ class Transcript(VerticalScroll, can_focus=True):
         self._end += 1
         widget = self._widgets(self._end - 1, self._end)[0]
         await self.mount(widget)
+        self._mark(widget, self._end - 1)
         await self._prune(from_top=True)
         return widget
 
@@ -397,6 +448,11 @@ class Transcript(VerticalScroll, can_focus=True):
                 await self._finish_answer(msg.message)
             case "agent_reasoning":
                 await self._finish_reasoning(msg.text)
+            case "tool_call_begin" if msg.tool_name == PLAN_TOOL_NAME:
+                pass  # shown when it ends, as a plan
+            case "tool_call_end" if msg.tool_name == PLAN_TOOL_NAME:
+                self._answer = self._answer_entry = None
+                await self._add_entry_for(msg)
             case "tool_call_begin":
                 await self._tool_begin(msg)
             case "tool_call_output_delta":

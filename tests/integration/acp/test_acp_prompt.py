@@ -59,19 +59,6 @@ async def test_cancel_interrupts_a_streaming_turn(
     assert client.text_of("agent_message_chunk") == "one "
 
 
-async def test_available_commands_and_diff_command(
-    home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
-) -> None:
-    async with open_lha_acp(home, client, home.parent / "stderr.txt") as (conn, _):
-        session = await conn.new_session(cwd=str(work), mcp_servers=[])
-        response = await conn.prompt(session_id=session.session_id, prompt=[text_block("/diff")])
-    assert response.stop_reason == "end_turn"
-    (announced,) = client.of_kind("available_commands_update")
-    assert [c.name for c in announced.available_commands] == ["diff"]
-    assert "no file snapshots" in client.text_of("agent_message_chunk")
-    assert scripted_server_thread.model_requests() == [], "/diff must not ask the model"
-
-
 async def test_an_image_for_a_text_only_model_is_refused_with_its_name(
     home: Path, work: Path, client: RecordingClient, scripted_server_thread: ScriptedServer
 ) -> None:

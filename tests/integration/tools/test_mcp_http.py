@@ -4,11 +4,7 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,39 +12,9 @@ import pytest
 from core.config import McpServerConfig
 from core.protocol.events import Warning
 from tests.support.agent_harness import completed, run_turn
+from tests.support.mcp_http_server import SERVER, free_port
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import start_tool_thread, tool_end, tool_names, tool_outputs
-
-SERVER = str(Path(__file__).resolve().parents[2] / "support" / "mcp_test_server.py")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@pytest.fixture
-def http_server_url() -> Iterator[str]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, SERVER, "web", "--http", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            time.sleep(0.1)
-        else:
-            pytest.fail("the streamable HTTP MCP server did not start")
-        yield f"http://127.0.0.1:{port}/mcp"
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 async def test_http_server_tools_bearer_token_and_client_info(
@@ -68,7 +34,7 @@ async def test_http_server_tools_bearer_token_and_client_info(
         ),
         "off": McpServerConfig(command=sys.executable, args=[SERVER, "off"], enabled=False),
         "nokey": McpServerConfig(url=http_server_url, bearer_token_env_var="LHA_TEST_UNSET_VAR"),
-        "down": McpServerConfig(url=f"http://127.0.0.1:{_free_port()}/mcp", startup_timeout_sec=5),
+        "down": McpServerConfig(url=f"http://127.0.0.1:{free_port()}/mcp", startup_timeout_sec=5),
     }
     h, thread = await start_tool_thread(tmp_path, scripted_server, "responses", mcp_servers=servers)
     calls = [("w1", "mcp__web__whoami", "{}"), ("w2", "mcp__web__add", '{"a": 1, "b": 2}')]

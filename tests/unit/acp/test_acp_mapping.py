@@ -22,7 +22,8 @@ from core.models.info import ModelPreset, ReasoningEffortPreset
 from core.protocol.events import TaskComplete, ToolCallBegin, ToolCallEnd
 from core.protocol.ops import ImageInput, TextInput
 from tui.acp.capabilities import initialize_answer
-from tui.acp.commands import command_of
+from tui.acp.commands import CommandCall, command_of
+from tui.acp.live_output import CUT_NOTE, SHOWN_CHARS, LiveOutput
 from tui.acp.models import config_options
 from tui.acp.permissions import decision_for
 from tui.acp.prompt_input import user_input_items
@@ -98,6 +99,7 @@ def test_initialize_is_answered_without_the_sdk() -> None:
     assert answer is not None
     assert answer["result"]["protocolVersion"] == 1
     assert answer["result"]["agentCapabilities"]["loadSession"] is True
+    assert answer["result"]["agentCapabilities"]["mcpCapabilities"] == {"http": True, "sse": False}
     bad = initialize_answer({"id": 2, "method": "initialize", "params": {}}, "9.9")
     assert bad is not None and bad["error"]["code"] == -32602
     assert initialize_answer({"id": 3, "method": "session/new"}, "9.9") is None
@@ -151,7 +153,32 @@ def test_config_options_list_the_catalog_and_the_efforts_of_the_model() -> None:
     assert unknown.options[0].value == "custom"
 
 
-def test_slash_commands_are_whole_prompts() -> None:
-    assert command_of(" /diff ") == "diff"
-    assert command_of("/diff please") is None
+def test_slash_commands_take_the_rest_of_the_prompt() -> None:
+    assert command_of(" /diff ") == CommandCall("diff", "")
+    assert command_of("/compact keep\nthe numbers") == CommandCall("compact", "keep\nthe numbers")
+    assert command_of("/rename\nmy work") == CommandCall("rename", "my work")
     assert command_of("/nope") is None
+    assert command_of("please /diff") is None
+
+
+def test_live_output_is_throttled_and_shows_the_output_so_far() -> None:
+    live = LiveOutput(interval_s=0.05)
+    sent = []
+    for step in range(100):  # a chunk every millisecond for 0.1 s
+        live.add("c1", f"{step}\n")
+        sent += [(step, u.content[0].content.text) for u in live.due(step / 1000)]
+    assert [step for step, _ in sent] == [0, 50]
+    assert sent[1][1] == "".join(f"{n}\n" for n in range(51))
+    assert live.wait_s(0.099) == pytest.approx(0.001)
+    live.end("c1")
+    assert live.wait_s(0.099) is None and live.due(1.0) == []
+
+
+def test_live_output_keeps_the_end_of_a_long_output() -> None:
+    live = LiveOutput()
+    live.add("c1", "a" * SHOWN_CHARS)
+    live.add("c1", "b" * 10)
+    (update,) = live.due(0.0)
+    text = update.content[0].content.text
+    assert text.startswith(CUT_NOTE) and text.endswith("b" * 10)
+    assert len(text) == len(CUT_NOTE) + SHOWN_CHARS
