@@ -38,6 +38,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     ),
     SlashCommand("/copy", "copy_last_answer", "copy the last answer (its Markdown)"),
     SlashCommand("/find", "find", "find TEXT in this thread", argument="TEXT"),
+    SlashCommand(
+        "/search", "search_sessions", "find past sessions by what was said", argument="[QUERY]"
+    ),
     SlashCommand("/outline", "outline", "jump to one of your messages"),
     SlashCommand("/quit", "quit", "quit lha"),
 )

@@ -157,6 +157,7 @@ class ThreadSidebar(Vertical):
         Binding("/", "focus_filter", "Filter", show=False, id="sidebar.filter"),
         Binding("ctrl+a", "archive_session", "Archive", show=False, id="sidebar.archive"),
         Binding("delete", "delete_session", "Delete", show=False, id="sidebar.delete"),
+        Binding("ctrl+f", "app.search_sessions", "Search", show=False, id="sidebar.search"),
     ]
 
     @dataclass
