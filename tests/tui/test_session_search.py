@@ -7,9 +7,12 @@ build runs, the screen says how far it is and shows what it has.
 
 from __future__ import annotations
 
+import os
 import random
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -21,6 +24,7 @@ from core.protocol.ids import ThreadId
 from core.protocol.items import assistant_message, user_message
 from core.protocol.rollout import EventRecord, RolloutItem, TranscriptRecord
 from core.rollout.user_turns import read_user_turns
+from core.session_names import set_name
 from tests.support.rollout_factory import turn_items, write_rollout
 from tests.support.scripted_server import ScriptedServer
 from tests.support.tui_harness import (
@@ -30,6 +34,7 @@ from tests.support.tui_harness import (
     thread_on_screen,
     wait_until,
 )
+from tests.tui.modal_host import ModalHost, no_blink, settle
 from tui.app import LhaApp
 from tui.screens.session_search import NO_MATCH_TEXT, SessionSearchScreen
 from tui.threads.library_search import LibrarySearch
@@ -115,8 +120,10 @@ async def test_typing_shows_hits_of_this_folder_and_ctrl_g_widens(
         assert hit_ids(app) == [thread_id_of(heron)]
         assert search_screen(app).hits[0].role == "assistant"
         assert search_screen(app).hits[0].turn == 1
-        prompt = str(app.screen.query_one("#search-results", OptionList).get_option_at_index(0).prompt)
-        assert thread_id_of(heron)[:8] in prompt and "#2 answer" in prompt
+        prompt = str(
+            app.screen.query_one("#search-results", OptionList).get_option_at_index(0).prompt
+        )
+        assert thread_id_of(heron)[:13] in prompt and "#2 answer" in prompt
         assert "grey heron twice" in prompt
 
         await pilot.press("ctrl+g")
@@ -244,3 +251,49 @@ async def test_the_first_build_shows_progress_and_the_hits_found_so_far(
         assert "of" in shown(app, "#search-progress")
         await wait_until(pilot, lambda: len(screen.hits) == sessions, within_s=15)
         await wait_until(pilot, lambda: shown(app, "#search-progress") == "")
+
+
+SNAPSHOT_CWD = Path("/work/project")
+SNAPSHOT_IDS = [f"0190a1b2-c3d{n}-7000-8000-0000000000{n:02d}" for n in range(1, 4)]
+
+
+@pytest.fixture
+def utc_clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Dates are shown in local time; pin the zone so the snapshot is stable."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_snapshot_search_screen_with_hits(
+    snap_compare: Any, tmp_path: Path, utc_clock: None
+) -> None:
+    home = tmp_path / "home"
+    texts = [
+        ("Why is the heron count [bold]off[/] by one?", "The heron at the edge was counted twice."),
+        ("Rename the survey script", "Renamed it; the heron totals are unchanged."),
+        ("Plot the ducks", "Done: the heron in ducks.png [bold]is not markup[/]."),
+    ]
+    for index, (thread_id, (question, answer)) in enumerate(zip(SNAPSHOT_IDS, texts, strict=True)):
+        path = write_rollout(
+            home, SNAPSHOT_CWD, 1, thread_id=ThreadId(thread_id), seed=index,
+            tail=said(question, answer),
+        )  # fmt: skip
+        stamp = 1_795_000_000 + 3600 * index
+        os.utime(path, (stamp, stamp))
+    set_name(home, ThreadId(SNAPSHOT_IDS[1]), "bird survey")
+    searcher = LibrarySearch(home, SNAPSHOT_CWD)
+    searcher.start_refresh()
+    searcher.wait_for_refresh(30)
+
+    async def with_hits(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, SessionSearchScreen)
+        await wait_until(pilot, lambda: len(screen.hits) == 3)
+        await no_blink(pilot)
+
+    app = ModalHost(lambda: SessionSearchScreen(searcher, "heron"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=with_hits)

@@ -40,6 +40,9 @@ PROGRESS_POLL_S = 0.25
 NO_MATCH_TEXT = "no match"
 EMPTY_QUERY_TEXT = 'Type words to find (all must match), a "quoted phrase" or a prefix*.'
 _LABEL_CHARS = 48
+SHORT_ID_CHARS = 13
+"""A thread id up to its millisecond timestamp, as the status line and the thread list show it
+(``ThreadId.short``), so a session and its fork look different."""
 _MATCH_STYLE = "bold underline $text-warning"
 _ROLE_WORDS = {"user": "you", "assistant": "answer", "tool": "tool output", "name": "name"}
 
@@ -135,13 +138,21 @@ def hit_prompt(hit: SearchHit, name: str | None) -> Content:
     head = Content.assemble(
         safe_content(label, "bold"),
         "  ",
-        Content.styled(hit.thread_id[:8], "$text-accent"),
+        Content.styled(hit.thread_id[:SHORT_ID_CHARS], "$text-accent"),
         "  ",
         Content.styled(when, "$foreground-muted"),
         "  ",
         Content.styled(f"{where}{_ROLE_WORDS.get(hit.role, hit.role)}", "$text-secondary"),
     )
     return Content("\n").join([head, Content.assemble("  ", snippet_content(hit.snippet))])
+
+
+def _with_dividers(hits: list[SearchHit], names: dict[str, str]) -> list[Option | None]:
+    """The hits' options, a divider line after each (``None``: dividers take no index)."""
+    rows: list[Option | None] = []
+    for position, hit in enumerate(hits):
+        rows += [Option(hit_prompt(hit, names.get(hit.thread_id)), id=f"hit-{position}"), None]
+    return rows
 
 
 class _PassiveOptionList(OptionList, can_focus=False):
@@ -184,7 +195,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             text-wrap: nowrap;
             text-overflow: ellipsis;
             & > .option-list--option {
-                padding: 0 1 1 1;
+                padding: 0 1;
             }
             & > .option-list--option-highlighted {
                 background: $block-cursor-background 40%;
@@ -283,10 +294,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         self._shown = request
         self._hits = list(outcome.hits)
         options = self.query_one("#search-results", OptionList)
-        options.set_options(
-            Option(hit_prompt(hit, outcome.names.get(hit.thread_id)), id=f"hit-{position}")
-            for position, hit in enumerate(self._hits)
-        )
+        options.set_options(_with_dividers(self._hits, outcome.names))
         options.highlighted = 0 if self._hits else None
         options.display = bool(self._hits)
         empty = self.query_one("#search-empty", Static)
