@@ -59,7 +59,7 @@ def _match_spans(
     """
     words: list[tuple[str, int, int]] = []
     spans = []
-    for match in _TOKEN.finditer(flat):
+    for match in _TOKEN.finditer(flat, _first_candidate(flat, terms)):
         words.append((normalize(match.group()), match.start(), match.end()))
         for term in terms:
             begin = len(words) - len(term.tokens)
@@ -68,6 +68,26 @@ def _match_spans(
                 if first_only:
                     return spans
     return spans
+
+
+def _first_candidate(flat: str, terms: tuple[QueryTerm, ...]) -> int:
+    """Where tokenizing ``flat`` may start without missing a match: the start of the word
+    holding the first occurrence of any term's first token (``len(flat)`` when there is none).
+
+    Only for ASCII text, where folding is lower-casing, so a match's first token is always in
+    the lowered text; other text is tokenized from the start. A hit in a long tool output is
+    often far in: tokenizing (and folding) every word before it was most of a search's time.
+    """
+    if not flat.isascii():
+        return 0
+    lowered = flat.lower()
+    found = [at for term in terms if (at := lowered.find(term.tokens[0])) >= 0]
+    if not found:
+        return len(flat)
+    start = min(found)
+    while start > 0 and flat[start - 1].isalnum():
+        start -= 1
+    return start
 
 
 def make_snippet(text: str, terms: tuple[QueryTerm, ...]) -> Snippet:

@@ -134,7 +134,7 @@ async def test_typing_shows_hits_of_this_folder_and_ctrl_g_widens(
 
         await pilot.press(*" flamingo")
         await wait_until(pilot, lambda: screen._shown == screen.request())
-        assert hit_ids(app) == [] and shown(app, "#search-empty") == NO_MATCH_TEXT
+        assert hit_ids(app) == [] and search_screen(app).empty_text == NO_MATCH_TEXT
 
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, SessionSearchScreen))

@@ -13,6 +13,7 @@ The searcher (``Searcher``) is the engine side's; this module knows only its ans
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
     from core.index.search import SearchHit
     from core.index.snippet import Snippet
 
-DEBOUNCE_S = 0.015
-"""Wait this long after a keystroke before searching: a burst of keys runs one query."""
+DEBOUNCE_S = 0.02
+"""A keystroke this soon after the previous one waits this long before its search, so a burst
+of keys (a paste) runs one query; a keystroke after a pause searches at once."""
 PROGRESS_POLL_S = 0.25
 """How often the screen looks at a running index build (and searches again if it advanced)."""
 NO_MATCH_TEXT = "no match"
@@ -147,6 +149,14 @@ def hit_prompt(hit: SearchHit, name: str | None) -> Content:
     return Content("\n").join([head, Content.assemble("  ", snippet_content(hit.snippet))])
 
 
+def _empty_text(request: SearchRequest, outcome: SearchOutcome) -> Content:
+    if not request.text.strip():
+        text = EMPTY_QUERY_TEXT
+    else:
+        text = NO_MATCH_TEXT if outcome.problem is None else ""
+    return Content.styled(text, "italic $text-muted")
+
+
 def _with_dividers(hits: list[SearchHit], names: dict[str, str]) -> list[Option | None]:
     """The hits' options, a divider line after each (``None``: dividers take no index)."""
     rows: list[Option | None] = []
@@ -164,13 +174,12 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
 
     DEFAULT_CSS = """
     SessionSearchScreen {
-        align: center middle;
+        background: $background;
 
         #session-search {
-            width: 110;
-            max-width: 96%;
-            height: 90%;
-            padding: 1 2;
+            width: 1fr;
+            height: 1fr;
+            padding: 0 1;
             background: $panel;
             border: round $accent;
             border-title-color: $text-accent;
@@ -194,18 +203,13 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             background: $panel;
             text-wrap: nowrap;
             text-overflow: ellipsis;
+            scrollbar-gutter: stable;
             & > .option-list--option {
                 padding: 0 1;
             }
             & > .option-list--option-highlighted {
                 background: $block-cursor-background 40%;
             }
-        }
-        #search-empty {
-            display: none;
-            color: $text-muted;
-            text-style: italic;
-            padding: 1 1;
         }
     }
     """
@@ -233,6 +237,8 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         self._choose_when_shown: bool | None = None
         """Enter (False) or Ctrl+B (True) pressed before the typed query's hits came."""
         self._build_seen: IndexProgress | None = None
+        self._last_change = 0.0
+        self._problem_shown: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="session-search") as box:
@@ -242,7 +248,6 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             yield Static(id="search-progress", markup=False)
             yield Static(id="search-problem", markup=False)
             yield _PassiveOptionList(id="search-results")
-            yield Static(id="search-empty", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -269,7 +274,13 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         event.stop()
         self._search_soon()
 
-    def _search_soon(self, delay: float = DEBOUNCE_S) -> None:
+    def _search_soon(self, delay: float | None = None) -> None:
+        """Search for what the screen asks now: at once, or after ``delay`` (by default, a
+        debounce when the last change was a moment ago)."""
+        now = time.monotonic()
+        if delay is None:
+            delay = DEBOUNCE_S if now - self._last_change < DEBOUNCE_S else 0.0
+            self._last_change = now
         request = self.request()
         if not request.text.strip():
             self.workers.cancel_group(self, "session-search")
@@ -291,30 +302,41 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             self._show_problem(f"search failed: {event.worker.error}")
 
     def _show(self, request: SearchRequest, outcome: SearchOutcome) -> None:
+        """Put the hits in the list. Only the list's options and the count change, never what
+        is displayed: hiding or showing a widget lays the whole screen out again, which would
+        cost more than the search (the figure in ``tests/bench/bench_tui_search.py``)."""
         self._shown = request
         self._hits = list(outcome.hits)
         options = self.query_one("#search-results", OptionList)
-        options.set_options(_with_dividers(self._hits, outcome.names))
-        options.highlighted = 0 if self._hits else None
-        options.display = bool(self._hits)
-        empty = self.query_one("#search-empty", Static)
-        empty.display = not self._hits
-        if not request.text.strip():
-            empty.update(EMPTY_QUERY_TEXT)
-        elif not self._hits:
-            empty.update(NO_MATCH_TEXT if outcome.problem is None else "")
+        if self._hits:
+            options.set_options(_with_dividers(self._hits, outcome.names))
+            options.highlighted = 0
+        else:
+            options.set_options([Option(_empty_text(request, outcome), disabled=True)])
         self._show_problem(outcome.problem)
         count = len(self._hits)
+        subtitle = f"{count} session{'s' * (count != 1)}" if request.text.strip() else ""
         box = self.query_one("#session-search")
-        box.border_subtitle = f"{count} session{'s' * (count != 1)}" if request.text.strip() else ""
+        if box.border_subtitle != subtitle:
+            box.border_subtitle = subtitle
         if self._choose_when_shown is not None and request == self.request():
             fork, self._choose_when_shown = self._choose_when_shown, None
             self._choose_highlighted(fork)
 
+    @property
+    def empty_text(self) -> str:
+        """What the list says when it holds no hit ("" when it holds some)."""
+        options = self.query_one("#search-results", OptionList)
+        if self._hits or not options.option_count:
+            return ""
+        return str(options.get_option_at_index(0).prompt)
+
     def _show_problem(self, problem: str | None) -> None:
         line = self.query_one("#search-problem", Static)
-        line.update(problem or "")
-        line.display = problem is not None
+        if problem != self._problem_shown:
+            self._problem_shown = problem
+            line.update(problem or "")
+            line.display = problem is not None
 
     def _show_scope(self) -> None:
         where = "every folder" if self._all_folders else f"{self._searcher.folder} and below"
