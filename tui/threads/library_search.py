@@ -23,8 +23,9 @@ from core.index.search import SearchScope
 from core.session_names import read_names
 from tui.screens.session_search import IndexProgress, SearchOutcome, SearchRequest
 
-HIT_LIMIT = 30
-"""Hits shown at most: two screens of them; each costs a read of its rollout line."""
+HIT_LIMIT = 20
+"""Hits shown at most, as many as `lha search` prints by default: each costs a read of its
+rollout line and a snippet, within the keystroke-to-screen figure."""
 OPEN_WAIT_S = 10.0
 """How long a search waits for the builder to have opened (and created) the index file."""
 
