@@ -223,10 +223,10 @@ async def test_the_first_build_shows_progress_and_the_hits_found_so_far(
     tmp_path: Path, scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home, here = tmp_path / "home", tmp_path / "project"
-    sessions = 24
+    sessions = 18  # fewer than the screen shows (HIT_LIMIT)
     for seed in range(sessions):
         session(home, here, said(f"heron question {seed}", "an answer"), after=2, seed=seed)
-    monkeypatch.setattr(updater, "BATCH_FILES", 3)  # eight batches, each one slowed below
+    monkeypatch.setattr(updater, "BATCH_FILES", 3)  # six batches, each one slowed below
     recorded = LibrarySearch._record
 
     def slowly(self: LibrarySearch, done: int, total: int) -> None:
