@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from core.config import Config
     from core.protocol.ids import ThreadId
     from core.rollout.listing import ThreadsPage
+    from tui.found_message import FoundMessage
     from tui.thread_rows import ThreadRow
     from tui.threads.controller import Controller
     from tui.threads.state import PendingMessage, ThreadState
@@ -560,6 +561,29 @@ class LhaApp(App[None]):
         if index is not None:
             await transcript.reveal(index, focus=True)
 
+    # -- the search screen ---------------------------------------------------------------------
+
+    @work(group="modal", exclusive=True, exit_on_error=False)
+    async def action_search_sessions(self, query: str = "") -> None:
+        """Ctrl+F in the thread list, ``/search [QUERY]``: find a past session by what was said;
+        the chosen one opens scrolled to the message, highlighted."""
+        found = await self._running_controller().search_sessions(query)
+        if found is not None:
+            await self._show_found(found)
+
+    async def _show_found(self, found: FoundMessage) -> None:
+        """Scroll to the hit's entry and highlight it: with the find bar on the matched word
+        when the entry holds it (n / N then step through the thread, Esc clears), else with
+        find's mark alone."""
+        transcript, entry = found.transcript, found.entry
+        if entry is None:
+            return
+        await transcript.reveal(entry, focus=True)
+        if found.word and found.word.casefold() in transcript.entries[entry].text.casefold():
+            await self.query_one(FindBar).open(transcript, found.word)
+        else:
+            transcript.mark_found({entry}, entry)
+
     # -- actions -------------------------------------------------------------------------------
 
     async def action_new_thread(self) -> None:
@@ -636,6 +660,9 @@ class LhaApp(App[None]):
             "Fork thread", "Fork before one of your messages", self.action_fork_thread
         )
         yield SystemCommand("Resume session", "Pick a past session", self.action_resume_session)
+        yield SystemCommand(
+            "Search sessions", "Find a past session by what was said", self.action_search_sessions
+        )
         yield SystemCommand(
             "Focus threads", "Move to the thread sidebar", self.action_focus_threads
         )

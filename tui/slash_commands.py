@@ -48,6 +48,9 @@ SLASH_COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("/copy", "copy_last_answer", "copy the last answer (its Markdown)"),
     SlashCommand("/image", "attach_image", "attach an image to the next message", argument="PATH"),
     SlashCommand("/find", "find", "find TEXT in this thread", argument="TEXT"),
+    SlashCommand(
+        "/search", "search_sessions", "find past sessions by what was said", argument="[QUERY]"
+    ),
     SlashCommand("/outline", "outline", "jump to one of your messages"),
     SlashCommand("/quit", "quit", "quit lha"),
 )

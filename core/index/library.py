@@ -80,6 +80,17 @@ class SessionIndex:
         """Refresh (quickly), then the hits and the rollouts that vanished meanwhile;
         ``names`` (thread id to session name) lets names match too."""
         self.refresh(progress, full=False)
+        return self.search_indexed(query, scope, names)
+
+    def search_indexed(
+        self,
+        query: SearchQuery,
+        scope: SearchScope,
+        names: Mapping[str, str] | None = None,
+    ) -> tuple[list[SearchHit], list[str]]:
+        """Like ``search``, over what is indexed now, without looking for new rollouts first:
+        for a screen that refreshes in another ``SessionIndex`` (another connection) and shows
+        the hits found so far while that build runs."""
         if self.codex_root is None:
             scope = scope._replace(include_codex=False)
         return self._with_healing(lambda c: run_search(c, query, scope, names))

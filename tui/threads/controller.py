@@ -44,8 +44,11 @@ from tui.widgets.transcript import Transcript
 
 if TYPE_CHECKING:
     from core.config import Config
+    from core.index.search import SearchHit
     from core.llm.request import ModelRequest
     from core.rollout.listing import ThreadsPage
+    from tui.found_message import FoundMessage
+    from tui.threads.library_search import LibrarySearch
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,8 @@ class Controller:
         """``/rename`` and the sidebar's rename key; the names rows and the status show."""
         self._created = manager.subscribe_thread_created()
         """Subscribed at once, so no thread spawned before ``start`` is missed."""
+        self._library: LibrarySearch | None = None
+        """The search screen's index handles, made when it first opens."""
 
     def start(self) -> None:
         self.port.start_worker(self._follow_new_threads(self._created), group="broadcast")
@@ -520,10 +525,71 @@ class Controller:
         auth = manager.auth_manager()
         return await self.open_new(manager.resume_thread_from_rollout(self.config, path, auth))
 
+    # -- the search screen ------------------------------------------------------------------
+
+    def library(self) -> LibrarySearch:
+        """The search screen's searcher (one per app, so a build outlives the screen)."""
+        if self._library is None:
+            from tui.threads.library_search import LibrarySearch
+
+            self._library = LibrarySearch(self.config.lha_home, self.config.cwd)
+        return self._library
+
+    async def search_sessions(self, query: str = "") -> FoundMessage | None:
+        """The search screen (the index refreshed in the background meanwhile); then open the
+        chosen hit's session, or fork before its message. Returns where an opened hit is."""
+        from tui.screens.session_search import SessionSearchScreen
+
+        library = self.library()
+        library.start_refresh()
+        choice = await self.port.ask(SessionSearchScreen(library, query))
+        if choice is None:
+            return None
+        if choice.fork:
+            await self.fork_at_hit(choice.hit)
+            return None
+        return await self.open_hit(choice.hit)
+
+    async def open_hit(self, hit: SearchHit) -> FoundMessage | None:
+        """Show the hit's session (resumed, unless it is open already) and say where the hit is."""
+        from tui.found_message import FoundMessage, entry_of_hit, matched_word
+
+        valid = ThreadId.is_valid(hit.thread_id)
+        state = self.threads.get(ThreadId(hit.thread_id)) if valid else None
+        if state is not None:
+            self.select_thread(state.thread_id)
+            self.port.set_composer()
+        else:
+            auth = self.manager.auth_manager()
+            spawn = self.manager.resume_thread_from_rollout(self.config, hit.path, auth)
+            state = await self.open_new(spawn)
+        if state is None:
+            return None
+        word = matched_word(hit.snippet) if hit.role != "name" else ""
+        entry = entry_of_hit(state.transcript.entries, hit.turn, hit.role, word)
+        return FoundMessage(state.transcript, entry, word)
+
+    async def fork_at_hit(self, hit: SearchHit) -> ThreadState | None:
+        """Fork the hit's session before the user message of its turn (the whole session for a
+        name hit), with that message in the composer, as the fork dialog does."""
+        from core.rollout.user_turns import read_user_turns
+
+        n = None if hit.role == "name" else hit.turn
+        try:
+            turns = await read_user_turns(hit.path) if n is not None else []
+        except LhaError as err:
+            self.report(err)
+            return None
+        prefill = next((turn.text for turn in turns if turn.index == n), None)
+        spawn = self.manager.fork_thread(n, self.config, hit.path)
+        return await self.open_new(spawn, OpenOptions(prefill=prefill, fork_note=fork_note(n)))
+
     def report(self, err: LhaError) -> None:
         state = self.current_thread()
         self.port.report_error(str(err), state.transcript if state is not None else None)
 
     async def close(self) -> None:
+        if self._library is not None:
+            self._library.close()
         with contextlib.suppress(TimeoutError, LhaError):
             await asyncio.wait_for(self.manager.remove_and_close_all_threads(), 5)

@@ -124,6 +124,7 @@ class ThreadSidebar(Vertical):
         Binding("delete", "delete_session", "Delete", show=False, id="sidebar.delete"),
         Binding("ctrl+r", "rename_session", "Rename", show=False, id="sidebar.rename"),
         Binding("ctrl+g", "toggle_folders", "All folders", show=False, id="sidebar.all_folders"),
+        Binding("ctrl+f", "app.search_sessions", "Search", show=False, id="sidebar.search"),
     ]
 
     @dataclass
