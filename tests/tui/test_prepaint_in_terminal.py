@@ -58,6 +58,18 @@ def _command(home: Path, colour: str) -> list[str]:
     return ["env", "-i", *env, sys.executable, "-c", SLOW_LHA]
 
 
+def _settled(pane: TmuxPane) -> str:
+    """The pane with its colours once two captures 50 ms apart agree: tmux may show a frame
+    written in one go before it has read all of it."""
+    before = pane.screen(escapes=True)
+    while True:
+        time.sleep(0.05)
+        now = pane.screen(escapes=True)
+        if now == before:
+            return now
+        before = now
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("colour", ["truecolor", ""], ids=["truecolor", "256 colours"])
 def test_textual_repaints_the_prepainted_frame_without_a_blank(
@@ -68,7 +80,7 @@ def test_textual_repaints_the_prepainted_frame_without_a_blank(
     try:
         pane.launch(_command(home, colour), tmp_path)
         pane.wait_for(lambda screen: newest in screen, 10, 0.005)
-        painted = pane.screen(escapes=True)  # Textual is not even imported yet
+        painted = _settled(pane)  # Textual is not even imported yet
         seen: list[str] = []
         deadline = time.monotonic() + 30
         while TEXTUAL_FOOTER not in (seen or [""])[-1] and time.monotonic() < deadline:

@@ -55,6 +55,13 @@ async def send_three(pilot, app: LhaApp) -> ThreadState:  # type: ignore[no-unty
     return thread_on_screen(app)
 
 
+async def send_edit(pilot, app: LhaApp) -> None:  # type: ignore[no-untyped-def]
+    """Send "edit" and wait for the turn (one apply_patch, then "edited") to end."""
+    await pilot.press(*"edit", "enter")
+    await wait_until(pilot, lambda: current_id(app) is not None)
+    await wait_until(pilot, lambda: answered(thread_on_screen(app), "edited"), within_s=10)
+
+
 def workspace(tmp_path: Path) -> Path:
     work = tmp_path / "work"
     work.mkdir()
@@ -187,9 +194,7 @@ async def test_slash_undo_with_the_workspace_gone_touches_nothing(
     scripted_server.enqueue(Reply.tool_calls([patch_call("p1", TWO)]), Reply.text("edited"))
     app = make_app(tmp_path / "home", scripted_server, work)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"edit", "enter")
-        await wait_until(pilot, lambda: current_id(app) is not None)
-        await wait_until(pilot, lambda: answered(thread_on_screen(app), "edited"), within_s=10)
+        await send_edit(pilot, app)
         moved = tmp_path / "moved"
         work.rename(moved)
         await pilot.press(*"/undo", "enter")
@@ -205,9 +210,7 @@ async def test_apply_patch_calls_show_their_patch_as_a_coloured_diff(
     scripted_server.enqueue(Reply.tool_calls([patch_call("p1", TWO)]), Reply.text("edited"))
     app = make_app(tmp_path / "home", scripted_server, work)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"edit", "enter")
-        await wait_until(pilot, lambda: current_id(app) is not None)
-        await wait_until(pilot, lambda: answered(thread_on_screen(app), "edited"), within_s=10)
+        await send_edit(pilot, app)
         assert_coloured_patch(app)
         path = thread_on_screen(app).rollout_path
     assert path is not None
@@ -277,9 +280,7 @@ async def test_a_damaged_snapshot_list_is_one_line_for_diff_and_undo(
     scripted_server.enqueue(Reply.tool_calls([patch_call("p1", TWO)]), Reply.text("edited"))
     app = make_app(home, scripted_server, work)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press(*"edit", "enter")
-        await wait_until(pilot, lambda: current_id(app) is not None)
-        await wait_until(pilot, lambda: answered(thread_on_screen(app), "edited"), within_s=10)
+        await send_edit(pilot, app)
         listing = home / "snapshots" / "threads" / f"{thread_on_screen(app).thread_id}.json"
         listing.write_text("{not json")
         await pilot.press(*"/diff", "enter")

@@ -130,7 +130,12 @@ def _run_in_terminal(home: Path, size: tuple[int, int], script: str) -> bytes:
         "PATH": os.environ.get("PATH", ""),
     }
     process = subprocess.Popen(
-        [sys.executable, "-c", script], stdin=slave, stdout=slave, stderr=slave, env=env
+        [sys.executable, "-c", script],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=home,  # the sessions of this folder are the ones painted
     )
     os.close(slave)
     out = b""
