@@ -41,6 +41,8 @@ request's own prompt, and the pessimism of the size estimate."""
 MAX_KEPT_USER_TOKENS = 20_000
 KEPT_USER_WINDOW_FRACTION = 0.125
 """The user's recent messages kept verbatim: at most this share of the window (and 20,000)."""
+MIN_KEPT_USER_TOKENS = 256
+"""However tight the limit, the newest user messages keep this much (the current one first)."""
 MAX_SUMMARY_WORDS = 600
 SUMMARY_WORDS_PER_WINDOW_TOKEN = 0.06
 """The summary asked for is shorter for a small window (about 250 words for 4,096 tokens)."""
@@ -158,13 +160,25 @@ def _shortened(item: TranscriptItem, budget: int) -> TranscriptItem:
 
 
 def replacement_history(
-    history: Sequence[TranscriptItem], summary: str, context_window: int | None
+    history: Sequence[TranscriptItem],
+    summary: str,
+    context_window: int | None,
+    room: int | None = None,
 ) -> list[TranscriptItem]:
-    """The session prefix, the recent user messages, then the summary."""
+    """The session prefix, the recent user messages, then the summary.
+
+    ``room`` is what the limit leaves for the recent messages once the instructions, tools,
+    prefix and summary are counted; they get half of it at most, so the compacted request sits
+    well under the limit and the next turns do not compact again at once (in a 4K window the
+    fixed part alone is most of the limit)."""
     starts = turn_starts(history)
     prefix = list(history[: starts[0]]) if starts else []
     prefix = [item for item in prefix if not is_summary_message(item)]
-    recent = recent_user_messages(history, kept_user_budget(context_window))
+    budget = kept_user_budget(context_window)
+    if room is not None:
+        left = max(0, room - sum(item_tokens(item) for item in prefix)) // 2
+        budget = max(min(budget, left), min(budget, MIN_KEPT_USER_TOKENS))
+    recent = recent_user_messages(history, budget)
     return [*prefix, *recent, summary_message(summary)]
 
 
@@ -193,7 +207,12 @@ async def summarise(session: Session, instructions: str | None) -> Compaction:
         max_output_tokens=summary_cap(window),
     )
     summary = await _complete_text(session, request)
-    replacement = replacement_history(history, summary, window)
+    limit = auto_compact_limit(window, context.auto_compact_token_limit)
+    room = None
+    if limit is not None:
+        fixed = request_tokens([summary_message(summary)], session.base_instructions, tools)
+        room = limit - fixed
+    replacement = replacement_history(history, summary, window, room)
     after = request_tokens(replacement, session.base_instructions, tools)
     return Compaction(summary, replacement, before, after)
 

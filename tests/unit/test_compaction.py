@@ -11,6 +11,7 @@ from core.agent.compaction import (
     replacement_history,
     summary_cap,
 )
+from core.agent.prompt_fit import item_tokens
 from core.protocol.items import assistant_message, user_message
 from tui.slash_commands import parse_slash_command
 from tui.transcript_model import entry_for_payload
@@ -42,6 +43,19 @@ def test_recent_user_messages_are_newest_within_the_budget() -> None:
     history = [PREFIX, *(user_message(f"message {n}") for n in range(10))]
     kept = recent_user_messages(history, 40)  # 11 estimated tokens each
     assert [m.text() for m in kept] == [f"message {n}" for n in range(7, 10)]
+
+
+def test_a_tight_limit_keeps_half_its_room_of_recent_messages_and_never_less_than_a_floor() -> None:
+    history = [PREFIX, *(user_message(f"message {n:03d}") for n in range(100))]
+    each, prefix = item_tokens(history[1]), item_tokens(PREFIX)
+
+    def kept(room: int | None) -> int:
+        return len(replacement_history(history, "s", 4096, room)) - 2
+
+    assert kept(None) == 512 // each  # an eighth of the window
+    assert kept(800) == (800 - prefix) // 2 // each  # half of what the limit leaves
+    assert kept(0) == 256 // each, "the newest messages keep the floor"
+    assert replacement_history(history, "s", 4096, 0)[-2].text() == "message 099"
 
 
 def test_nothing_before_the_current_turn_is_nothing_to_compact() -> None:
