@@ -31,12 +31,15 @@ def find_git_dir(cwd: Path) -> Path | None:
 
 def collect_git_info(cwd: Path) -> GitInfo | None:
     """Branch, commit and origin URL of the repository holding cwd, or None outside one."""
-    import configparser  # 20 ms to import; only needed here, off the start-up path
-
     try:
         git_dir = find_git_dir(cwd.resolve())
-        if git_dir is None:
-            return None
+    except OSError:
+        return None
+    if git_dir is None:
+        return None
+    import configparser  # only inside a repository: a fork outside one need not load it
+
+    try:
         head = _small_text(git_dir / "HEAD").strip()
         branch: str | None = None
         commit: str | None = head

@@ -17,6 +17,7 @@ from core.protocol import (
     AgentReasoningDelta,
     EventRecord,
     RolloutItem,
+    RolloutLine,
     SessionMetaRecord,
     TaskStarted,
     TranscriptRecord,
@@ -214,3 +215,30 @@ def test_fork_recorder_made_outside_the_loop_materialises_on_first_flush(tmp_pat
 
     asyncio.run(later())
     assert _types(recorder.rollout_path) == ["session_meta"]
+
+
+class _WiderMessage(AgentMessage):
+    """A payload of a subclass the record's field does not name."""
+
+    note: str = "kept"
+
+
+async def test_written_lines_are_exactly_the_lines_dump_makes(tmp_path: Path) -> None:
+    # The recorder writes a plain record around its payload's own serializer; each line must
+    # still be byte for byte what RolloutLine.dump_item makes, extras and subclasses included.
+    items: list[RolloutItem] = [
+        *_turn('héllo "quoted"\n'),
+        EventRecord.model_validate({"payload": {"type": "agent_message", "message": "m"}, "x": 1}),
+        EventRecord(payload=AgentMessage.model_validate({"message": "m", "extra": None, "k": 2})),
+        EventRecord(payload=_WiderMessage(message="wider")),
+        TranscriptRecord(payload=assistant_message("done")),
+    ]
+    fork = meta()
+    recorder = RolloutRecorder.create(tmp_path, fork.id, fork, materialize=True)
+    recorder.record_items(items)
+    await recorder.shutdown()
+    lines = recorder.rollout_path.read_text().splitlines()[1:]
+    assert len(lines) == len(items)
+    for line, item in zip(lines, items, strict=True):
+        timestamp = json.loads(line)["timestamp"]
+        assert line == RolloutLine.dump_item(timestamp, item)
