@@ -22,6 +22,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -166,7 +168,16 @@ def _with_dividers(hits: list[SearchHit], names: dict[str, str]) -> list[Option 
 
 
 class _PassiveOptionList(OptionList, can_focus=False):
-    """Driven from the query input: clicks still pick, but it never takes the focus."""
+    """Driven from the query input: clicks still pick, but it never takes the focus.
+
+    Its height is fixed by the screen, so a new set of hits (a new scrollable height) needs
+    only the list repainted: Textual's default lays the whole screen out again on every
+    change of a widget's virtual size, which cost more than the search itself. For the same
+    reason its scrollbar is always there (``overflow-y: scroll``, on a track the colour of the
+    panel, so it looks as before): a scrollbar that comes and goes is a layout too.
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
 
 
 class SessionSearchScreen(ModalScreen[SearchChoice | None]):
@@ -204,6 +215,10 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             text-wrap: nowrap;
             text-overflow: ellipsis;
             scrollbar-gutter: stable;
+            overflow-y: scroll;
+            scrollbar-background: $panel;
+            scrollbar-background-hover: $panel;
+            scrollbar-background-active: $panel;
             & > .option-list--option {
                 padding: 0 1;
             }
