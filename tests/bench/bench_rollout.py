@@ -95,8 +95,6 @@ def _turn(rng: random.Random, n: int) -> list[RolloutItem]:
     question = f"turn {n}: {_prose(rng, 40)}"
     answer = f"## Result {n}\n\n{_prose(rng, 220)}\n\n```python\nprint({n})\n```"
     output = "\n".join(_prose(rng, 12) for _ in range(25))
-    call_id = f"call_{n}"
-    usage = TokenUsage(input_tokens=1200 * n, output_tokens=300 * n, total_tokens=1500 * n)
     return [
         TranscriptRecord(payload=user_message(question)),
         EventRecord(payload=UserMessageEvent(message=question)),
@@ -104,6 +102,16 @@ def _turn(rng: random.Random, n: int) -> list[RolloutItem]:
             payload=ReasoningItem(id=f"rs_{n}", summary=[SummaryText(text=_prose(rng, 30))])
         ),
         EventRecord(payload=AgentReasoning(text=_prose(rng, 30))),
+        *shell_round(n, output, answer),
+    ]
+
+
+def shell_round(n: int, output: str, answer: str) -> list[RolloutItem]:
+    """Turn ``n``'s shell call, its ``output``, the ``answer`` and the token count: the part of a
+    generated turn every rollout bench shares (``search_corpus`` too)."""
+    call_id = f"call_{n}"
+    usage = TokenUsage(input_tokens=1200 * n, output_tokens=300 * n, total_tokens=1500 * n)
+    return [
         TranscriptRecord(
             payload=ToolCallItem(
                 call_id=call_id,
@@ -121,19 +129,19 @@ def _turn(rng: random.Random, n: int) -> list[RolloutItem]:
     ]
 
 
-def _dump(items: list[RolloutItem]) -> bytes:
+def dump_items(items: list[RolloutItem]) -> bytes:
+    """``items`` as rollout lines, all stamped now."""
     stamp = utc_timestamp()
-    text = "\n".join(RolloutLine(timestamp=stamp, item=item).dump() for item in items)
-    return (text + "\n").encode()
+    return "".join(RolloutLine.dump_item(stamp, item) + "\n" for item in items).encode()
 
 
 def _write_big_rollout(folder: Path, target_bytes: int) -> Path:
     rng = random.Random(1)
     path = folder / "big.jsonl"
     # A pool of distinct turns, repeated with fresh numbers in the user text, keeps generation fast.
-    pool = [_dump(_turn(rng, n)) for n in range(200)]
+    pool = [dump_items(_turn(rng, n)) for n in range(200)]
     with open(path, "wb") as file:
-        written = file.write(_dump(_prefix(_meta(rng))))
+        written = file.write(dump_items(_prefix(_meta(rng))))
         n = 0
         while written < target_bytes:
             written += file.write(pool[n % len(pool)])
@@ -181,7 +189,7 @@ def _write_many_sessions(home: Path, count: int) -> None:
         items = [*_prefix(meta), *_turn(rng, 0)[:2]]
         path = rollout_path_for(home, meta.id, created)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_dump(items))
+        path.write_bytes(dump_items(items))
 
 
 async def _bench_list(folder: Path) -> list[BenchResult]:
@@ -237,7 +245,7 @@ async def _bench_fork(folder: Path) -> list[BenchResult]:
     items = _prefix(meta)
     for n in range(1000):
         items.extend(_turn(rng, n))
-    source.write_bytes(_dump(items))
+    source.write_bytes(dump_items(items))
     size = source.stat().st_size
     history = await RolloutRecorder.get_rollout_history(source)
     kept_lines = 0

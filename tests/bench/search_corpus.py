@@ -17,32 +17,23 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from core.protocol import (
-    AgentMessage,
     BaseInstructions,
     EventRecord,
-    JsonArguments,
     RolloutItem,
-    RolloutLine,
     SessionMeta,
     SessionMetaRecord,
     SessionSource,
     ThreadId,
-    TokenCount,
-    TokenUsage,
-    TokenUsageInfo,
-    ToolCallEnd,
-    ToolCallItem,
-    ToolCallOutputItem,
     TranscriptRecord,
     TurnContextItem,
     TurnContextRecord,
     UserMessageEvent,
-    assistant_message,
     user_message,
     utc_timestamp,
 )
 from core.rollout.paths import rollout_path_for
 from core.rollout.session_prefix import ENVIRONMENT_CONTEXT_OPEN
+from tests.bench.bench_rollout import dump_items, shell_round
 
 _SYLLABLES = [
     "ka", "lo", "mi", "ne", "ru", "sa", "ti", "vo", "ze", "bri", "cho", "dra", "fen", "gul",
@@ -76,32 +67,12 @@ def _turn(text: _Text, n: int) -> list[RolloutItem]:
     question = text.prose(rng.randint(8, 60))
     answer = f"## Step {n}\n\n{text.prose(rng.randint(80, 400))}\n\n```python\nprint({n})\n```"
     output = "\n".join(text.prose(12) for _ in range(rng.randint(5, 80)))
-    call_id = f"call_{n}"
-    usage = TokenUsage(input_tokens=1200 * n, output_tokens=300 * n, total_tokens=1500 * n)
     return [
         TranscriptRecord(payload=user_message(question)),
         EventRecord(payload=UserMessageEvent(message=question)),
         TurnContextRecord(payload=TurnContextItem(cwd="/w", model="gpt-5.1")),
-        TranscriptRecord(
-            payload=ToolCallItem(
-                call_id=call_id,
-                tool_name="shell",
-                payload=JsonArguments(arguments='{"command": ["rg", "-n", "def main"]}'),
-            )
-        ),
-        TranscriptRecord(payload=ToolCallOutputItem(call_id=call_id, output=output)),
-        EventRecord(payload=ToolCallEnd(call_id=call_id, tool_name="shell", output=output[:200])),
-        TranscriptRecord(payload=assistant_message(answer)),
-        EventRecord(payload=AgentMessage(message=answer)),
-        EventRecord(
-            payload=TokenCount(info=TokenUsageInfo(total_token_usage=usage, last_token_usage=usage))
-        ),
+        *shell_round(n, output, answer),
     ]
-
-
-def _dump(items: list[RolloutItem]) -> bytes:
-    stamp = utc_timestamp()
-    return "".join(RolloutLine.dump_item(stamp, item) + "\n" for item in items).encode()
 
 
 def _head(text: _Text, n: int, cwd: str, created: datetime) -> tuple[ThreadId, bytes]:
@@ -121,13 +92,13 @@ def _head(text: _Text, n: int, cwd: str, created: datetime) -> tuple[ThreadId, b
         TranscriptRecord(payload=user_message(first)),
         EventRecord(payload=UserMessageEvent(message=first)),
     ]
-    return meta.id, _dump(items)
+    return meta.id, dump_items(items)
 
 
 def write_library(home: Path, sessions: int, target_bytes: int, seed: int = 11) -> int:
     """Write ``sessions`` rollouts totalling about ``target_bytes``; returns the bytes written."""
     text = _Text(random.Random(seed))
-    pool = [_dump(_turn(text, n)) for n in range(TURN_POOL)]
+    pool = [dump_items(_turn(text, n)) for n in range(TURN_POOL)]
     average_turn = sum(map(len, pool)) / len(pool)
     turns_per_session = max(1, round(target_bytes / sessions / average_turn))
     base = datetime(2026, 1, 1, 8, 0, 0)
