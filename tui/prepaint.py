@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.session_folders import is_under
+from tui.session_folders import rows_of_folder
 from tui.status_text import StatusInfo, status_text
 from tui.thread_rows import FIRST_FRAME_CHROME, PAST_PAGE_SIZE, RowsPage, ThreadRow, row_lines
 from tui.ui_settings import UiSettings
@@ -106,7 +106,7 @@ def prepaint_first_frame(settings: UiSettings, extra_roots: Sequence[Path]) -> b
     status = status_text(
         StatusInfo(settings.model or "default model", settings.provider, cwd=settings.cwd)
     )
-    here = [row for row in page.rows if is_under(row.cwd, settings.cwd)]  # as the sidebar shows
+    here = rows_of_folder(page.rows, settings.cwd).here  # as the sidebar shows
     frame = render_frame(size, here, status, datetime.now(UTC))
     _painted_page = page
     _screen_ours = True
