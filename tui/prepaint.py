@@ -7,8 +7,9 @@ Textual is about to draw, on the alternate screen, cell for cell: the sidebar wi
 (their text comes from ``tui.thread_rows``, as the sidebar's does), the welcome text, the
 composer, the status line. Textual then enters the alternate screen it is already on and
 repaints the same cells, so nothing blanks in between. Keys typed meanwhile wait in the
-terminal's input buffer for Textual. The app takes the page that was painted
-(``take_painted_page``) instead of reading it again, so both show the same sessions.
+terminal's input buffer for Textual, whose composer has the focus before it handles them.
+The app takes the page that was painted (``take_painted_page``) instead of reading it again,
+so both show the same sessions.
 
 Only for plain ``lha`` on a terminal (stdin, stdout and stderr all ttys) with 256 colours or
 more, the default theme, and room for the layout; anything else starts as before. If lha ends
