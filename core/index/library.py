@@ -13,7 +13,7 @@ The Codex CLI's sessions (``$CODEX_HOME/sessions``) are indexed beside lha's unl
 from __future__ import annotations
 
 import sqlite3
-import threading
+from _thread import RLock  # threading's RLock, without importing threading (~1.5 ms a search)
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Literal, TypeVar
@@ -38,7 +38,7 @@ class SessionIndex:
         self._codex_sessions = codex_sessions
         self.warnings: list[str] = []
         self._opened: database.OpenedIndex | None = None
-        self._lock = threading.RLock()
+        self._lock = RLock()
 
     @property
     def codex_root(self) -> Path | None:
