@@ -22,10 +22,13 @@ import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
 from core.fs import ensure_private_dir, open_private_append, write_all
-from core.protocol.ids import ThreadId
+
+if TYPE_CHECKING:
+    from core.protocol.ids import ThreadId
 
 NAMES_FILE_NAME = "session_names.jsonl"
 MAX_NAME_CHARS = 100
@@ -100,6 +103,8 @@ def check_name(name: str) -> str:
         raise InvalidRequest("a session name must be one line of text, without control characters")
     if len(cleaned) > MAX_NAME_CHARS:
         raise InvalidRequest(f"a session name has at most {MAX_NAME_CHARS} characters")
+    from core.protocol.ids import ThreadId  # not at the top: ``lha search`` reads names only
+
     if ThreadId.is_valid(cleaned):
         raise InvalidRequest("a session name cannot look like a thread id; pick words")
     return cleaned
@@ -140,6 +145,8 @@ def resolve_name(lha_home: Path, name: str) -> ThreadId | None:
     for rule in rules:  # the next rule only when this one found nothing
         matches = [tid for tid, n in names.items() if rule(n)]
         if len(matches) == 1:
+            from core.protocol.ids import ThreadId
+
             return ThreadId(matches[0])
         if matches:
             raise InvalidRequest(

@@ -17,9 +17,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import NamedTuple
 
-from core.rollout.paths import SESSIONS_SUBDIR
+from core.rollout.layout import ARCHIVED_SUBDIR, SESSIONS_SUBDIR
 
-ARCHIVED_SUBDIR = "archived_sessions"
 UNKNOWN = -1
 """``size`` and ``mtime_ns`` of a file listed without ``stat``."""
 

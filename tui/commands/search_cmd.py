@@ -120,15 +120,16 @@ def run_search(args: SearchArgs) -> int:
     from core.index.library import SessionIndex
     from core.index.query import parse_query
     from core.index.search import SearchScope
+    from core.session_names import read_names
+    from tui.startup_gc import end_startup_pause
 
+    end_startup_pause()  # paused by tui.cli.main: what the imports made needs no GC pass
     query = parse_query(" ".join(args.query))
     scope = SearchScope(
         cwd=None if args.all else Path(os.getcwd()),
         include_archived=args.archived,
         limit=max(1, args.limit),
     )
-    from core.session_names import read_names
-
     names = read_names(default_lha_home())
     index = SessionIndex(default_lha_home())
     try:
@@ -196,9 +197,11 @@ def _json_line(hit: SearchHit, name: str | None) -> str:
 
 
 def _one_line(text: str, width: int) -> str:
-    from core.sanitize import neutralize_terminal_escapes
+    if not text.isprintable():  # a control character or a lone surrogate may be in it
+        from core.sanitize import neutralize_terminal_escapes  # its patterns take ~1 ms
 
-    flat = " ".join(neutralize_terminal_escapes(text).split())
+        text = neutralize_terminal_escapes(text)
+    flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
