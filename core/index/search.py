@@ -16,7 +16,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from core.index.extract import Role, line_text
 from core.index.query import SearchQuery
@@ -40,12 +40,14 @@ ORDER BY s.updated_ns DESC
 LIMIT :limit
 """
 
-_SQL = f"""
+_SQL_TEMPLATE = f"""
 WITH matched AS MATERIALIZED (
     SELECT rowid AS id, bm25(message_text, 1.0, {TOOL_WEIGHT}) AS score
     FROM message_text WHERE message_text MATCH :expression
+    {{candidates}}
 )
-SELECT {_SESSION_COLUMNS}, m.turn, m.role, m.offset, m.length, min(matched.score) AS best
+SELECT {_SESSION_COLUMNS}, m.turn, m.role, m.offset, m.length, min(matched.score) AS best,
+    (SELECT max(score) FROM matched), (SELECT count(*) FROM matched)
 FROM matched
 JOIN messages AS m ON m.id = matched.id
 JOIN sessions AS s ON s.id = m.session
@@ -54,6 +56,14 @@ GROUP BY s.id
 ORDER BY best, s.updated_ns DESC
 LIMIT :limit
 """
+_SQL = _SQL_TEMPLATE.format(candidates="")
+_TOP_SQL = _SQL_TEMPLATE.format(candidates="ORDER BY score LIMIT :candidates")
+CANDIDATES_PER_HIT = 4
+"""Best-scored messages looked up per hit wanted, before all of them are (see ``_ranked``)."""
+_BEST_COLUMN = _TURN_COLUMN + 4
+
+
+Row = tuple[Any, ...]
 
 
 class SearchHit(NamedTuple):
@@ -107,7 +117,7 @@ def run_search(
     vanished: list[str] = []
     named = {hit.thread_id for hit in hits}
     widened = {**parameters, "limit": max(1, scope.limit) + len(hits)}
-    for row in connection.execute(_SQL, widened).fetchall():
+    for row in _ranked(connection, widened):
         if len(hits) >= scope.limit:
             break
         if row[1] in named:
@@ -118,6 +128,29 @@ def run_search(
         else:
             hits.append(hit)
     return hits, vanished
+
+
+def _ranked(connection: sqlite3.Connection, parameters: dict[str, object]) -> list[Row]:
+    """The sessions' best messages, best first: from the best-scored few messages when they
+    settle the ranking, else from every match.
+
+    Each match costs a lookup of its message and session, and a common word matches
+    thousands. A session whose best message is among the ``candidates`` best-scored has its
+    true best score; any other scores at least the worst candidate's. So when enough sessions
+    score strictly better than that worst candidate (or every match was a candidate), the
+    ranking is settled; otherwise (ties, a narrow folder, many hits in a few sessions) every
+    match is ranked."""
+    wanted = int(str(parameters["limit"]))
+    candidates = CANDIDATES_PER_HIT * wanted
+    rows: list[Row] = connection.execute(
+        _TOP_SQL, {**parameters, "candidates": candidates}
+    ).fetchall()
+    if not rows:  # no match at all, or none of the candidates in scope: ask every match
+        return list(connection.execute(_SQL, parameters).fetchall())
+    cutoff, taken = rows[0][_BEST_COLUMN + 1], rows[0][_BEST_COLUMN + 2]
+    if taken < candidates or (len(rows) >= wanted and rows[wanted - 1][_BEST_COLUMN] < cutoff):
+        return rows
+    return list(connection.execute(_SQL, parameters).fetchall())
 
 
 def _name_hits(
