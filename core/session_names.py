@@ -21,13 +21,14 @@ import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
 from core.fs import ensure_private_dir, open_private_append, write_all
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from core.protocol.ids import ThreadId
 
 NAMES_FILE_NAME = "session_names.jsonl"
@@ -35,7 +36,9 @@ MAX_NAME_CHARS = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def names_path(lha_home: Path) -> Path:
+def names_path(lha_home: Path | str) -> Path:
+    from pathlib import Path  # not at the top: ``lha search`` reads the names without it
+
     return Path(lha_home) / NAMES_FILE_NAME
 
 
@@ -46,10 +49,11 @@ _WRITTEN_LINE = re.compile(
 """A line exactly as ``set_name`` writes it (``json.dumps`` of its three keys, in order)."""
 
 
-def read_names(lha_home: Path) -> dict[str, str]:
+def read_names(lha_home: Path | str) -> dict[str, str]:
     """Every named session's name, by thread id (the latest rename of each)."""
     try:
-        data = names_path(lha_home).read_bytes()
+        with open(os.path.join(lha_home, NAMES_FILE_NAME), "rb") as file:
+            data = file.read()
     except OSError:
         return {}
     names = _read_written_lines(data)

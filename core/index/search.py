@@ -15,8 +15,7 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.index.extract import Role, line_text
 from core.index.query import SearchQuery
@@ -63,12 +62,16 @@ CANDIDATES_PER_HIT = 4
 _BEST_COLUMN = _TURN_COLUMN + 4
 
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 Row = tuple[Any, ...]
 
 
 class SearchHit(NamedTuple):
     thread_id: str
-    path: Path
+    rollout: str
+    """The rollout file (``path`` as a ``Path``): ``lha search`` prints it without pathlib."""
     preview: str
     """The session's first user message (first line), for sessions without a name."""
     cwd: str
@@ -83,9 +86,15 @@ class SearchHit(NamedTuple):
     origin: str = Source.LHA.label
     """``lha``, or ``codex`` for a session the Codex CLI wrote (as in ``lha threads``)."""
 
+    @property
+    def path(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.rollout)
+
 
 class SearchScope(NamedTuple):
-    cwd: Path | None
+    cwd: Path | str | None
     """Only sessions started in this folder or below; None for every session."""
     include_archived: bool = False
     limit: int = 20
@@ -93,7 +102,7 @@ class SearchScope(NamedTuple):
     """The Codex CLI's sessions, when they are indexed (see ``SessionIndex``)."""
 
 
-def _folder_prefix(cwd: Path) -> str:
+def _folder_prefix(cwd: Path | str) -> str:
     text = str(cwd)
     return text if text.endswith(os.sep) else text + os.sep
 
@@ -197,7 +206,7 @@ def _session_hit(row: Sequence[object], turn: int, role: str, snippet: Snippet) 
     path, thread_id, cwd, preview, created, updated_ns, archived, source = row[:_TURN_COLUMN]
     return SearchHit(
         thread_id=str(thread_id),
-        path=Path(str(path)),
+        rollout=str(path),
         preview=str(preview),
         cwd=str(cwd),
         created_at=str(created),

@@ -114,24 +114,24 @@ def _add_search_arguments(search_p: argparse.ArgumentParser) -> None:
 
 def run_search(args: SearchArgs) -> int:
     """Print the hits; 0 when there were some, 1 when none (like grep), 2 for a bad query."""
-    from pathlib import Path
-
-    from core.config.home import default_lha_home
+    from core.config.home import lha_home_text
     from core.index.library import SessionIndex
     from core.index.query import parse_query
     from core.index.search import SearchScope
+    from core.path_text import path_text
     from core.session_names import read_names
     from tui.startup_gc import end_startup_pause
 
     end_startup_pause()  # paused by tui.cli.main: what the imports made needs no GC pass
     query = parse_query(" ".join(args.query))
     scope = SearchScope(
-        cwd=None if args.all else Path(os.getcwd()),
+        cwd=None if args.all else path_text(os.getcwd()),
         include_archived=args.archived,
         limit=max(1, args.limit),
     )
-    names = read_names(default_lha_home())
-    index = SessionIndex(default_lha_home())
+    home = lha_home_text()  # pathlib and what it imports are ~3 ms of a search: as text
+    names = read_names(home)
+    index = SessionIndex(home)
     try:
         hits, vanished = index.search(query, scope, _progress_on_terminal(), names)
     finally:
@@ -181,7 +181,7 @@ def _json_line(hit: SearchHit, name: str | None) -> str:
     return json.dumps(
         {
             "thread_id": hit.thread_id,
-            "path": str(hit.path),
+            "path": hit.rollout,
             "name": name,
             "cwd": hit.cwd,
             "created_at": hit.created_at,
