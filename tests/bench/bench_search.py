@@ -5,8 +5,7 @@ The library is generated (``search_corpus``) in a temporary folder. ``lha search
 ``rg -l WORD sessions/`` run as subprocesses, alternately, from launch until their output is fully
 read. ripgrep is not a dependency of lha: without it that comparison is skipped
 (``apt-get install ripgrep``). lha runs with its bytecode cached, as an installed lha does
-(``PYTHONDONTWRITEBYTECODE`` is dropped for it: the warm-up run writes the cache), started
-by the environment's ``lha`` console script, as a user starts it (``console_script``).
+(``PYTHONDONTWRITEBYTECODE`` is dropped for it: the warm-up run writes the cache).
 
 The machine may be shared: each figure also gives the load average, and the build its CPU time
 (writer process only; extraction runs in a second process, see ``core.index.bulk``).
@@ -54,34 +53,6 @@ def _timed_run(command: list[str], env: dict[str, str], cwd: Path) -> tuple[floa
 
 def _load() -> str:
     return "load {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
-
-
-CONSOLE_SCRIPT = """#!{python}
-# -*- coding: utf-8 -*-
-import re
-import sys
-from tui.cli import main
-if __name__ == '__main__':
-    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
-    sys.exit(main())
-"""
-"""What pip writes for ``lha = "tui.cli:main"``, for an environment where lha is not installed."""
-
-
-def console_script(folder: Path) -> Path:
-    """An ``lha`` launcher, as a user runs lha: the environment's own console script (its
-    interpreter, its imports) copied into ``folder``, so that with ``PYTHONPATH`` set it runs
-    this checkout's code, as the editable install runs its own."""
-    installed = Path(sys.executable).parent / "lha"
-    text = (
-        installed.read_text()
-        if installed.is_file()
-        else CONSOLE_SCRIPT.format(python=sys.executable)
-    )
-    launcher = folder / "lha"
-    launcher.write_text(text)
-    launcher.chmod(0o755)
-    return launcher
 
 
 def _search_vs_ripgrep(home: Path, word: str) -> list[BenchResult]:
@@ -185,3 +156,31 @@ async def run() -> list[BenchResult]:
         results += _search_vs_ripgrep(home, word)
         results.append(_update_after_turn(home))
         return results
+
+
+CONSOLE_SCRIPT = """#!{python}
+# -*- coding: utf-8 -*-
+import re
+import sys
+from tui.cli import main
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
+    sys.exit(main())
+"""
+"""What pip writes for ``lha = "tui.cli:main"``, for an environment where lha is not installed."""
+
+
+def console_script(folder: Path) -> Path:
+    """An ``lha`` launcher, as a user runs lha (not ``python -m tui.cli``): the environment's
+    own console script (its interpreter, its imports) copied into ``folder``, so that with
+    ``PYTHONPATH`` set it runs this checkout's code, as the editable install runs its own."""
+    installed = Path(sys.executable).parent / "lha"
+    text = (
+        installed.read_text()
+        if installed.is_file()
+        else CONSOLE_SCRIPT.format(python=sys.executable)
+    )
+    launcher = folder / "lha"
+    launcher.write_text(text)
+    launcher.chmod(0o755)
+    return launcher
