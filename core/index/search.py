@@ -23,6 +23,9 @@ from core.index.scan import open_regular_file
 from core.index.schema import TOOL_WEIGHT, Source
 from core.index.snippet import Snippet, make_snippet, matches_every_term
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 _IN_SCOPE = """s.thread_id != ''
   AND (:archived OR s.archived = 0)
   AND (:codex OR s.source = 0)
@@ -61,9 +64,6 @@ CANDIDATES_PER_HIT = 4
 """Best-scored messages looked up per hit wanted, before all of them are (see ``_ranked``)."""
 _BEST_COLUMN = _TURN_COLUMN + 4
 
-
-if TYPE_CHECKING:
-    from pathlib import Path
 
 Row = tuple[Any, ...]
 
