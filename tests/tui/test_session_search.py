@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 
 from core.index import updater
 from core.protocol.events import AgentMessage, UserMessageEvent
@@ -36,6 +36,7 @@ from tests.support.tui_harness import (
 )
 from tests.tui.modal_host import ModalHost, no_blink, settle
 from tui.app import LhaApp
+from tui.screens.search_hits import HitList
 from tui.screens.session_search import NO_MATCH_TEXT, SessionSearchScreen
 from tui.threads.library_search import LibrarySearch
 from tui.widgets.composer import Composer
@@ -120,9 +121,7 @@ async def test_typing_shows_hits_of_this_folder_and_ctrl_g_widens(
         assert hit_ids(app) == [thread_id_of(heron)]
         assert search_screen(app).hits[0].role == "assistant"
         assert search_screen(app).hits[0].turn == 1
-        prompt = str(
-            app.screen.query_one("#search-results", OptionList).get_option_at_index(0).prompt
-        )
+        prompt = app.screen.query_one("#search-results", HitList).hit_text(0)
         assert thread_id_of(heron)[:13] in prompt and "#2 answer" in prompt
         assert "grey heron twice" in prompt
 

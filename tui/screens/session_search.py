@@ -22,19 +22,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from core.text import first_line, shorten
-from tui.screens._safe_text import safe_content
+from tui.screens.search_hits import HitList
 
 if TYPE_CHECKING:
     from core.index.search import SearchHit
-    from core.index.snippet import Snippet
 
 DEBOUNCE_S = 0.02
 """A keystroke this soon after the previous one waits this long before its search, so a burst
@@ -43,12 +38,6 @@ PROGRESS_POLL_S = 0.25
 """How often the screen looks at a running index build (and searches again if it advanced)."""
 NO_MATCH_TEXT = "no match"
 EMPTY_QUERY_TEXT = 'Type words to find (all must match), a "quoted phrase" or a prefix*.'
-_LABEL_CHARS = 48
-SHORT_ID_CHARS = 13
-"""A thread id up to its millisecond timestamp, as the status line and the thread list show it
-(``ThreadId.short``), so a session and its fork look different."""
-_MATCH_STYLE = "bold underline $text-warning"
-_ROLE_WORDS = {"user": "you", "assistant": "answer", "tool": "tool output", "name": "name"}
 
 
 @dataclass(frozen=True)
@@ -120,64 +109,12 @@ def progress_text(progress: IndexProgress) -> str:
     )
 
 
-def snippet_content(snippet: Snippet) -> Content:
-    """The snippet with its matches highlighted; each piece made safe on its own, so the
-    highlight positions stay right even where neutralising lengthens the text."""
-    pieces: list[Content] = []
-    last = 0
-    for start, end in snippet.highlights:
-        pieces.append(safe_content(snippet.text[last:start]))
-        pieces.append(safe_content(snippet.text[start:end], _MATCH_STYLE))
-        last = end
-    pieces.append(safe_content(snippet.text[last:]))
-    return Content.assemble(*pieces)
-
-
-def hit_prompt(hit: SearchHit, name: str | None) -> Content:
-    """Two lines: the session's name (or first message), short id, date, message and role;
-    then the snippet with the match highlighted."""
-    label = shorten(first_line(name or hit.preview) or "(no message)", _LABEL_CHARS)
-    when = hit.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    where = "" if hit.role == "name" else f"#{hit.turn + 1} "
-    head = Content.assemble(
-        safe_content(label, "bold"),
-        "  ",
-        Content.styled(hit.thread_id[:SHORT_ID_CHARS], "$text-accent"),
-        "  ",
-        Content.styled(when, "$foreground-muted"),
-        "  ",
-        Content.styled(f"{where}{_ROLE_WORDS.get(hit.role, hit.role)}", "$text-secondary"),
-    )
-    return Content("\n").join([head, Content.assemble("  ", snippet_content(hit.snippet))])
-
-
 def _empty_text(request: SearchRequest, outcome: SearchOutcome) -> Content:
     if not request.text.strip():
         text = EMPTY_QUERY_TEXT
     else:
         text = NO_MATCH_TEXT if outcome.problem is None else ""
     return Content.styled(text, "italic $text-muted")
-
-
-def _with_dividers(hits: list[SearchHit], names: dict[str, str]) -> list[Option | None]:
-    """The hits' options, a divider line after each (``None``: dividers take no index)."""
-    rows: list[Option | None] = []
-    for position, hit in enumerate(hits):
-        rows += [Option(hit_prompt(hit, names.get(hit.thread_id)), id=f"hit-{position}"), None]
-    return rows
-
-
-class _PassiveOptionList(OptionList, can_focus=False):
-    """Driven from the query input: clicks still pick, but it never takes the focus.
-
-    Its height is fixed by the screen, so a new set of hits (a new scrollable height) needs
-    only the list repainted: Textual's default lays the whole screen out again on every
-    change of a widget's virtual size, which cost more than the search itself. For the same
-    reason its scrollbar is always there (``overflow-y: scroll``, on a track the colour of the
-    panel, so it looks as before): a scrollbar that comes and goes is a layout too.
-    """
-
-    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
 
 
 class SessionSearchScreen(ModalScreen[SearchChoice | None]):
@@ -209,20 +146,12 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         #search-results {
             height: 1fr;
             margin-top: 1;
-            border: none;
-            padding: 0;
             background: $panel;
-            text-wrap: nowrap;
-            text-overflow: ellipsis;
             scrollbar-gutter: stable;
-            overflow-y: scroll;
             scrollbar-background: $panel;
             scrollbar-background-hover: $panel;
             scrollbar-background-active: $panel;
-            & > .option-list--option {
-                padding: 0 1;
-            }
-            & > .option-list--option-highlighted {
+            & > .hit-list--highlighted {
                 background: $block-cursor-background 40%;
             }
         }
@@ -262,7 +191,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             yield Static(id="search-scope", markup=False)
             yield Static(id="search-progress", markup=False)
             yield Static(id="search-problem", markup=False)
-            yield _PassiveOptionList(id="search-results")
+            yield HitList(id="search-results")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -317,34 +246,35 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             self._show_problem(f"search failed: {event.worker.error}")
 
     def _show(self, request: SearchRequest, outcome: SearchOutcome) -> None:
-        """Put the hits in the list. Only the list's options and the count change, never what
-        is displayed: hiding or showing a widget lays the whole screen out again, which would
-        cost more than the search (the figure in ``tests/bench/bench_tui_search.py``)."""
+        """Put the hits in the list. Only the list and the count change, never what is
+        displayed: hiding or showing a widget lays the whole screen out again, which would cost
+        more than the search (the figure in ``tests/bench/bench_tui_search.py``)."""
         self._shown = request
         self._hits = list(outcome.hits)
-        options = self.query_one("#search-results", OptionList)
+        results = self.query_one("#search-results", HitList)
         if self._hits:
-            options.set_options(_with_dividers(self._hits, outcome.names))
-            options.highlighted = 0
+            results.show_hits(self._hits, outcome.names)
         else:
-            options.set_options([Option(_empty_text(request, outcome), disabled=True)])
+            results.show_text(_empty_text(request, outcome))
         self._show_problem(outcome.problem)
         count = len(self._hits)
         subtitle = f"{count} session{'s' * (count != 1)}" if request.text.strip() else ""
-        box = self.query_one("#session-search")
-        if box.border_subtitle != subtitle:
-            box.border_subtitle = subtitle
+        results.after_paint(lambda: self._show_count(subtitle))
         if self._choose_when_shown is not None and request == self.request():
             fork, self._choose_when_shown = self._choose_when_shown, None
             self._choose_highlighted(fork)
 
+    def _show_count(self, subtitle: str) -> None:
+        """The number of hits, in the box's bottom border, once the hits are painted: a new
+        border repaints the whole box, which took as long again as painting the hits."""
+        box = self.query_one("#session-search")
+        if box.border_subtitle != subtitle:
+            box.border_subtitle = subtitle
+
     @property
     def empty_text(self) -> str:
         """What the list says when it holds no hit ("" when it holds some)."""
-        options = self.query_one("#search-results", OptionList)
-        if self._hits or not options.option_count:
-            return ""
-        return str(options.get_option_at_index(0).prompt)
+        return self.query_one("#search-results", HitList).text
 
     def _show_problem(self, problem: str | None) -> None:
         line = self.query_one("#search-problem", Static)
@@ -392,18 +322,10 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         self._search_soon(delay=0.0)
 
     def action_move(self, step: int) -> None:
-        options = self.query_one("#search-results", OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
+        self.query_one("#search-results", HitList).move(step)
 
     def action_page(self, step: int) -> None:
-        options = self.query_one("#search-results", OptionList)
-        if step > 0:
-            options.action_page_down()  # type: ignore[no-untyped-call]
-        else:
-            options.action_page_up()  # type: ignore[no-untyped-call]
+        self.query_one("#search-results", HitList).page(step)
 
     def action_choose(self, fork: bool) -> None:
         """Open (or fork from) the highlighted hit; right after typing, once the typed query's
@@ -414,7 +336,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         self._choose_highlighted(fork)
 
     def _choose_highlighted(self, fork: bool) -> None:
-        index = self.query_one("#search-results", OptionList).highlighted
+        index = self.query_one("#search-results", HitList).highlighted
         if index is None or not 0 <= index < len(self._hits):
             self.app.bell()
             return
@@ -423,7 +345,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(OptionList.OptionSelected, "#search-results")
-    def _clicked(self, event: OptionList.OptionSelected) -> None:
+    @on(HitList.Clicked)
+    def _clicked(self, event: HitList.Clicked) -> None:
         event.stop()
-        self.dismiss(SearchChoice(self._hits[event.option_index]))
+        self.dismiss(SearchChoice(self._hits[event.index]))
