@@ -22,10 +22,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
+from tui.screens._paint import paint_now
 from tui.screens.search_hits import HitList
 
 if TYPE_CHECKING:
@@ -117,6 +120,14 @@ def _empty_text(request: SearchRequest, outcome: SearchOutcome) -> Content:
     return Content.styled(text, "italic $text-muted")
 
 
+class _QueryInput(Input):
+    """The query field. Its size is fixed by the screen, so a keystroke needs only the field
+    repainted; Textual's Input sets its virtual size (the text's width) on every keystroke,
+    which by default lays the whole screen out before the search can even start (~4 ms)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+
 class SessionSearchScreen(ModalScreen[SearchChoice | None]):
     """Type to search every past session; Enter opens the highlighted hit, Ctrl+B forks."""
 
@@ -187,7 +198,9 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="session-search") as box:
             box.border_title = "Search sessions"
-            yield Input(self._initial_query, placeholder="Search what was said…", id="search-query")
+            yield _QueryInput(
+                self._initial_query, placeholder="Search what was said…", id="search-query"
+            )
             yield Static(id="search-scope", markup=False)
             yield Static(id="search-progress", markup=False)
             yield Static(id="search-problem", markup=False)
@@ -246,9 +259,9 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             self._show_problem(f"search failed: {event.worker.error}")
 
     def _show(self, request: SearchRequest, outcome: SearchOutcome) -> None:
-        """Put the hits in the list. Only the list and the count change, never what is
-        displayed: hiding or showing a widget lays the whole screen out again, which would cost
-        more than the search (the figure in ``tests/bench/bench_tui_search.py``)."""
+        """Put the hits in the list and draw it at once (``paint_now``). Only the list and the
+        count change, never what is displayed: hiding or showing a widget lays the whole screen
+        out again, which would cost more than the search (``tests/bench/bench_tui_search.py``)."""
         self._shown = request
         self._hits = list(outcome.hits)
         results = self.query_one("#search-results", HitList)
@@ -260,6 +273,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         count = len(self._hits)
         subtitle = f"{count} session{'s' * (count != 1)}" if request.text.strip() else ""
         results.after_paint(lambda: self._show_count(subtitle))
+        paint_now(results)
         if self._choose_when_shown is not None and request == self.request():
             fork, self._choose_when_shown = self._choose_when_shown, None
             self._choose_highlighted(fork)
