@@ -16,7 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -28,8 +30,8 @@ from textual.strip import Strip
 from textual.style import Style
 from textual.visual import RenderOptions
 
-from core.text import first_line, shorten
-from tui.screens._safe_text import safe_content
+from core.sanitize import terminal_line
+from core.text import ELLIPSIS, first_line, shorten
 
 if TYPE_CHECKING:
     from core.index.search import SearchHit
@@ -47,35 +49,63 @@ _MATCH_STYLE = "bold underline $text-warning"
 _ROLE_WORDS = {"user": "you", "assistant": "answer", "tool": "tool output", "name": "name"}
 
 
-def snippet_content(snippet: Snippet) -> Content:
+Piece = tuple[str, str]
+"""Text (one harmless line) and the style it is drawn in ("" for the line's own)."""
+
+
+def snippet_pieces(snippet: Snippet) -> list[Piece]:
     """The snippet with its matches highlighted; each piece made safe on its own, so the
     highlight positions stay right even where neutralising lengthens the text."""
-    pieces: list[Content] = []
+    pieces: list[Piece] = []
     last = 0
     for start, end in snippet.highlights:
-        pieces.append(safe_content(snippet.text[last:start]))
-        pieces.append(safe_content(snippet.text[start:end], _MATCH_STYLE))
+        pieces += [(snippet.text[last:start], ""), (snippet.text[start:end], _MATCH_STYLE)]
         last = end
-    pieces.append(safe_content(snippet.text[last:]))
-    return Content.assemble(*pieces)
+    pieces.append((snippet.text[last:], ""))
+    return [(terminal_line(text), style) for text, style in pieces if text]
 
 
-def hit_lines(hit: SearchHit, name: str | None) -> tuple[Content, Content]:
+def hit_lines(hit: SearchHit, name: str | None) -> tuple[list[Piece], list[Piece]]:
     """A hit's two lines: the session's name (or first message), short id, date, message and
     role; then the snippet with the match highlighted."""
     label = shorten(first_line(name or hit.preview) or "(no message)", _LABEL_CHARS)
     when = hit.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
     where = "" if hit.role == "name" else f"#{hit.turn + 1} "
-    head = Content.assemble(
-        safe_content(label, "bold"),
-        "  ",
-        Content.styled(hit.thread_id[:SHORT_ID_CHARS], "$text-accent"),
-        "  ",
-        Content.styled(when, "$foreground-muted"),
-        "  ",
-        Content.styled(f"{where}{_ROLE_WORDS.get(hit.role, hit.role)}", "$text-secondary"),
-    )
-    return head, Content.assemble("  ", snippet_content(hit.snippet))
+    head = [
+        (terminal_line(label), "bold"),
+        ("  ", ""),
+        (hit.thread_id[:SHORT_ID_CHARS], "$text-accent"),
+        ("  ", ""),
+        (when, "$foreground-muted"),
+        ("  ", ""),
+        (f"{where}{_ROLE_WORDS.get(hit.role, hit.role)}", "$text-secondary"),
+    ]
+    return head, [("  ", ""), *snippet_pieces(hit.snippet)]
+
+
+def _cells(text: str) -> int:
+    return len(text) if text.isascii() else cell_len(text)
+
+
+def _cut(pieces: list[Piece], width: int) -> list[Piece]:
+    """``pieces`` cut to ``width`` cells, the last one kept ending in an ellipsis, as Textual
+    cuts a line with ``text-overflow: ellipsis`` (the ellipsis in the style of the text it
+    replaces)."""
+    if sum(_cells(text) for text, _ in pieces) <= width:
+        return pieces
+    if width <= 0:
+        return []
+    kept: list[Piece] = []
+    room = width - 1
+    for text, style in pieces:
+        cells = _cells(text)
+        if cells > room:
+            head = text[:room] if text.isascii() else set_cell_size(text, room)
+            kept.append((head + ELLIPSIS, style))
+            break
+        kept.append((text, style))
+        room -= cells
+    return kept
 
 
 class HitList(ScrollView, can_focus=False):
@@ -127,7 +157,7 @@ class HitList(ScrollView, can_focus=False):
 
     def __init__(
         self,
-        lines_of: Callable[[SearchHit, str | None], tuple[Content, Content]] = hit_lines,
+        lines_of: Callable[[SearchHit, str | None], tuple[list[Piece], list[Piece]]] = hit_lines,
         *,
         id: str | None = None,
     ) -> None:
@@ -141,6 +171,7 @@ class HitList(ScrollView, can_focus=False):
         self._strips: dict[tuple[int, str], tuple[Strip, Strip]] = {}
         """Each drawn hit's two lines by (index, component class), for this width and theme."""
         self._styles: dict[str, Style] = {}
+        self._piece_styles: dict[str, RichStyle] = {}
         self._after_paint: list[Callable[[], None]] = []
 
     # -- what it shows -------------------------------------------------------------------------
@@ -182,8 +213,8 @@ class HitList(ScrollView, can_focus=False):
     def hit_text(self, index: int) -> str:
         """Hit ``index``'s two lines as plain text (as a user reads them, before any cut)."""
         hit = self._hits[index]
-        head, snippet = self._lines_of(hit, self._names.get(hit.thread_id))
-        return f"{head.plain}\n{snippet.plain}"
+        lines = self._lines_of(hit, self._names.get(hit.thread_id))
+        return "\n".join("".join(text for text, _ in line) for line in lines)
 
     # -- moving --------------------------------------------------------------------------------
 
@@ -239,6 +270,7 @@ class HitList(ScrollView, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._piece_styles.clear()
         self._strips.clear()
 
     def _on_resize(self, event: events.Resize) -> None:
@@ -283,10 +315,28 @@ class HitList(ScrollView, can_focus=False):
         if strips is None:
             hit = self._hits[index]
             head, snippet = self._lines_of(hit, self._names.get(hit.thread_id))
-            style = self._style(component)
-            strips = (self._strip(head, width, style), self._strip(snippet, width, style))
+            strips = (self._line(head, width, component), self._line(snippet, width, component))
             self._strips[(index, component)] = strips
         return strips
+
+    def _line(self, pieces: list[Piece], width: int, component: str) -> Strip:
+        """One line of a hit, padded, cut to ``width`` with an ellipsis; each piece's style
+        is resolved once per theme (Textual's Content, per line, took 0.3 ms a hit)."""
+        base = self._style(component).rich_style
+        segments = [Segment(" " * _PAD, base)]
+        for text, style in _cut(pieces, max(0, width - 2 * _PAD)):
+            segments.append(Segment(text, self._piece_style(component, style) if style else base))
+        strip = Strip(segments)
+        return strip.extend_cell_length(width, base)
+
+    def _piece_style(self, component: str, style: str) -> RichStyle:
+        key = f"{component} {style}"
+        rich = self._piece_styles.get(key)
+        if rich is None:
+            rich = self._piece_styles[key] = (
+                self._style(component) + self._get_style(style)
+            ).rich_style
+        return rich
 
     def _strip(self, content: Content, width: int, style: Style) -> Strip:
         """One line of ``content`` on ``style``, padded, cut to ``width`` with an ellipsis."""
