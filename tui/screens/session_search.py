@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -121,11 +122,24 @@ def _empty_text(request: SearchRequest, outcome: SearchOutcome) -> Content:
 
 
 class _QueryInput(Input):
-    """The query field. Its size is fixed by the screen, so a keystroke needs only the field
-    repainted; Textual's Input sets its virtual size (the text's width) on every keystroke,
-    which by default lays the whole screen out before the search can even start (~4 ms)."""
+    """The query field; it starts the search itself, as soon as its text changes.
+
+    Handled here, the change starts the search before the keystroke's echo is painted (the
+    search's thread then runs while it is); bubbled up to the screen, it came after that paint.
+    Its size is fixed by the screen, so a keystroke needs only the field repainted: Textual's
+    Input sets its virtual size (the text's width) on every keystroke, which by default lays
+    the whole screen out (~4 ms) before the search could even start.
+    """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    def __init__(self, value: str, on_change: Callable[[], None], **options: Any) -> None:
+        super().__init__(value, **options)
+        self._on_change = on_change
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._on_change()
 
 
 class SessionSearchScreen(ModalScreen[SearchChoice | None]):
@@ -199,7 +213,10 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         with Vertical(id="session-search") as box:
             box.border_title = "Search sessions"
             yield _QueryInput(
-                self._initial_query, placeholder="Search what was said…", id="search-query"
+                self._initial_query,
+                self._search_soon,
+                placeholder="Search what was said…",
+                id="search-query",
             )
             yield Static(id="search-scope", markup=False)
             yield Static(id="search-progress", markup=False)
@@ -225,11 +242,6 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
     def hits(self) -> list[SearchHit]:
         """The hits on screen, best first."""
         return list(self._hits)
-
-    @on(Input.Changed, "#search-query")
-    def _query_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._search_soon()
 
     def _search_soon(self, delay: float | None = None) -> None:
         """Search for what the screen asks now: at once, or after ``delay`` (by default, a
