@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.cells import cell_len
+from textual.strip import Strip
 
 from core.index.search import SearchHit
 from core.index.snippet import Snippet
@@ -51,3 +52,31 @@ def test_hit_lines_highlight_the_match_and_neutralise_escapes() -> None:
     assert ("heron", _MATCH_STYLE) in line
     assert all("\x1b" not in text and "\t" not in text for text, _ in [*head, *line])
     assert "#2 answer" in "".join(text for text, _ in head)
+
+
+async def test_paint_now_draws_the_change_before_the_frame_tick() -> None:
+    """``paint_now`` leans on Textual's private screen update step (Textual is pinned): this
+    fails, instead of the figure quietly growing, if an upgrade takes it away."""
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    from tui.screens._paint import paint_now
+
+    drawn: list[str] = []
+
+    class Probe(Static):
+        def render_line(self, y: int) -> Strip:
+            drawn.append(str(self.content))
+            return super().render_line(y)
+
+    class Host(App[None]):
+        def compose(self) -> ComposeResult:
+            yield Probe("before")
+
+    async with Host().run_test(size=(40, 5)) as pilot:
+        await pilot.pause()
+        probe = pilot.app.query_one(Probe)
+        probe.update("after")
+        drawn.clear()
+        assert paint_now(probe)
+        assert "after" in drawn  # drawn within the call, no frame awaited

@@ -16,12 +16,16 @@ from __future__ import annotations
 from textual.widget import Widget
 
 
-def paint_now(widget: Widget) -> None:
-    """Refresh ``widget`` and draw its screen now instead of at the next frame tick."""
+def paint_now(widget: Widget) -> bool:
+    """Refresh ``widget`` and draw its screen now instead of at the next frame tick; False
+    when it could not (its screen is not the one shown, or Textual's screen API changed) and
+    the refresh waits for the tick as usual."""
     widget.refresh()
     screen = widget.screen
     dirty = getattr(screen, "_dirty_widgets", None)
     update = getattr(screen, "_on_timer_update", None)
-    if isinstance(dirty, set) and callable(update) and screen.is_current:
-        dirty.add(widget)
-        update()
+    if not (isinstance(dirty, set) and callable(update) and screen.is_current):
+        return False
+    dirty.add(widget)
+    update()
+    return True

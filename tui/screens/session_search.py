@@ -293,9 +293,9 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
     def _show_count(self, subtitle: str) -> None:
         """The number of hits, in the box's bottom border, once the hits are painted: a new
         border repaints the whole box, which took as long again as painting the hits."""
-        box = self.query_one("#session-search")
-        if box.border_subtitle != subtitle:
-            box.border_subtitle = subtitle
+        for box in self.query("#session-search"):  # none once the screen has closed
+            if box.border_subtitle != subtitle:
+                box.border_subtitle = subtitle
 
     @property
     def empty_text(self) -> str:
