@@ -255,14 +255,21 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             self.workers.cancel_group(self, "session-search")
             self._show(request, SearchOutcome())
             return
-        self._search(request, delay)
+        self._search(request, delay, None if delay else self._in_thread(request))
+
+    def _in_thread(self, request: SearchRequest) -> asyncio.Future[SearchOutcome]:
+        """Start the search in the loop's thread pool now: started from the keystroke's
+        handler, it runs while the echo is painted, before the worker's task first runs."""
+        return asyncio.get_running_loop().run_in_executor(None, self._searcher.search, request)
 
     @work(exclusive=True, group="session-search", exit_on_error=False)
-    async def _search(self, request: SearchRequest, delay: float) -> None:
-        if delay:
+    async def _search(
+        self, request: SearchRequest, delay: float, started: asyncio.Future[SearchOutcome] | None
+    ) -> None:
+        if started is None:
             await asyncio.sleep(delay)
-        outcome = await asyncio.to_thread(self._searcher.search, request)
-        self._show(request, outcome)
+            started = self._in_thread(request)
+        self._show(request, await started)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A search that failed (the index unusable even after healing) is one line, never a
