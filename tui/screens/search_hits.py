@@ -155,14 +155,8 @@ class HitList(ScrollView, can_focus=False):
             super().__init__()
             self.index = index
 
-    def __init__(
-        self,
-        lines_of: Callable[[SearchHit, str | None], tuple[list[Piece], list[Piece]]] = hit_lines,
-        *,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._lines_of = lines_of
         self._hits: Sequence[SearchHit] = ()
         self._names: dict[str, str] = {}
         self._text: Content | None = None
@@ -213,7 +207,7 @@ class HitList(ScrollView, can_focus=False):
     def hit_text(self, index: int) -> str:
         """Hit ``index``'s two lines as plain text (as a user reads them, before any cut)."""
         hit = self._hits[index]
-        lines = self._lines_of(hit, self._names.get(hit.thread_id))
+        lines = hit_lines(hit, self._names.get(hit.thread_id))
         return "\n".join("".join(text for text, _ in line) for line in lines)
 
     # -- moving --------------------------------------------------------------------------------
@@ -314,7 +308,7 @@ class HitList(ScrollView, can_focus=False):
         strips = self._strips.get((index, component))
         if strips is None:
             hit = self._hits[index]
-            head, snippet = self._lines_of(hit, self._names.get(hit.thread_id))
+            head, snippet = hit_lines(hit, self._names.get(hit.thread_id))
             strips = (self._line(head, width, component), self._line(snippet, width, component))
             self._strips[(index, component)] = strips
         return strips
