@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -17,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from core.index import updater
+from core.index.database import index_path
 from core.protocol.events import AgentMessage, UserMessageEvent
 from core.protocol.ids import ThreadId
 from core.protocol.items import assistant_message, user_message
@@ -69,7 +72,7 @@ def thread_id_of(path: Path) -> str:
     return path.stem[-36:]
 
 
-def search_screen(app: LhaApp) -> SessionSearchScreen:
+def search_screen(app: App[Any]) -> SessionSearchScreen:
     screen = app.screen
     assert isinstance(screen, SessionSearchScreen)
     return screen
@@ -79,7 +82,7 @@ def hit_ids(app: LhaApp) -> list[str]:
     return [hit.thread_id for hit in search_screen(app).hits]
 
 
-def shown(app: LhaApp, selector: str) -> str:
+def shown(app: App[Any], selector: str) -> str:
     widget = app.screen.query_one(selector, Static)
     return str(widget.render()) if widget.display else ""
 
@@ -327,6 +330,23 @@ async def test_the_first_build_shows_progress_and_the_hits_found_so_far(
         assert "of" in shown(app, "#search-progress")
         await wait_until(pilot, lambda: len(screen.hits) == sessions, within_s=15)
         await wait_until(pilot, lambda: shown(app, "#search-progress") == "")
+
+
+async def test_a_search_that_fails_is_one_line_and_the_screen_stays(library: Library) -> None:
+    """An index the reader cannot use, and healing cannot fix (a table gone from under it):
+    one line on the screen, never a traceback."""
+    searcher = LibrarySearch(library.home, library.here)
+    searcher.start_refresh()
+    searcher.wait_for_refresh(30)
+    with sqlite3.connect(index_path(library.home)) as connection:
+        connection.execute("DROP TABLE messages")
+    app = ModalHost(lambda: SessionSearchScreen(searcher))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"heron")
+        await wait_until(pilot, lambda: shown(app, "#search-problem").startswith("search failed"))
+        assert "messages" in shown(app, "#search-problem")
+        assert isinstance(app.screen, SessionSearchScreen) and app.screen.hits == []
+    searcher.close()
 
 
 SNAPSHOT_CWD = Path("/work/project")

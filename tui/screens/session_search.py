@@ -259,8 +259,12 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
 
     def _in_thread(self, request: SearchRequest) -> asyncio.Future[SearchOutcome]:
         """Start the search in the loop's thread pool now: started from the keystroke's
-        handler, it runs while the echo is painted, before the worker's task first runs."""
-        return asyncio.get_running_loop().run_in_executor(None, self._searcher.search, request)
+        handler, it runs while the echo is painted, before the worker's task first runs. A
+        search whose worker was replaced before awaiting it fails silently (its worker would
+        have shown the line); the one awaited still raises."""
+        started = asyncio.get_running_loop().run_in_executor(None, self._searcher.search, request)
+        started.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return started
 
     @work(exclusive=True, group="session-search", exit_on_error=False)
     async def _search(
