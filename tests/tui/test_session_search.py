@@ -332,6 +332,25 @@ async def test_the_first_build_shows_progress_and_the_hits_found_so_far(
         await wait_until(pilot, lambda: shown(app, "#search-progress") == "")
 
 
+async def test_hits_are_redrawn_at_a_new_width(library: Library) -> None:
+    searcher = LibrarySearch(library.home, library.here)
+    searcher.start_refresh()
+    searcher.wait_for_refresh(30)
+    app = ModalHost(lambda: SessionSearchScreen(searcher, "heron"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = search_screen(app)
+        await wait_until(pilot, lambda: len(screen.hits) == 1)
+        results = screen.query_one("#search-results", HitList)
+        for width, cut in ((40, True), (140, False)):
+            before = results.size.width
+            await pilot.resize_terminal(width, SIZE[1])
+            await wait_until(pilot, lambda w=before: results.size.width != w)  # type: ignore[misc]
+            line = results.render_line(1)  # the snippet: the answer, cut only when narrow
+            assert line.cell_length == results.scrollable_content_region.width
+            assert line.text.rstrip().endswith("…") == cut
+    searcher.close()
+
+
 async def test_a_search_that_fails_is_one_line_and_the_screen_stays(library: Library) -> None:
     """An index the reader cannot use, and healing cannot fix (a table gone from under it):
     one line on the screen, never a traceback."""
