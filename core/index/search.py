@@ -32,6 +32,7 @@ _SESSION_COLUMNS = (
     "s.path, s.thread_id, s.cwd, s.preview, s.created_at, s.updated_ns, s.archived, s.source"
 )
 _TURN_COLUMN = len(_SESSION_COLUMNS.split(","))
+_UPDATED = _SESSION_COLUMNS.split(", ").index("s.updated_ns")
 
 _NAMED_SQL = f"""
 SELECT {_SESSION_COLUMNS} FROM sessions AS s
@@ -131,31 +132,44 @@ def _best_per_session(
     match in rank order is its best. Joining every match first and grouping took twice as long
     at 1 GB, where a common word matches thousands of messages.
     """
-    ranked = connection.execute(_RANKED_SQL, parameters).fetchall()
+    ranked = connection.execute(_RANKED_SQL, parameters)
+    try:
+        return _in_rank_order(_first_sessions(connection, ranked, parameters, limit), limit)
+    finally:
+        ranked.close()  # ends its read of the index even when the best were found early
+
+
+def _first_sessions(
+    connection: sqlite3.Connection,
+    ranked: sqlite3.Cursor,
+    parameters: dict[str, object],
+    limit: int,
+) -> dict[object, tuple[float, tuple[object, ...]]]:
+    """Sessions in scope by their first (best) match in ``ranked``: ``limit`` of them and any
+    tied with the last, looked up a batch at a time (a prefix* can match most messages)."""
     best: dict[object, tuple[float, tuple[object, ...]]] = {}
     cutoff: float | None = None
-    start, size = 0, _FIRST_BATCH
-    while start < len(ranked):
-        batch = ranked[start : start + size]
+    size = _FIRST_BATCH
+    while batch := ranked.fetchmany(size):
         lookup = {**parameters, "ids": json.dumps([rowid for rowid, _ in batch])}
         found = {row[0]: (row[1], row[2:]) for row in connection.execute(_ROWS_SQL, lookup)}
         for rowid, score in batch:
             if cutoff is not None and score > cutoff:
-                return _in_rank_order(best, limit)
+                return best
             session, row = found.get(rowid, (None, ()))
             if session is None or session in best:
                 continue
             best[session] = (score, row)
             if len(best) == limit:
                 cutoff = score
-        start, size = start + size, size * 2
-    return _in_rank_order(best, limit)
+        size *= 2
+    return best
 
 
 def _in_rank_order(
     best: dict[object, tuple[float, tuple[object, ...]]], limit: int
 ) -> list[tuple[object, ...]]:
-    ordered = sorted(best.values(), key=lambda entry: (entry[0], -int(str(entry[1][5]))))
+    ordered = sorted(best.values(), key=lambda entry: (entry[0], -int(str(entry[1][_UPDATED]))))
     return [row for _, row in ordered[:limit]]
 
 
