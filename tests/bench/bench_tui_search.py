@@ -28,7 +28,8 @@ from tests.bench import BenchResult, median
 from tests.bench.bench_first_screen import PROJECT_ROOT, SIZE
 from tests.bench.search_corpus import vocabulary, write_library
 from tests.support.tmux_pane import TmuxPane
-from tui.screens.session_search import EMPTY_QUERY_TEXT, NO_MATCH_TEXT, SHORT_ID_CHARS
+from tui.screens.search_hits import SHORT_ID_CHARS
+from tui.screens.session_search import EMPTY_QUERY_TEXT, NO_MATCH_TEXT
 from tui.threads.library_search import HIT_LIMIT
 
 SESSIONS = 10_000

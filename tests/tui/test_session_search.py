@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import os
 import random
+import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 
 from core.index import updater
+from core.index.database import index_path
 from core.protocol.events import AgentMessage, UserMessageEvent
 from core.protocol.ids import ThreadId
 from core.protocol.items import assistant_message, user_message
@@ -36,6 +41,7 @@ from tests.support.tui_harness import (
 )
 from tests.tui.modal_host import ModalHost, no_blink, settle
 from tui.app import LhaApp
+from tui.screens.search_hits import HitList
 from tui.screens.session_search import NO_MATCH_TEXT, SessionSearchScreen
 from tui.threads.library_search import LibrarySearch
 from tui.widgets.composer import Composer
@@ -66,7 +72,7 @@ def thread_id_of(path: Path) -> str:
     return path.stem[-36:]
 
 
-def search_screen(app: LhaApp) -> SessionSearchScreen:
+def search_screen(app: App[Any]) -> SessionSearchScreen:
     screen = app.screen
     assert isinstance(screen, SessionSearchScreen)
     return screen
@@ -76,7 +82,7 @@ def hit_ids(app: LhaApp) -> list[str]:
     return [hit.thread_id for hit in search_screen(app).hits]
 
 
-def shown(app: LhaApp, selector: str) -> str:
+def shown(app: App[Any], selector: str) -> str:
     widget = app.screen.query_one(selector, Static)
     return str(widget.render()) if widget.display else ""
 
@@ -98,39 +104,60 @@ async def type_query(pilot: Pilot[None], text: str) -> None:
     await wait_until(pilot, lambda: screen._shown == screen.request())
 
 
+@dataclass(frozen=True)
+class Library:
+    """A temp LHA_HOME with three sessions, and where lha runs."""
+
+    home: Path
+    here: Path
+    """lha's folder."""
+    heron: Path
+    """A session here with "heron" in turn 1's answer (another session here has none)."""
+    far: Path
+    """A session in another folder with "heron" in its question."""
+
+
 @pytest.fixture
-def library(tmp_path: Path) -> tuple[Path, Path, Path, Path]:
-    """home; a session here with "heron" in turn 1's answer; one here without; one with "heron"
-    in another folder."""
+def library(tmp_path: Path) -> Library:
     home, here, elsewhere = tmp_path / "home", tmp_path / "project", tmp_path / "other"
     heron = session(home, here, said(QUESTION, HERON_ANSWER), seed=1)
     session(home, here, said("What about the ducks?", "Ducks are counted once."), seed=2)
     far = session(home, elsewhere, said("Is the heron count right?", "Yes."), after=0, seed=3)
-    return home, here, heron, far
+    return Library(home, here, heron, far)
+
+
+@asynccontextmanager
+async def searching(
+    home: Path, cwd: Path, server: ScriptedServer
+) -> AsyncIterator[tuple[Pilot[None], LhaApp]]:
+    """lha in ``cwd`` over ``home``, its search screen open (what every test here starts from)."""
+    app = make_app(home, server, cwd)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_search(pilot)
+        yield pilot, app
 
 
 async def test_typing_shows_hits_of_this_folder_and_ctrl_g_widens(
-    library: tuple[Path, Path, Path, Path], scripted_server: ScriptedServer
+    library: Library, scripted_server: ScriptedServer
 ) -> None:
-    home, here, heron, far = library
-    app = make_app(home, scripted_server, here)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_search(pilot)
+    heron, far = library.heron, library.far
+    async with searching(library.home, library.here, scripted_server) as (pilot, app):
         await type_query(pilot, "heron")
         assert hit_ids(app) == [thread_id_of(heron)]
         assert search_screen(app).hits[0].role == "assistant"
         assert search_screen(app).hits[0].turn == 1
-        prompt = str(
-            app.screen.query_one("#search-results", OptionList).get_option_at_index(0).prompt
-        )
+        prompt = app.screen.query_one("#search-results", HitList).hit_text(0)
         assert thread_id_of(heron)[:13] in prompt and "#2 answer" in prompt
         assert "grey heron twice" in prompt
+        box = app.screen.query_one("#session-search")
+        await wait_until(pilot, lambda: box.border_subtitle == "1 session")
 
         await pilot.press("ctrl+g")
         screen = search_screen(app)
         await wait_until(pilot, lambda: len(screen.hits) == 2)
         assert set(hit_ids(app)) == {thread_id_of(heron), thread_id_of(far)}
         assert "every folder" in shown(app, "#search-scope")
+        await wait_until(pilot, lambda: box.border_subtitle == "2 sessions")
 
         await pilot.press(*" flamingo")
         await wait_until(pilot, lambda: screen._shown == screen.request())
@@ -140,13 +167,69 @@ async def test_typing_shows_hits_of_this_folder_and_ctrl_g_widens(
         await wait_until(pilot, lambda: not isinstance(app.screen, SessionSearchScreen))
 
 
-async def test_enter_opens_the_session_at_the_matching_message_highlighted(
-    library: tuple[Path, Path, Path, Path], scripted_server: ScriptedServer
+async def both_herons(pilot: Pilot[None]) -> SessionSearchScreen:
+    """Every folder, "heron" typed: two hits."""
+    await pilot.press("ctrl+g")
+    await type_query(pilot, "heron")
+    app = pilot.app
+    assert isinstance(app, LhaApp)
+    screen = search_screen(app)
+    assert len(screen.hits) == 2
+    return screen
+
+
+def first_style(results: HitList, y: int) -> object:
+    """The style line ``y`` of the list starts with (a highlighted hit's differs)."""
+    return next(iter(results.render_line(y))).style
+
+
+async def test_keys_move_the_highlight_and_enter_opens_the_highlighted_hit(
+    library: Library, scripted_server: ScriptedServer
 ) -> None:
-    home, here, heron, _ = library
-    app = make_app(home, scripted_server, here)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_search(pilot)
+    async with searching(library.home, library.here, scripted_server) as (pilot, app):
+        screen = await both_herons(pilot)
+        results = screen.query_one("#search-results", HitList)
+        first, second = (first_style(results, y) for y in (0, 3))
+        assert results.highlighted == 0 and first != second
+        await pilot.press("down", "down")  # the second stays on the last hit
+        assert results.highlighted == 1
+        assert [first_style(results, y) for y in (0, 3)] == [second, first]
+        await pilot.press("pageup")
+        assert results.highlighted == 0
+        await pilot.press("pagedown")
+        assert results.highlighted == 1
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: current_id(app) == ThreadId(screen.hits[1].thread_id))
+
+
+async def test_a_click_on_a_hit_opens_it_and_one_on_a_rule_does_nothing(
+    library: Library, scripted_server: ScriptedServer
+) -> None:
+    async with searching(library.home, library.here, scripted_server) as (pilot, app):
+        screen = await both_herons(pilot)
+        await pilot.click("#search-results", offset=(10, 2))  # the rule under the first hit
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.click("#search-results", offset=(10, 4))  # the second hit's snippet
+        await wait_until(pilot, lambda: current_id(app) == ThreadId(screen.hits[1].thread_id))
+
+
+async def test_a_query_longer_than_its_field_keeps_its_end_in_view(
+    library: Library, scripted_server: ScriptedServer
+) -> None:
+    """The field's text grows without a layout of the screen; it still scrolls to the cursor."""
+    async with searching(library.home, library.here, scripted_server) as (pilot, app):
+        field = search_screen(app).query_one("#search-query", Input)
+        await type_query(pilot, "heron " * 25 + "end")
+        assert field.scroll_x > 0
+        assert "heron end" in field.render_line(0).text
+
+
+async def test_enter_opens_the_session_at_the_matching_message_highlighted(
+    library: Library, scripted_server: ScriptedServer
+) -> None:
+    heron = library.heron
+    async with searching(library.home, library.here, scripted_server) as (pilot, app):
         await pilot.press(*"heron", "enter")
         await wait_until(pilot, lambda: current_id(app) == ThreadId(thread_id_of(heron)))
         transcript = thread_on_screen(app).transcript
@@ -177,12 +260,10 @@ async def test_enter_opens_the_session_at_the_matching_message_highlighted(
 
 
 async def test_ctrl_b_forks_before_the_matching_message(
-    library: tuple[Path, Path, Path, Path], scripted_server: ScriptedServer
+    library: Library, scripted_server: ScriptedServer
 ) -> None:
-    home, here, heron, _ = library
-    app = make_app(home, scripted_server, here)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_search(pilot)
+    heron = library.heron
+    async with searching(library.home, library.here, scripted_server) as (pilot, app):
         await pilot.press(*"heron", "ctrl+b")
         await wait_until(pilot, lambda: current_id(app) is not None)
         fork = thread_on_screen(app)
@@ -196,10 +277,10 @@ async def test_ctrl_b_forks_before_the_matching_message(
 
 
 async def test_slash_search_prefills_and_bad_queries_get_one_line(
-    library: tuple[Path, Path, Path, Path], scripted_server: ScriptedServer
+    library: Library, scripted_server: ScriptedServer
 ) -> None:
-    home, here, heron, _ = library
-    app = make_app(home, scripted_server, here)
+    heron = library.heron
+    app = make_app(library.home, scripted_server, library.here)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.controller is not None)
         await pilot.press(*"/search grey heron", "enter")
@@ -234,9 +315,7 @@ async def test_the_first_build_shows_progress_and_the_hits_found_so_far(
         time.sleep(0.25)
 
     monkeypatch.setattr(LibrarySearch, "_record", slowly)
-    app = make_app(home, scripted_server, here)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_search(pilot)
+    async with searching(home, here, scripted_server) as (pilot, app):
         await pilot.press(*"heron")
         screen = search_screen(app)
         partial: list[int] = []
@@ -251,6 +330,42 @@ async def test_the_first_build_shows_progress_and_the_hits_found_so_far(
         assert "of" in shown(app, "#search-progress")
         await wait_until(pilot, lambda: len(screen.hits) == sessions, within_s=15)
         await wait_until(pilot, lambda: shown(app, "#search-progress") == "")
+
+
+async def test_hits_are_redrawn_at_a_new_width(library: Library) -> None:
+    searcher = LibrarySearch(library.home, library.here)
+    searcher.start_refresh()
+    searcher.wait_for_refresh(30)
+    app = ModalHost(lambda: SessionSearchScreen(searcher, "heron"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = search_screen(app)
+        await wait_until(pilot, lambda: len(screen.hits) == 1)
+        results = screen.query_one("#search-results", HitList)
+        for width, cut in ((40, True), (140, False)):
+            before = results.size.width
+            await pilot.resize_terminal(width, SIZE[1])
+            await wait_until(pilot, lambda w=before: results.size.width != w)  # type: ignore[misc]
+            line = results.render_line(1)  # the snippet: the answer, cut only when narrow
+            assert line.cell_length == results.scrollable_content_region.width
+            assert line.text.rstrip().endswith("…") == cut
+    searcher.close()
+
+
+async def test_a_search_that_fails_is_one_line_and_the_screen_stays(library: Library) -> None:
+    """An index the reader cannot use, and healing cannot fix (a table gone from under it):
+    one line on the screen, never a traceback."""
+    searcher = LibrarySearch(library.home, library.here)
+    searcher.start_refresh()
+    searcher.wait_for_refresh(30)
+    with sqlite3.connect(index_path(library.home)) as connection:
+        connection.execute("DROP TABLE messages")
+    app = ModalHost(lambda: SessionSearchScreen(searcher))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*"heron")
+        await wait_until(pilot, lambda: shown(app, "#search-problem").startswith("search failed"))
+        assert "messages" in shown(app, "#search-problem")
+        assert isinstance(app.screen, SessionSearchScreen) and app.screen.hits == []
+    searcher.close()
 
 
 SNAPSHOT_CWD = Path("/work/project")

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -25,16 +26,14 @@ from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
-from core.text import first_line, shorten
-from tui.screens._safe_text import safe_content
+from tui.screens._paint import paint_now
+from tui.screens.search_hits import HitList
 
 if TYPE_CHECKING:
     from core.index.search import SearchHit
-    from core.index.snippet import Snippet
 
 DEBOUNCE_S = 0.02
 """A keystroke this soon after the previous one waits this long before its search, so a burst
@@ -43,12 +42,6 @@ PROGRESS_POLL_S = 0.25
 """How often the screen looks at a running index build (and searches again if it advanced)."""
 NO_MATCH_TEXT = "no match"
 EMPTY_QUERY_TEXT = 'Type words to find (all must match), a "quoted phrase" or a prefix*.'
-_LABEL_CHARS = 48
-SHORT_ID_CHARS = 13
-"""A thread id up to its millisecond timestamp, as the status line and the thread list show it
-(``ThreadId.short``), so a session and its fork look different."""
-_MATCH_STYLE = "bold underline $text-warning"
-_ROLE_WORDS = {"user": "you", "assistant": "answer", "tool": "tool output", "name": "name"}
 
 
 @dataclass(frozen=True)
@@ -120,37 +113,6 @@ def progress_text(progress: IndexProgress) -> str:
     )
 
 
-def snippet_content(snippet: Snippet) -> Content:
-    """The snippet with its matches highlighted; each piece made safe on its own, so the
-    highlight positions stay right even where neutralising lengthens the text."""
-    pieces: list[Content] = []
-    last = 0
-    for start, end in snippet.highlights:
-        pieces.append(safe_content(snippet.text[last:start]))
-        pieces.append(safe_content(snippet.text[start:end], _MATCH_STYLE))
-        last = end
-    pieces.append(safe_content(snippet.text[last:]))
-    return Content.assemble(*pieces)
-
-
-def hit_prompt(hit: SearchHit, name: str | None) -> Content:
-    """Two lines: the session's name (or first message), short id, date, message and role;
-    then the snippet with the match highlighted."""
-    label = shorten(first_line(name or hit.preview) or "(no message)", _LABEL_CHARS)
-    when = hit.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    where = "" if hit.role == "name" else f"#{hit.turn + 1} "
-    head = Content.assemble(
-        safe_content(label, "bold"),
-        "  ",
-        Content.styled(hit.thread_id[:SHORT_ID_CHARS], "$text-accent"),
-        "  ",
-        Content.styled(when, "$foreground-muted"),
-        "  ",
-        Content.styled(f"{where}{_ROLE_WORDS.get(hit.role, hit.role)}", "$text-secondary"),
-    )
-    return Content("\n").join([head, Content.assemble("  ", snippet_content(hit.snippet))])
-
-
 def _empty_text(request: SearchRequest, outcome: SearchOutcome) -> Content:
     if not request.text.strip():
         text = EMPTY_QUERY_TEXT
@@ -159,25 +121,25 @@ def _empty_text(request: SearchRequest, outcome: SearchOutcome) -> Content:
     return Content.styled(text, "italic $text-muted")
 
 
-def _with_dividers(hits: list[SearchHit], names: dict[str, str]) -> list[Option | None]:
-    """The hits' options, a divider line after each (``None``: dividers take no index)."""
-    rows: list[Option | None] = []
-    for position, hit in enumerate(hits):
-        rows += [Option(hit_prompt(hit, names.get(hit.thread_id)), id=f"hit-{position}"), None]
-    return rows
+class _QueryInput(Input):
+    """The query field; it starts the search itself, as soon as its text changes.
 
-
-class _PassiveOptionList(OptionList, can_focus=False):
-    """Driven from the query input: clicks still pick, but it never takes the focus.
-
-    Its height is fixed by the screen, so a new set of hits (a new scrollable height) needs
-    only the list repainted: Textual's default lays the whole screen out again on every
-    change of a widget's virtual size, which cost more than the search itself. For the same
-    reason its scrollbar is always there (``overflow-y: scroll``, on a track the colour of the
-    panel, so it looks as before): a scrollbar that comes and goes is a layout too.
+    Handled here, the change starts the search before the keystroke's echo is painted (the
+    search's thread then runs while it is); bubbled up to the screen, it came after that paint.
+    Its size is fixed by the screen, so a keystroke needs only the field repainted: Textual's
+    Input sets its virtual size (the text's width) on every keystroke, which by default lays
+    the whole screen out (~4 ms) before the search could even start.
     """
 
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    def __init__(self, value: str, on_change: Callable[[], None], **options: Any) -> None:
+        super().__init__(value, **options)
+        self._on_change = on_change
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._on_change()
 
 
 class SessionSearchScreen(ModalScreen[SearchChoice | None]):
@@ -209,20 +171,12 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         #search-results {
             height: 1fr;
             margin-top: 1;
-            border: none;
-            padding: 0;
             background: $panel;
-            text-wrap: nowrap;
-            text-overflow: ellipsis;
             scrollbar-gutter: stable;
-            overflow-y: scroll;
             scrollbar-background: $panel;
             scrollbar-background-hover: $panel;
             scrollbar-background-active: $panel;
-            & > .option-list--option {
-                padding: 0 1;
-            }
-            & > .option-list--option-highlighted {
+            & > .hit-list--highlighted {
                 background: $block-cursor-background 40%;
             }
         }
@@ -258,11 +212,16 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="session-search") as box:
             box.border_title = "Search sessions"
-            yield Input(self._initial_query, placeholder="Search what was said…", id="search-query")
+            yield _QueryInput(
+                self._initial_query,
+                self._search_soon,
+                placeholder="Search what was said…",
+                id="search-query",
+            )
             yield Static(id="search-scope", markup=False)
             yield Static(id="search-progress", markup=False)
             yield Static(id="search-problem", markup=False)
-            yield _PassiveOptionList(id="search-results")
+            yield HitList(id="search-results")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -284,11 +243,6 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         """The hits on screen, best first."""
         return list(self._hits)
 
-    @on(Input.Changed, "#search-query")
-    def _query_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self._search_soon()
-
     def _search_soon(self, delay: float | None = None) -> None:
         """Search for what the screen asks now: at once, or after ``delay`` (by default, a
         debounce when the last change was a moment ago)."""
@@ -301,14 +255,25 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             self.workers.cancel_group(self, "session-search")
             self._show(request, SearchOutcome())
             return
-        self._search(request, delay)
+        self._search(request, delay, None if delay else self._in_thread(request))
+
+    def _in_thread(self, request: SearchRequest) -> asyncio.Future[SearchOutcome]:
+        """Start the search in the loop's thread pool now: started from the keystroke's
+        handler, it runs while the echo is painted, before the worker's task first runs. A
+        search whose worker was replaced before awaiting it fails silently (its worker would
+        have shown the line); the one awaited still raises."""
+        started = asyncio.get_running_loop().run_in_executor(None, self._searcher.search, request)
+        started.add_done_callback(lambda done: done.cancelled() or done.exception())
+        return started
 
     @work(exclusive=True, group="session-search", exit_on_error=False)
-    async def _search(self, request: SearchRequest, delay: float) -> None:
-        if delay:
+    async def _search(
+        self, request: SearchRequest, delay: float, started: asyncio.Future[SearchOutcome] | None
+    ) -> None:
+        if started is None:
             await asyncio.sleep(delay)
-        outcome = await asyncio.to_thread(self._searcher.search, request)
-        self._show(request, outcome)
+            started = self._in_thread(request)
+        self._show(request, await started)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A search that failed (the index unusable even after healing) is one line, never a
@@ -317,34 +282,36 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
             self._show_problem(f"search failed: {event.worker.error}")
 
     def _show(self, request: SearchRequest, outcome: SearchOutcome) -> None:
-        """Put the hits in the list. Only the list's options and the count change, never what
-        is displayed: hiding or showing a widget lays the whole screen out again, which would
-        cost more than the search (the figure in ``tests/bench/bench_tui_search.py``)."""
+        """Put the hits in the list and draw it at once (``paint_now``). Only the list and the
+        count change, never what is displayed: hiding or showing a widget lays the whole screen
+        out again, which would cost more than the search (``tests/bench/bench_tui_search.py``)."""
         self._shown = request
         self._hits = list(outcome.hits)
-        options = self.query_one("#search-results", OptionList)
+        results = self.query_one("#search-results", HitList)
         if self._hits:
-            options.set_options(_with_dividers(self._hits, outcome.names))
-            options.highlighted = 0
+            results.show_hits(self._hits, outcome.names)
         else:
-            options.set_options([Option(_empty_text(request, outcome), disabled=True)])
+            results.show_text(_empty_text(request, outcome))
         self._show_problem(outcome.problem)
         count = len(self._hits)
         subtitle = f"{count} session{'s' * (count != 1)}" if request.text.strip() else ""
-        box = self.query_one("#session-search")
-        if box.border_subtitle != subtitle:
-            box.border_subtitle = subtitle
+        results.after_paint(lambda: self._show_count(subtitle))
+        paint_now(results)
         if self._choose_when_shown is not None and request == self.request():
             fork, self._choose_when_shown = self._choose_when_shown, None
             self._choose_highlighted(fork)
 
+    def _show_count(self, subtitle: str) -> None:
+        """The number of hits, in the box's bottom border, once the hits are painted: a new
+        border repaints the whole box, which took as long again as painting the hits."""
+        for box in self.query("#session-search"):  # none once the screen has closed
+            if box.border_subtitle != subtitle:
+                box.border_subtitle = subtitle
+
     @property
     def empty_text(self) -> str:
         """What the list says when it holds no hit ("" when it holds some)."""
-        options = self.query_one("#search-results", OptionList)
-        if self._hits or not options.option_count:
-            return ""
-        return str(options.get_option_at_index(0).prompt)
+        return self.query_one("#search-results", HitList).text
 
     def _show_problem(self, problem: str | None) -> None:
         line = self.query_one("#search-problem", Static)
@@ -392,18 +359,10 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         self._search_soon(delay=0.0)
 
     def action_move(self, step: int) -> None:
-        options = self.query_one("#search-results", OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
+        self.query_one("#search-results", HitList).move(step)
 
     def action_page(self, step: int) -> None:
-        options = self.query_one("#search-results", OptionList)
-        if step > 0:
-            options.action_page_down()  # type: ignore[no-untyped-call]
-        else:
-            options.action_page_up()  # type: ignore[no-untyped-call]
+        self.query_one("#search-results", HitList).page(step)
 
     def action_choose(self, fork: bool) -> None:
         """Open (or fork from) the highlighted hit; right after typing, once the typed query's
@@ -414,7 +373,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
         self._choose_highlighted(fork)
 
     def _choose_highlighted(self, fork: bool) -> None:
-        index = self.query_one("#search-results", OptionList).highlighted
+        index = self.query_one("#search-results", HitList).highlighted
         if index is None or not 0 <= index < len(self._hits):
             self.app.bell()
             return
@@ -423,7 +382,7 @@ class SessionSearchScreen(ModalScreen[SearchChoice | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
-    @on(OptionList.OptionSelected, "#search-results")
-    def _clicked(self, event: OptionList.OptionSelected) -> None:
+    @on(HitList.Clicked)
+    def _clicked(self, event: HitList.Clicked) -> None:
         event.stop()
-        self.dismiss(SearchChoice(self._hits[event.option_index]))
+        self.dismiss(SearchChoice(self._hits[event.index]))

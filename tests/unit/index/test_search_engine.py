@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from core.index import search as search_module
 from core.index.database import index_path
 from core.index.library import SessionIndex
 from core.index.query import parse_query
@@ -160,6 +161,26 @@ def test_newer_first_on_equal_rank_and_limit(home: Path, tmp_path: Path) -> None
     hits = search(home, "crane")
     assert [h.path for h in hits] == paths[::-1]
     assert len(search(home, "crane", limit=2)) == 2
+
+
+def test_best_message_per_session_and_ties_beyond_the_best_few(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the best-scored few matches are looked up when they settle the order: a folder's
+    session ranked below them is still found, with its best message, and sessions tied with
+    the last one kept are ordered newest first whether or not they were among the few."""
+    monkeypatch.setattr(search_module, "CANDIDATES_PER_HIT", 1)
+    elsewhere, here = tmp_path / "elsewhere", tmp_path / "here"
+    tied = [new_rollout(home, elsewhere) for _ in range(6)]
+    for n, path in enumerate(tied):
+        append_turn(path, "heron heron heron heron", "ok")
+        os.utime(path, ns=(10**18 + n * 10**9, 10**18 + n * 10**9))
+    mine = new_rollout(home, here)
+    append_turn(mine, "one heron among many other words of a long question about birds", "ok")
+    append_turn(mine, "heron heron again", "ok")
+    [hit] = search(home, "heron", cwd=here)
+    assert (hit.path, hit.turn) == (mine, 1)
+    assert [h.path for h in search(home, "heron", limit=3)] == tied[:2:-1]
 
 
 def test_index_file_is_private_and_in_wal_mode(home: Path, tmp_path: Path) -> None:
