@@ -38,6 +38,7 @@ from collections.abc import Iterator
 
 from core.index.ingest import PreparedRollout, prepare_rollout
 from core.index.scan import RolloutFile
+from core.index.schema import apply_fts_options
 
 BULK_BYTES = 48 * 1024 * 1024
 _BULK_CACHE_KIB = 64 * 1024
@@ -144,15 +145,27 @@ def prepared_batches(
         extractor.close()
 
 
+def _apply_fts_options(connection: sqlite3.Connection) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        apply_fts_options(connection)
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
+
+
 @contextlib.contextmanager
 def bulk_writing(connection: sqlite3.Connection, total_bytes: int) -> Iterator[None]:
-    """SQLite tuned for a bulk job while it runs (see the module docstring), then restored."""
+    """SQLite tuned for a bulk job while it runs (see the module docstring), then restored; the
+    index's FTS5 options made current first (``schema.apply_fts_options``)."""
     if total_bytes < BULK_BYTES:
         yield
         return
     connection.execute("PRAGMA synchronous = OFF")
     connection.execute(f"PRAGMA cache_size = -{_BULK_CACHE_KIB}")
     try:
+        _apply_fts_options(connection)
         yield
     finally:
         connection.execute("PRAGMA cache_size = -2000")

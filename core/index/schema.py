@@ -94,12 +94,18 @@ def create_tables(connection: sqlite3.Connection) -> None:
     """Create every table (idempotent) and stamp the file as an lha index of this version."""
     for statement in _TABLES:
         connection.execute(statement)
+    apply_fts_options(connection)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def apply_fts_options(connection: sqlite3.Connection) -> None:
+    """Set ``FTS_OPTIONS`` (stored in the index): at creation, and before a bulk job, so an index
+    made with older options builds as fast as a new one (the options change no stored row)."""
     for option, value in FTS_OPTIONS:
         connection.execute(
             "INSERT INTO message_text(message_text, rank) VALUES (?, ?)", (option, value)
         )
-    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def drop_tables(connection: sqlite3.Connection) -> None:

@@ -283,6 +283,26 @@ def test_a_bulk_build_extracts_in_a_second_process_and_indexes_the_same(
     assert connection.execute("SELECT count(*) FROM messages").fetchone()[0] == 15
 
 
+def test_a_bulk_job_sets_the_fts_options_of_an_index_made_with_older_ones(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.index import bulk
+    from core.index.schema import FTS_OPTIONS
+
+    path = new_rollout(home, tmp_path)
+    append_turn(path, "question about the dunlin", "ok")
+    assert search(home, "dunlin")
+    connection = sqlite3.connect(index_path(home), isolation_level=None)
+    connection.execute("INSERT INTO message_text(message_text, rank) VALUES ('automerge', 4)")
+    connection.execute("DELETE FROM message_text_config WHERE k = 'hashsize'")
+    append_turn(path, "another question about the dunlin", "ok")
+    monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+    assert len(search(home, "dunlin", limit=5)) == 1
+    options = dict(connection.execute("SELECT k, v FROM message_text_config"))
+    assert {name: options.get(name) for name, _ in FTS_OPTIONS} == dict(FTS_OPTIONS)
+    connection.close()
+
+
 @pytest.mark.parametrize(
     ("output", "text"),
     [
