@@ -18,7 +18,8 @@ machine at load 3 to 5, the same build took 19 to 31 s). FTS5 options that would
 were measured and left out: ``detail=column`` or ``none`` would save only 19% or 31% of the
 adding but make ``bm25`` return 0 on a contentless table (and forbid phrase queries),
 ``journal_mode=OFF`` saved nothing measurable against WAL with ``synchronous`` OFF, a larger
-``pgsz`` or ``mmap_size`` neither, and a wider pipe to the extractor did not shorten the waits.
+``pgsz`` or ``mmap_size`` neither, and a wider pipe (``_widen_pipe``) with a worker that keeps
+two batches ready (``extract_worker``) cut the waits by about a third.
 
 While a bulk job writes, ``synchronous`` is OFF and the page cache is larger. In WAL mode that
 can lose the last transactions only if the machine itself goes down, never on a crash of lha;
@@ -28,6 +29,7 @@ the index is derived data, and a damaged one is rebuilt (``database``).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import pickle
 import sqlite3
@@ -35,6 +37,7 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from typing import IO
 
 from core.index.ingest import PreparedRollout, prepare_rollout
 from core.index.scan import RolloutFile
@@ -42,6 +45,7 @@ from core.index.schema import apply_fts_options
 
 BULK_BYTES = 48 * 1024 * 1024
 _BULK_CACHE_KIB = 64 * 1024
+_PIPE_BYTES = 1024 * 1024
 
 Batch = list[RolloutFile]
 Prepared = list[PreparedRollout | None]
@@ -74,6 +78,7 @@ class _Extractor:
             stderr=subprocess.DEVNULL,  # a crash must not print over a running UI: see results
             env={**os.environ, "PYTHONPATH": _import_path()},
         )
+        _widen_pipe(self._process.stdout)
         requests = [(batch, _starts_of(batch, starts)) for batch in batches]
         self._feeder = threading.Thread(
             target=self._feed, args=(requests,), name="lha-index-feed", daemon=True
@@ -108,6 +113,13 @@ class _Extractor:
             if pipe is not None:
                 with contextlib.suppress(OSError):
                     pipe.close()
+
+
+def _widen_pipe(pipe: IO[bytes] | None) -> None:
+    """Answers come through a pipe of 1 MB instead of 64 KB where the system allows it (Linux):
+    a batch of ~10 MB then crosses in a few writes rather than ~160 turns of both processes."""
+    with contextlib.suppress(OSError, AttributeError):
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)  # type: ignore[union-attr]
 
 
 def _fits(prepared: object, batch: Batch) -> bool:
