@@ -11,15 +11,16 @@ process would cost more than it saves.
 Where a first build of 1 GB (10,000 sessions, ``tests/bench/bench_search.py``) spends its CPU:
 the writer ~12-13 s, nearly all in SQLite (adding rows to FTS5's hash ~7 s, the commits that
 write and merge segments ~4 s, the ``messages`` rows 0.3 s), unpickling and Python ~1.5 s;
-the extractor ~5.5 s (JSON ~2.8 s). The writer waits for the extractor ~1.5 s in all (the first
-batch, ~0.3 s, included), so on two idle cores the build runs at the writer's pace; the rest of
-any gap between wall time and the writer's CPU is other processes taking the CPU (on a shared
-machine at load 3 to 5, the same build took 19 to 31 s). FTS5 options that would write less
-were measured and left out: ``detail=column`` or ``none`` would save only 19% or 31% of the
-adding but make ``bm25`` return 0 on a contentless table (and forbid phrase queries),
-``journal_mode=OFF`` saved nothing measurable against WAL with ``synchronous`` OFF, a larger
-``pgsz`` or ``mmap_size`` neither, and a wider pipe (``_widen_pipe``) with a worker that keeps
-two batches ready (``extract_worker``) cut the waits by about a third.
+the extractor ~5.5 s (JSON ~2.8 s). The writer waits for its batches ~1.2 s in all (mostly
+the answers crossing the pipe; the first batch, 1 MB, comes after ~0.1 s), so on two idle
+cores the build runs at the writer's pace; the rest of any gap between wall time and the
+writer's CPU is other processes taking the CPU (on a shared machine at load 3 to 5, the same
+build took 19 to 31 s). FTS5 options that would write less were measured and left out:
+``detail=column`` or ``none`` would save only 19% or 31% of the adding but make ``bm25``
+return 0 on a contentless table (and forbid phrase queries), ``journal_mode=OFF`` saved
+nothing measurable against WAL with ``synchronous`` OFF, a larger ``pgsz`` or ``mmap_size``
+neither. A wider pipe (``_widen_pipe``) with a worker that keeps two batches ready
+(``extract_worker``) cut the waits by about a third.
 
 While a bulk job writes, ``synchronous`` is OFF and the page cache is larger. In WAL mode that
 can lose the last transactions only if the machine itself goes down, never on a crash of lha;
