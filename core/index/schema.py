@@ -99,10 +99,12 @@ def create_tables(connection: sqlite3.Connection) -> None:
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def apply_fts_options(connection: sqlite3.Connection) -> None:
+def apply_fts_options(connection: sqlite3.Connection, merge: bool = True) -> None:
     """Set ``FTS_OPTIONS`` (stored in the index): at creation, and before a bulk job, so an index
-    made with older options builds as fast as a new one (the options change no stored row)."""
+    made with older options builds as fast as a new one (the options change no stored row).
+    ``merge=False`` turns automatic merging off, for a job that merges everything at its end."""
     for option, value in FTS_OPTIONS:
+        value = value if merge or option != "automerge" else 0
         connection.execute(
             "INSERT INTO message_text(message_text, rank) VALUES (?, ?)", (option, value)
         )
