@@ -9,8 +9,9 @@ only writes; smaller jobs (a search's refresh, a live update) extract inline, wh
 process would cost more than it saves.
 
 Where a first build of 1 GB (10,000 sessions, ``tests/bench/bench_search.py``) spends its CPU:
-the writer ~12-13 s, nearly all in SQLite (adding rows to FTS5's hash ~7 s, the commits that
-write and merge segments ~4 s, the ``messages`` rows 0.3 s), unpickling and Python ~1.5 s;
+the writer ~12-13 s, nearly all in SQLite (adding rows to FTS5's hash ~7 s, writing and
+merging segments ~4 s, see ``bulk_writing``, the ``messages`` rows 0.3 s), unpickling and
+Python ~1.5 s;
 the extractor ~5.5 s (JSON ~2.8 s). The writer waits for its batches ~1.2 s in all (mostly
 the answers crossing the pipe; the first batch, 1 MB, comes after ~0.1 s), so on two idle
 cores the build runs at the writer's pace; the rest of any gap between wall time and the
