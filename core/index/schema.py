@@ -26,9 +26,13 @@ TOKENIZER = "unicode61 remove_diacritics 2"
 TOOL_WEIGHT = 0.3
 """bm25 weight of the tool-output column against 1.0 for what the user and assistant said."""
 
-FTS_MERGE_OPTIONS = (("automerge", 8), ("crisismerge", 32))
-"""FTS5 merges its segments less eagerly than by default (4 and 16): a first build of 1 GB
-writes about 10% less, and a search still reads few segments."""
+FTS_OPTIONS = (("automerge", 16), ("crisismerge", 64), ("hashsize", 16 * 1024 * 1024))
+"""FTS5 merges its segments less eagerly than by default (4 and 16), and a transaction's terms
+gather in a hash of 16 MB (default 1 MB) before they are written out as a segment: a big
+transaction writes a few large segments instead of many small ones that then have to be merged.
+Measured on a first build of 1 GB: the writer's CPU from 17.7 s to 12.5 s, the index the same
+size, a warm search as fast (its fastest run 53 ms against 55 ms), the writer's peak memory
+11 MB higher (the hash is written out at every commit, or sooner when full)."""
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS sessions(
@@ -90,12 +94,20 @@ def create_tables(connection: sqlite3.Connection) -> None:
     """Create every table (idempotent) and stamp the file as an lha index of this version."""
     for statement in _TABLES:
         connection.execute(statement)
-    for option, value in FTS_MERGE_OPTIONS:
+    apply_fts_options(connection)
+    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def apply_fts_options(connection: sqlite3.Connection, merge: bool = True) -> None:
+    """Set ``FTS_OPTIONS`` (stored in the index): at creation, and before a bulk job, so an index
+    made with older options builds as fast as a new one (the options change no stored row).
+    ``merge=False`` turns automatic merging off, for a job that merges everything at its end."""
+    for option, value in FTS_OPTIONS:
+        value = value if merge or option != "automerge" else 0
         connection.execute(
             "INSERT INTO message_text(message_text, rank) VALUES (?, ?)", (option, value)
         )
-    connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
 def drop_tables(connection: sqlite3.Connection) -> None:

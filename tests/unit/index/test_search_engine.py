@@ -304,6 +304,79 @@ def test_a_bulk_build_extracts_in_a_second_process_and_indexes_the_same(
     assert connection.execute("SELECT count(*) FROM messages").fetchone()[0] == 15
 
 
+def test_a_bulk_job_sets_the_fts_options_of_an_index_made_with_older_ones(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.index import bulk
+    from core.index.schema import FTS_OPTIONS
+
+    path = new_rollout(home, tmp_path)
+    append_turn(path, "question about the dunlin", "ok")
+    assert search(home, "dunlin")
+    connection = sqlite3.connect(index_path(home), isolation_level=None)
+    connection.execute("INSERT INTO message_text(message_text, rank) VALUES ('automerge', 4)")
+    connection.execute("DELETE FROM message_text_config WHERE k = 'hashsize'")
+    append_turn(path, "another question about the dunlin", "ok")
+    monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+    assert len(search(home, "dunlin", limit=5)) == 1
+    options = dict(connection.execute("SELECT k, v FROM message_text_config"))
+    assert {name: options.get(name) for name, _ in FTS_OPTIONS} == dict(FTS_OPTIONS)
+    connection.close()
+
+
+def _fts_options(home: Path) -> dict[str, int]:
+    connection = sqlite3.connect(index_path(home))
+    try:
+        return dict(connection.execute("SELECT k, v FROM message_text_config"))
+    finally:
+        connection.close()
+
+
+def test_a_first_bulk_build_merges_at_its_end_and_leaves_automatic_merging_on(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It builds with automatic merging off and optimizes once; a later job merges as usual."""
+    from core.index import bulk, updater
+    from core.index.schema import FTS_OPTIONS
+
+    for n in range(4):
+        append_turn(new_rollout(home, tmp_path), f"question {n} about the whimbrel", "ok")
+    monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+    monkeypatch.setattr(updater, "BATCH_FILES", 1)
+    automerge_while_writing: list[int] = []
+    index_rollout = updater.index_rollout
+
+    def watched(connection: sqlite3.Connection, *args: object) -> int:
+        row = connection.execute("SELECT v FROM message_text_config WHERE k = 'automerge'")
+        automerge_while_writing.append(row.fetchone()[0])
+        return index_rollout(connection, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(updater, "index_rollout", watched)
+    assert len(search(home, "whimbrel", limit=10)) == 4
+    assert automerge_while_writing == [0, 0, 0, 0]
+    assert _fts_options(home)["automerge"] == dict(FTS_OPTIONS)["automerge"]
+
+
+def test_a_first_bulk_build_that_fails_leaves_automatic_merging_on(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from core.index import bulk, updater
+    from core.index.schema import FTS_OPTIONS
+
+    append_turn(new_rollout(home, tmp_path), "question about the godwit", "ok")
+    monkeypatch.setattr(bulk, "BULK_BYTES", 0)
+
+    def broken(*args: object) -> int:
+        raise RuntimeError("the build stops here")
+
+    monkeypatch.setattr(updater, "index_rollout", broken)
+    index = SessionIndex(home)
+    with pytest.raises(RuntimeError):
+        index.refresh()
+    index.close()
+    assert _fts_options(home)["automerge"] == dict(FTS_OPTIONS)["automerge"]
+
+
 @pytest.mark.parametrize(
     ("output", "text"),
     [
