@@ -168,11 +168,12 @@ def test_a_line_only_the_json_module_reads_is_still_read() -> None:
 
 
 def _token_counts(items: list[Any]) -> list[int]:
-    return [
-        item.payload.info.total_token_usage.input_tokens
+    counts = [
+        item.payload.info
         for item in items
         if isinstance(item, EventRecord) and isinstance(item.payload, TokenCount)
     ]
+    return [info.total_token_usage.input_tokens if info else -1 for info in counts]
 
 
 def test_only_the_newest_token_count_is_kept_and_the_others_are_not_unreadable() -> None:
