@@ -1,184 +1,168 @@
-"""HTTP/1.1 for a plain-``http`` base URL (a local server), over asyncio's own streams.
+"""A model request to a plain-``http`` base URL (a local server), over asyncio's own streams.
 
-httpx's default transport goes through httpcore, which loads h11 and anyio's asyncio backend
-at the first request and builds a TLS context when it is made: ~40 ms of every ``lha exec``
-against a local server, for machinery a plain-``http`` request never uses. This transport
-speaks the little HTTP/1.1 a model request needs (one request per connection, the response
-framed by ``Content-Length``, chunks or the connection's end) and fails the way httpx's own
-does, with httpx's exceptions, so ``ModelClient`` cannot tell the two apart: a refused or timed
-out connection is ``ConnectError`` / ``ConnectTimeout``, a silent socket ``ReadTimeout``, a
-malformed or cut response ``RemoteProtocolError``, a header that cannot be sent
-``LocalProtocolError``. httpx still builds the request (headers, ``Host``, the body), decodes
-the body and routes proxied URLs to its own transports.
+httpx costs a start-up ~60 ms before a local server's first request: importing it (~20 ms: its
+cookie jar loads ``urllib.request``, ``http.client`` and ``email``), then httpcore, h11 and
+anyio's asyncio backend at the first request, and a TLS context a plain-``http`` URL never
+uses. This module speaks the little HTTP/1.1 a streamed model request needs: one POST per
+connection, the response framed by ``Content-Length``, chunks or the connection's end, its body
+read as Server-Sent Events. ``ModelClient`` uses it when no proxy is configured in the
+environment (httpx honours those) and nobody handed it an httpx client.
+
+Failures are ``PlainHttpError``s whose ``equivalent()`` is the exception httpx (or httpx-sse)
+raises for the same failure, so ``ModelClient`` judges both paths by one set of rules, and
+httpx is imported only when something failed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
+import os
 import re
-from collections.abc import AsyncIterator, Awaitable
-
-import httpx
+from collections.abc import AsyncIterator, Awaitable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlencode, urlsplit
 
 _HEAD_LIMIT = 64 * 1024
 """Status line and headers together, as httpcore allows."""
 _READ_SIZE = 64 * 1024
-_TOKEN = re.compile(rb"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
-_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
-"""Bytes a header value may not hold (a tab may): each would end or corrupt the header."""
-_NO_BODY = frozenset({204, 304})
+_TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+"""Characters a header value may not hold (a tab may): each would end or corrupt the header."""
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY")
+
+Kind = Literal[
+    "connect", "connect_timeout", "write", "write_timeout", "read", "read_timeout",
+    "remote_protocol", "local_protocol", "not_an_event_stream",
+]  # fmt: skip
 
 
-class PlainHttpTransport(httpx.AsyncBaseTransport):
-    """One connection per request, closed when its response has been read or dropped."""
+class PlainHttpError(Exception):
+    """A failed exchange; ``kind`` says which way it failed, as httpx's exception class does."""
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        timeouts = request.extensions.get("timeout", {})
-        head = _request_head(request)
-        body = await request.aread()
-        reader, writer = await _connect(request, timeouts.get("connect"))
-        try:
-            try:
-                async with asyncio.timeout(timeouts.get("write")):
-                    writer.write(head + body)
-                    await writer.drain()
-            except TimeoutError:
-                raise httpx.WriteTimeout("timed out sending the request", request=request) from None
-            except OSError as err:
-                raise httpx.WriteError(str(err) or type(err).__name__, request=request) from err
-            status, reason, headers = await _read_head(reader, request, timeouts.get("read"))
-        except BaseException:
-            writer.close()
-            raise
-        stream = _Body(reader, writer, _framing(request, status, headers), timeouts.get("read"))
-        return httpx.Response(
-            status,
-            headers=headers,
-            stream=stream,
-            request=request,
-            extensions={"http_version": b"HTTP/1.1", "reason_phrase": reason},
-        )
+    def __init__(self, kind: Kind, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+    def equivalent(self) -> Exception:
+        """The exception httpx (httpx-sse for a body that is not an event stream) raises for
+        the same failure, with the same text; its cause is this error's."""
+        import httpx
+        from httpx_sse import SSEError
+
+        classes: dict[str, type[Exception]] = {
+            "connect": httpx.ConnectError,
+            "connect_timeout": httpx.ConnectTimeout,
+            "write": httpx.WriteError,
+            "write_timeout": httpx.WriteTimeout,
+            "read": httpx.ReadError,
+            "read_timeout": httpx.ReadTimeout,
+            "remote_protocol": httpx.RemoteProtocolError,
+            "local_protocol": httpx.LocalProtocolError,
+            "not_an_event_stream": SSEError,
+        }
+        equivalent = classes[self.kind](str(self))
+        equivalent.__cause__ = self.__cause__
+        return equivalent
 
 
-def _request_head(request: httpx.Request) -> bytes:
-    """The request line and headers; ``LocalProtocolError`` for a header that cannot be sent."""
-    lines = [b"%s %s HTTP/1.1" % (request.method.encode("ascii"), request.url.raw_path)]
-    for name, value in request.headers.raw:
-        if not _TOKEN.match(name):
-            raise httpx.LocalProtocolError(f"Illegal header name {name!r}", request=request)
-        if _CONTROL.search(value):
-            raise httpx.LocalProtocolError(f"Illegal header value {value!r}", request=request)
-        lines.append(name + b": " + value.strip(b" \t"))
-    return b"\r\n".join(lines) + b"\r\n\r\n"
+def takes_plain_http(base_url: str) -> bool:
+    """A base URL this module speaks to: plain ``http`` and no proxy set in the environment."""
+    return base_url.lower().startswith("http://") and not any(
+        os.environ.get(name) for name in _PROXY_VARIABLES
+    )
 
 
-async def _connect(
-    request: httpx.Request, seconds: float | None
-) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
-    url = request.url
-    try:
-        async with asyncio.timeout(seconds):
-            return await asyncio.open_connection(url.host, url.port or 80, limit=_HEAD_LIMIT)
-    except TimeoutError:
-        raise httpx.ConnectTimeout("timed out connecting", request=request) from None
-    except OSError as err:
-        raise httpx.ConnectError(str(err) or type(err).__name__, request=request) from err
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds for each step (None: no limit); ``read`` bounds each socket read."""
+
+    connect: float | None
+    read: float | None
+    write: float | None
 
 
-async def _read_head(
-    reader: asyncio.StreamReader, request: httpx.Request, seconds: float | None
-) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-    """The final response's status, reason and headers (interim 1xx responses skipped)."""
-    while True:
-        try:
-            async with asyncio.timeout(seconds):
-                raw = await reader.readuntil(b"\r\n\r\n")
-        except TimeoutError:
-            raise httpx.ReadTimeout("timed out waiting for the response", request=request) from None
-        except asyncio.IncompleteReadError as err:
-            message = (
-                "Server disconnected without sending a response."
-                if not err.partial
-                else "Server disconnected in the middle of the response headers."
-            )
-            raise httpx.RemoteProtocolError(message, request=request) from None
-        except asyncio.LimitOverrunError:
-            raise httpx.RemoteProtocolError(
-                "the response headers are too long", request=request
-            ) from None
-        except OSError as err:
-            raise httpx.ReadError(str(err) or type(err).__name__, request=request) from err
-        status, reason, headers = _parse_head(raw, request)
-        if not 100 <= status < 200:
-            return status, reason, headers
+@dataclass(frozen=True)
+class ServerSentEvent:
+    event: str
+    data: str
 
 
-def _parse_head(raw: bytes, request: httpx.Request) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-    status_line, *lines = raw[:-4].split(b"\r\n")
-    version, _, rest = status_line.partition(b" ")
-    code, _, reason = rest.partition(b" ")
-    if not version.startswith(b"HTTP/1.") or not code.isdigit() or len(code) != 3:
-        raise httpx.RemoteProtocolError(
-            f"malformed status line {status_line[:80]!r}", request=request
-        )
-    headers: list[tuple[bytes, bytes]] = []
-    for line in lines:
-        name, colon, value = line.partition(b":")
-        if not colon or not _TOKEN.match(name):
-            raise httpx.RemoteProtocolError(f"malformed header {line[:80]!r}", request=request)
-        headers.append((name, value.strip(b" \t")))
-    return int(code), reason, headers
-
-
-def _framing(request: httpx.Request, status: int, headers: list[tuple[bytes, bytes]]) -> int | str:
-    """How the body ends: a byte count, ``"chunked"`` or ``"close"`` (the connection's end)."""
-    if request.method == "HEAD" or status in _NO_BODY:
-        return 0
-    values = {name.lower(): value for name, value in headers}
-    if b"chunked" in values.get(b"transfer-encoding", b"").lower():
-        return "chunked"
-    length = values.get(b"content-length")
-    if length is not None:
-        if not length.isdigit():
-            raise httpx.RemoteProtocolError(f"bad Content-Length {length[:40]!r}", request=request)
-        return int(length)
-    return "close"
-
-
-class _Body(httpx.AsyncByteStream):
-    """The response body as it arrives, each socket read bounded by the read timeout."""
+class EventSource:
+    """The response to a POST: its status and headers (names in lower case), its body read
+    whole (``aread``) or as events (``aiter_sse``). ``response`` is itself, as in httpx-sse."""
 
     def __init__(
         self,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
+        status_code: int,
+        headers: dict[str, str],
         framing: int | str,
-        timeout: float | None,
+        read_timeout: float | None,
     ) -> None:
+        self.response = self
+        self.status_code = status_code
+        self.headers = headers
         self._reader = reader
         self._writer = writer
         self._framing = framing
-        self._timeout = timeout
+        self._timeout = read_timeout
 
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        try:
-            if self._framing == "chunked":
-                async for part in self._chunks():
-                    yield part
-            elif self._framing == "close":
-                while part := await self._read(self._reader.read(_READ_SIZE)):
-                    yield part
-            else:
-                remaining = int(self._framing)
-                while remaining:
-                    part = await self._read(self._reader.read(min(remaining, _READ_SIZE)))
-                    if not part:
-                        raise _incomplete()
-                    remaining -= len(part)
-                    yield part
-        finally:
-            await self.aclose()
+    async def aread(self) -> bytes:
+        return b"".join([part async for part in self.aiter_bytes()])
+
+    async def aiter_bytes(self) -> AsyncIterator[bytes]:
+        """The body as it arrives, each socket read bounded by the read timeout."""
+        if self._framing == "chunked":
+            async for part in self._chunks():
+                yield part
+        elif self._framing == "close":
+            while part := await self._read(self._reader.read(_READ_SIZE)):
+                yield part
+        else:
+            remaining = int(self._framing)
+            while remaining:
+                part = await self._read(self._reader.read(min(remaining, _READ_SIZE)))
+                if not part:
+                    raise _incomplete()
+                remaining -= len(part)
+                yield part
+
+    async def aiter_sse(self) -> AsyncIterator[ServerSentEvent]:
+        """The body as Server-Sent Events (the WHATWG rules httpx-sse follows)."""
+        content_type = self.headers.get("content-type", "").partition(";")[0]
+        if "text/event-stream" not in content_type:
+            raise PlainHttpError(
+                "not_an_event_stream",
+                f"Expected response header Content-Type to contain 'text/event-stream', "
+                f"got {content_type!r}",
+            )
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        event, pending = "", ""
+        data: list[str] = []
+        async for part in self.aiter_bytes():
+            text = pending + decoder.decode(part)
+            held = "\r" if text.endswith("\r") else ""  # maybe half of a CRLF: wait for more
+            *lines, pending = _LINE_END.split(text[: len(text) - len(held)])
+            pending += held
+            for line in lines:
+                if not line:
+                    if event or data:
+                        yield ServerSentEvent(event or "message", "\n".join(data))
+                    event, data = "", []
+                    continue
+                if line.startswith(":"):
+                    continue
+                name, _, value = line.partition(":")
+                value = value.removeprefix(" ")
+                if name == "event":
+                    event = value
+                elif name == "data":
+                    data.append(value)
 
     async def _chunks(self) -> AsyncIterator[bytes]:
         while True:
@@ -187,7 +171,9 @@ class _Body(httpx.AsyncByteStream):
             try:
                 size = int(size_text, 16)
             except ValueError:
-                raise httpx.RemoteProtocolError(f"bad chunk size {size_text[:20]!r}") from None
+                raise PlainHttpError(
+                    "remote_protocol", f"bad chunk size {size_text[:20]!r}"
+                ) from None
             if size == 0:
                 while await self._read(self._reader.readuntil(b"\r\n")) != b"\r\n":
                     pass  # trailers
@@ -201,13 +187,13 @@ class _Body(httpx.AsyncByteStream):
             async with asyncio.timeout(self._timeout):
                 return await step
         except TimeoutError:
-            raise httpx.ReadTimeout("timed out reading the response") from None
+            raise PlainHttpError("read_timeout", "timed out reading the response") from None
         except asyncio.IncompleteReadError:
             raise _incomplete() from None
         except asyncio.LimitOverrunError:
-            raise httpx.RemoteProtocolError("a chunk header is too long") from None
+            raise PlainHttpError("remote_protocol", "a chunk header is too long") from None
         except OSError as err:
-            raise httpx.ReadError(str(err) or type(err).__name__) from err
+            raise PlainHttpError("read", str(err) or type(err).__name__) from err
 
     async def aclose(self) -> None:
         self._writer.close()
@@ -215,7 +201,140 @@ class _Body(httpx.AsyncByteStream):
             await self._writer.wait_closed()
 
 
-def _incomplete() -> httpx.RemoteProtocolError:
-    return httpx.RemoteProtocolError(
-        "peer closed connection without sending complete message body (incomplete chunked read)"
+@contextlib.asynccontextmanager
+async def post_for_events(
+    url: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    params: Mapping[str, str] | None,
+    timeouts: Timeouts,
+) -> AsyncIterator[EventSource]:
+    """POST ``body`` to ``url`` (plain ``http``) asking for an event stream; the connection
+    is closed when the block ends, whether the body was read or not."""
+    parts = urlsplit(url)
+    target = parts.path or "/"
+    query = "&".join(q for q in (parts.query, urlencode(params) if params else "") if q)
+    if query:
+        target += "?" + query
+    host = parts.hostname or ""
+    port = parts.port or 80
+    head = _request_head(target, parts.netloc, body, headers)
+    reader, writer = await _connect(host, port, timeouts.connect)
+    source: EventSource | None = None
+    try:
+        try:
+            async with asyncio.timeout(timeouts.write):
+                writer.write(head + body)
+                await writer.drain()
+        except TimeoutError:
+            raise PlainHttpError("write_timeout", "timed out sending the request") from None
+        except OSError as err:
+            raise PlainHttpError("write", str(err) or type(err).__name__) from err
+        status, headers_in = await _read_head(reader, timeouts.read)
+        framing = _framing(status, headers_in)
+        source = EventSource(reader, writer, status, headers_in, framing, timeouts.read)
+        yield source
+    finally:
+        if source is not None:
+            await source.aclose()
+        else:
+            writer.close()
+
+
+def _request_head(target: str, netloc: str, body: bytes, headers: Mapping[str, str]) -> bytes:
+    """The request line and headers (those of an httpx-sse request: ``Accept`` an event stream,
+    no caching); ``local_protocol`` for a header that cannot be sent."""
+    fields = {
+        "Host": netloc,
+        "Accept": "text/event-stream",
+        "Cache-Control": "no-store",
+        **headers,
+        "Content-Length": str(len(body)),
+    }
+    lines = [f"POST {target} HTTP/1.1"]
+    for name, value in fields.items():
+        if not _TOKEN.match(name):
+            raise PlainHttpError("local_protocol", f"Illegal header name {name!r}")
+        if _CONTROL.search(value):
+            raise PlainHttpError("local_protocol", f"Illegal header value {value!r}")
+        lines.append(name + ": " + value.strip(" \t"))
+    try:
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    except UnicodeEncodeError:
+        raise PlainHttpError(
+            "local_protocol", "a header holds characters HTTP cannot carry"
+        ) from None
+
+
+async def _connect(
+    host: str, port: int, seconds: float | None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    try:
+        async with asyncio.timeout(seconds):
+            return await asyncio.open_connection(host, port, limit=_HEAD_LIMIT)
+    except TimeoutError:
+        raise PlainHttpError("connect_timeout", "timed out connecting") from None
+    except OSError as err:
+        raise PlainHttpError("connect", str(err) or type(err).__name__) from err
+
+
+async def _read_head(
+    reader: asyncio.StreamReader, seconds: float | None
+) -> tuple[int, dict[str, str]]:
+    """The final response's status and headers (interim 1xx responses skipped)."""
+    while True:
+        try:
+            async with asyncio.timeout(seconds):
+                raw = await reader.readuntil(b"\r\n\r\n")
+        except TimeoutError:
+            raise PlainHttpError("read_timeout", "timed out waiting for the response") from None
+        except asyncio.IncompleteReadError as err:
+            message = (
+                "Server disconnected in the middle of the response headers."
+                if err.partial
+                else "Server disconnected without sending a response."
+            )
+            raise PlainHttpError("remote_protocol", message) from None
+        except asyncio.LimitOverrunError:
+            raise PlainHttpError("remote_protocol", "the response headers are too long") from None
+        except OSError as err:
+            raise PlainHttpError("read", str(err) or type(err).__name__) from err
+        status, headers = _parse_head(raw.decode("latin-1"))
+        if not 100 <= status < 200:
+            return status, headers
+
+
+def _parse_head(raw: str) -> tuple[int, dict[str, str]]:
+    status_line, *lines = raw[:-4].split("\r\n")
+    version, _, rest = status_line.partition(" ")
+    code, _, _reason = rest.partition(" ")
+    if not version.startswith("HTTP/1.") or not code.isdigit() or len(code) != 3:
+        raise PlainHttpError("remote_protocol", f"malformed status line {status_line[:80]!r}")
+    headers: dict[str, str] = {}
+    for line in lines:
+        name, colon, value = line.partition(":")
+        if not colon or not _TOKEN.match(name):
+            raise PlainHttpError("remote_protocol", f"malformed header {line[:80]!r}")
+        name, value = name.lower(), value.strip(" \t")
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return int(code), headers
+
+
+def _framing(status: int, headers: Mapping[str, str]) -> int | str:
+    """How the body ends: a byte count, ``"chunked"`` or ``"close"`` (the connection's end)."""
+    if status in (204, 304):
+        return 0
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return "chunked"
+    length = headers.get("content-length")
+    if length is not None:
+        if not length.isdigit():
+            raise PlainHttpError("remote_protocol", f"bad Content-Length {length[:40]!r}")
+        return int(length)
+    return "close"
+
+
+def _incomplete() -> PlainHttpError:
+    return PlainHttpError(
+        "remote_protocol", "peer closed connection without sending complete message body"
     )
