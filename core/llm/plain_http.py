@@ -133,7 +133,8 @@ class EventSource:
                 yield part
 
     async def aiter_sse(self) -> AsyncIterator[ServerSentEvent]:
-        """The body as Server-Sent Events (the WHATWG rules httpx-sse follows)."""
+        """The body as Server-Sent Events, by the rules httpx-sse follows (a blank line ends an
+        event, data lines join with newlines, comments and unknown fields are skipped)."""
         content_type = self.headers.get("content-type", "").partition(";")[0]
         if "text/event-stream" not in content_type:
             raise PlainHttpError(
