@@ -243,17 +243,20 @@ async def post_for_events(
 
 
 def _request_head(target: str, netloc: str, body: bytes, headers: Mapping[str, str]) -> bytes:
-    """The request line and headers (those of an httpx-sse request: ``Accept`` an event stream,
-    no caching); ``local_protocol`` for a header that cannot be sent."""
-    fields = {
-        "Host": netloc,
-        "Accept": "text/event-stream",
-        "Cache-Control": "no-store",
-        **headers,
-        "Content-Length": str(len(body)),
-    }
+    """The request line and headers, merged by name whatever its case as httpx merges them,
+    with ``Accept`` and ``Cache-Control`` set as httpx-sse sets them; ``local_protocol`` for a
+    header that cannot be sent."""
+    fields: dict[str, tuple[str, str]] = {}
+    for name, value in [
+        ("Host", netloc),
+        *headers.items(),
+        ("Accept", "text/event-stream"),
+        ("Cache-Control", "no-store"),
+        ("Content-Length", str(len(body))),
+    ]:
+        fields[name.lower()] = (name, value)
     lines = [f"POST {target} HTTP/1.1"]
-    for name, value in fields.items():
+    for name, value in fields.values():
         if not _TOKEN.match(name):
             raise PlainHttpError("local_protocol", f"Illegal header name {name!r}")
         if _CONTROL.search(value):

@@ -66,13 +66,14 @@ async def body(base: str, headers: dict[str, str] | None = None) -> tuple[int, b
 
 async def test_the_request_is_http_1_1_with_the_headers_of_an_event_stream_request() -> None:
     async with raw_server(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok") as (base, seen):
-        assert await body(base, {"X-Test": "yes"}) == (200, b"ok")
+        assert await body(base, {"X-Test": "yes", "accept": "*/*"}) == (200, b"ok")
     head, _, sent = seen[0].partition(b"\r\n\r\n")
     lines = [line.lower() for line in head.split(b"\r\n")]
     assert lines[0] == b"post /v1/responses?x=1&api-version=v+2 http/1.1"
     for expected in (b"x-test: yes", b"accept: text/event-stream", b"cache-control: no-store"):
         assert expected in lines
     assert any(line.startswith(b"host: 127.0.0.1:") for line in lines)
+    assert sum(line.startswith(b"accept:") for line in lines) == 1, "merged as httpx merges"
     assert sent == b'{"a":1}'
 
 
