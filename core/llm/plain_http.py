@@ -70,10 +70,18 @@ class PlainHttpError(Exception):
 
 
 def takes_plain_http(base_url: str) -> bool:
-    """A base URL this module speaks to: plain ``http`` and no proxy set in the environment."""
-    return base_url.lower().startswith("http://") and not any(
+    """A base URL this module speaks to: plain ``http``, a host (and port) that parse, and no
+    proxy set in the environment. Any other goes to httpx, which reports a bad URL its way."""
+    if not base_url.lower().startswith("http://") or any(
         os.environ.get(name) for name in _PROXY_VARIABLES
-    )
+    ):
+        return False
+    try:
+        parts = urlsplit(base_url)
+        _ = parts.port
+    except ValueError:
+        return False
+    return bool(parts.hostname)
 
 
 @dataclass(frozen=True)

@@ -180,5 +180,7 @@ def test_only_plain_http_without_a_proxy_takes_this_path(monkeypatch: pytest.Mon
         monkeypatch.delenv(name, raising=False)
     assert takes_plain_http("HTTP://127.0.0.1:8080/v1")
     assert not takes_plain_http("https://api.openai.com/v1")
+    for broken in ("http://[::1/v1", "http://host:port/v1", "http:///v1"):
+        assert not takes_plain_http(broken), "httpx names what is wrong with it"
     monkeypatch.setenv("HTTP_PROXY", "http://proxy:3128")
     assert not takes_plain_http("http://127.0.0.1:8080/v1"), "httpx honours the proxy"
