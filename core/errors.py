@@ -7,7 +7,10 @@ what to do. Front ends print that line; they never show a traceback for an ``Lha
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class LhaError(Exception):
@@ -49,6 +52,8 @@ class RolloutError(LhaError):
     """A rollout file cannot be used (missing, empty, no session_meta, unreadable)."""
 
     def __init__(self, path: Path | str, problem: str) -> None:
+        from pathlib import Path  # not at the top: ``lha search`` loads this module, not pathlib
+
         super().__init__(f"{path}: {problem}")
         self.path = Path(path)
         self.problem = problem

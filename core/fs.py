@@ -24,8 +24,10 @@ import contextlib
 import errno
 import os
 import stat
-from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MiB = 1024 * 1024
 PRIVATE_DIR_MODE = 0o700
@@ -52,6 +54,8 @@ class UnreadableFileError(OSError):
     """``path`` exists (or cannot even be looked up) but is not a regular file lha can read."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
+        from pathlib import Path  # not at the top: ``lha search`` reads files without pathlib
+
         super().__init__(f"{path}: {reason}")
         self.path = Path(path)
         self.reason = reason
@@ -125,6 +129,8 @@ def _size(n: int) -> str:
 def ensure_private_dir(path: Path) -> Path:
     """Create ``path`` and its missing parents with mode 0700; existing folders are left as they
     are. Something other than a folder in the way is a ``FileExistsError``."""
+    from pathlib import Path
+
     missing: list[Path] = []
     folder = Path(path)
     while not folder.is_dir() and folder != folder.parent:

@@ -21,18 +21,24 @@ import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
 from core.fs import ensure_private_dir, open_private_append, write_all
-from core.protocol.ids import ThreadId
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from core.protocol.ids import ThreadId
 
 NAMES_FILE_NAME = "session_names.jsonl"
 MAX_NAME_CHARS = 100
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
-def names_path(lha_home: Path) -> Path:
+def names_path(lha_home: Path | str) -> Path:
+    from pathlib import Path  # not at the top: ``lha search`` reads the names without it
+
     return Path(lha_home) / NAMES_FILE_NAME
 
 
@@ -43,10 +49,11 @@ _WRITTEN_LINE = re.compile(
 """A line exactly as ``set_name`` writes it (``json.dumps`` of its three keys, in order)."""
 
 
-def read_names(lha_home: Path) -> dict[str, str]:
+def read_names(lha_home: Path | str) -> dict[str, str]:
     """Every named session's name, by thread id (the latest rename of each)."""
     try:
-        data = names_path(lha_home).read_bytes()
+        with open(os.path.join(lha_home, NAMES_FILE_NAME), "rb") as file:
+            data = file.read()
     except OSError:
         return {}
     names = _read_written_lines(data)
@@ -100,6 +107,8 @@ def check_name(name: str) -> str:
         raise InvalidRequest("a session name must be one line of text, without control characters")
     if len(cleaned) > MAX_NAME_CHARS:
         raise InvalidRequest(f"a session name has at most {MAX_NAME_CHARS} characters")
+    from core.protocol.ids import ThreadId  # not at the top: ``lha search`` reads names only
+
     if ThreadId.is_valid(cleaned):
         raise InvalidRequest("a session name cannot look like a thread id; pick words")
     return cleaned
@@ -140,6 +149,8 @@ def resolve_name(lha_home: Path, name: str) -> ThreadId | None:
     for rule in rules:  # the next rule only when this one found nothing
         matches = [tid for tid, n in names.items() if rule(n)]
         if len(matches) == 1:
+            from core.protocol.ids import ThreadId
+
             return ThreadId(matches[0])
         if matches:
             raise InvalidRequest(

@@ -168,7 +168,10 @@ class LhaApp(App[None]):
         self.watch(self, "theme", self._save_theme, init=False)
         composer = self.query_one(Composer)
         composer.cursor_blink = not self.is_headless
-        composer.focus()
+        # Focus now, not with ``composer.focus()``: that defers the focus behind the messages
+        # already queued, and keys typed while lha started (on the pre-painted frame, whose
+        # composer invites typing) are queued by then; with no focus yet they were dropped.
+        self.screen.set_focus(composer)
         self.query_one(StatusLine).show(
             StatusInfo(
                 model=self.settings.model or "default model",

@@ -6,20 +6,15 @@ Start-up speed is a feature: nothing heavy is imported until a command needs it.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import cast
+from typing import TYPE_CHECKING
 
-from tui.cli_options import (
-    GLOBAL_PREFIX,
-    LhaArgumentParser,
-    add_image_flag,
-    add_run_options,
-    fold_flags_into_overrides,
-    merge_run_options,
-)
+if TYPE_CHECKING:  # argparse and the run options load with the full parser: `lha search` skips them
+    import argparse
+    from collections.abc import Sequence
+
+    from tui.commands.search_cmd import SearchArgs
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -27,6 +22,8 @@ EXIT_BAD_INPUT = 2
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
+    from tui.cli_options import add_run_options
+
     add_run_options(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON event per line")
     parser.add_argument("-C", "--cd", dest="cwd", help="working directory of the thread")
@@ -39,7 +36,16 @@ def build_parser(first: str | None = None) -> argparse.ArgumentParser:
     their modules are not imported (~5 ms of ``lha exec``'s start)."""
     # The commands' modules are imported here, not at the top: plain `lha` paints its first
     # frame (tui.prepaint) before these and what they import (asyncio, ~50 ms) are loaded.
+    import argparse
+    from typing import cast
+
     from core import __version__
+    from tui.cli_options import (
+        GLOBAL_PREFIX,
+        LhaArgumentParser,
+        add_image_flag,
+        add_run_options,
+    )
     from tui.commands.snapshot_cmd import add_restore_files_flag, add_snapshot_commands
 
     others = first != "exec"
@@ -146,6 +152,8 @@ def build_parser(first: str | None = None) -> argparse.ArgumentParser:
 
 def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
     """The command line, with the run options given before the command merged in."""
+    from tui.cli_options import GLOBAL_PREFIX, fold_flags_into_overrides, merge_run_options
+
     args = parser.parse_args(argv)
     merge_run_options(args, args, GLOBAL_PREFIX)
     fold_flags_into_overrides(args)
@@ -155,9 +163,12 @@ def parse_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Nam
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == ["search"]:  # a search is mostly start-up: its own parser, no asyncio
+        from tui.startup_gc import pause_for_startup
+
+        pause_for_startup()  # ~15 GC passes over what the imports make: ~1.5 ms of a search
         from tui.commands.search_cmd import parse_search_args
 
-        return _run_sync_command(parse_search_args(arguments[1:]))
+        return _one_shot(_run_search(parse_search_args(arguments[1:])), argv)
     from core import pydantic_no_plugins
 
     pydantic_no_plugins.install()  # no scan of every installed package at the first model
@@ -166,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(arguments[0] if arguments else None)
     args = parse_args(parser, arguments)
     if args.command == "search":  # after global options: the full parser, still no asyncio
-        return _run_sync_command(args)
+        from tui.commands.search_cmd import SearchArgs
+
+        return _one_shot(_run_search(SearchArgs.from_namespace(args)), argv)
     if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
         # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:
         # paused until the thread runs (exec) or the first screen is up (UI). See startup_gc.
@@ -201,7 +214,15 @@ def prepaint_for_plain_lha() -> None:
         pass
 
 
-def _run_sync_command(args: argparse.Namespace) -> int:
+def _one_shot(code: int, argv: Sequence[str] | None) -> int:
+    """A command that runs without asyncio is done: as ``lha`` itself, exit at once (see
+    ``_exit_without_teardown``); called as a function (tests), return the code."""
+    if argv is None and _is_process_entry():
+        _exit_without_teardown(code)
+    return code
+
+
+def _run_search(args: SearchArgs) -> int:
     from core.errors import LhaError
     from tui.commands.search_cmd import run_search
 

@@ -7,8 +7,9 @@ Textual is about to draw, on the alternate screen, cell for cell: the sidebar wi
 (their text comes from ``tui.thread_rows``, as the sidebar's does), the welcome text, the
 composer, the status line. Textual then enters the alternate screen it is already on and
 repaints the same cells, so nothing blanks in between. Keys typed meanwhile wait in the
-terminal's input buffer for Textual. The app takes the page that was painted
-(``take_painted_page``) instead of reading it again, so both show the same sessions.
+terminal's input buffer for Textual, whose composer has the focus before it handles them.
+The app takes the page that was painted (``take_painted_page``) instead of reading it again,
+so both show the same sessions.
 
 Only for plain ``lha`` on a terminal (stdin, stdout and stderr all ttys) with 256 colours or
 more, the default theme, and room for the layout; anything else starts as before. If lha ends
@@ -26,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from tui.session_folders import is_under
+from tui.session_folders import rows_of_folder
 from tui.status_text import StatusInfo, status_text
 from tui.thread_rows import FIRST_FRAME_CHROME, PAST_PAGE_SIZE, RowsPage, ThreadRow, row_lines
 from tui.ui_settings import UiSettings
@@ -106,7 +107,7 @@ def prepaint_first_frame(settings: UiSettings, extra_roots: Sequence[Path]) -> b
     status = status_text(
         StatusInfo(settings.model or "default model", settings.provider, cwd=settings.cwd)
     )
-    here = [row for row in page.rows if is_under(row.cwd, settings.cwd)]  # as the sidebar shows
+    here = rows_of_folder(page.rows, settings.cwd).here  # as the sidebar shows
     frame = render_frame(size, here, status, datetime.now(UTC))
     _painted_page = page
     _screen_ours = True

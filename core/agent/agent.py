@@ -20,9 +20,9 @@ from core.agent.compact_task import run_compaction_task
 from core.agent.session import Session
 from core.agent.spawn import build_session
 from core.agent.tool_call_pairing import pair_tool_outputs
-from core.agent.turn import run_turn
+from core.agent.turn import refuse_images_the_model_cannot_take, run_turn
 from core.agent.turn_failure import session_not_saved
-from core.errors import InternalAgentDied, LhaError
+from core.errors import InternalAgentDied, InvalidRequest, LhaError
 from core.protocol.events import (
     ErrorEvent,
     Event,
@@ -189,7 +189,7 @@ class Agent:
                 self._start_turn(sub_id, work)
         elif isinstance(op, SteerInput):
             if self._turn is not None and not self._turn.done():
-                session.steering.append(list(op.items))
+                self._steer(sub_id, list(op.items))
             else:
                 self._start_turn(sub_id, list(op.items))
         elif isinstance(op, Interrupt):
@@ -215,6 +215,16 @@ class Agent:
             session.events.put_nowait(Event(id=sub_id, msg=ShutdownComplete()))
             return True
         return False
+
+    def _steer(self, sub_id: str, items: list[UserInputItem]) -> None:
+        """Queue input for the running turn, or refuse it by the rule a turn's own input meets
+        (images for a text-only model): a warning, not an error, since the turn goes on."""
+        try:
+            refuse_images_the_model_cannot_take(self.session, items)
+        except InvalidRequest as err:
+            self.session.emit(sub_id, Warning(message=str(err)))
+            return
+        self.session.steering.append(items)
 
     async def _override_turn_context(self, op: OverrideTurnContext) -> None:
         """Apply the op; a new model brings its own context window (what the status line's

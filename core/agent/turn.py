@@ -92,7 +92,8 @@ def without_tool_images(items: list[TranscriptItem]) -> list[TranscriptItem]:
 
 def refuse_images_the_model_cannot_take(session: Session, items: list[UserInputItem]) -> None:
     """Images for a model the catalog lists as text-only: the turn ends before anything is
-    recorded or sent (one line; the client keeps what the user wrote)."""
+    recorded or sent (one line; the client keeps what the user wrote). Input steering a
+    running turn meets the same rule when it arrives (``Agent._steer``)."""
     if not session.turn_context.takes_images and any(isinstance(i, ImageInput) for i in items):
         raise InvalidRequest(images_refused_message(session.turn_context.model))
 

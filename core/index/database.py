@@ -17,10 +17,12 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from core.fs import ensure_private_dir, open_private
 from core.index.schema import APPLICATION_ID, SCHEMA_VERSION, create_tables, drop_tables
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 INDEX_FILE_NAME = "index.sqlite"
 LOCK_WAIT_SECONDS = 3.0
@@ -47,7 +49,7 @@ class OpenedIndex:
     __slots__ = ("connection", "path", "warning")
 
     def __init__(
-        self, connection: sqlite3.Connection, path: Path | None, warning: str | None = None
+        self, connection: sqlite3.Connection, path: str | None, warning: str | None = None
     ) -> None:
         self.connection = connection
         self.path = path
@@ -55,8 +57,15 @@ class OpenedIndex:
         self.warning = warning
 
 
-def index_path(lha_home: Path) -> Path:
-    return Path(lha_home) / INDEX_FILE_NAME
+def index_path(lha_home: Path | str) -> Path:
+    from pathlib import Path
+
+    return Path(index_file(lha_home))
+
+
+def index_file(lha_home: Path | str) -> str:
+    """``index_path`` as text: ``lha search`` opens the index before pathlib is loaded."""
+    return os.path.join(lha_home, INDEX_FILE_NAME)
 
 
 def error_code(error: sqlite3.Error) -> int:
@@ -83,9 +92,9 @@ def open_memory_index() -> sqlite3.Connection:
     return connection
 
 
-def open_index(lha_home: Path) -> OpenedIndex:
+def open_index(lha_home: Path | str) -> OpenedIndex:
     """The index of ``lha_home``, healed or replaced as the module docstring says."""
-    path = index_path(lha_home)
+    path = index_file(lha_home)
     try:
         return _open_file(path)
     except _ForeignDatabase:
@@ -100,14 +109,14 @@ def open_index(lha_home: Path) -> OpenedIndex:
         return fall_back_to_memory(path, error)
 
 
-def remove_index_files(path: Path) -> None:
+def remove_index_files(path: Path | str) -> None:
     """Delete the database and its WAL and shared-memory files (missing ones are fine)."""
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(f"{path}{suffix}")
 
 
-def replace_damaged(path: Path, why: str) -> OpenedIndex:
+def replace_damaged(path: Path | str, why: str) -> OpenedIndex:
     try:
         remove_index_files(path)
         opened = _open_file(path)
@@ -117,7 +126,7 @@ def replace_damaged(path: Path, why: str) -> OpenedIndex:
     return opened
 
 
-def fall_back_to_memory(path: Path, error: BaseException) -> OpenedIndex:
+def fall_back_to_memory(path: Path | str, error: BaseException) -> OpenedIndex:
     if isinstance(error, sqlite3.Error) and is_lock_timeout(error):
         why = f"is locked by another process for more than {LOCK_WAIT_SECONDS:g} s"
     else:
@@ -126,15 +135,20 @@ def fall_back_to_memory(path: Path, error: BaseException) -> OpenedIndex:
     return OpenedIndex(open_memory_index(), None, warning)
 
 
-def _create_private_file(path: Path) -> None:
+def _create_private_file(path: str) -> None:
     """Create the database file 0600 before SQLite does (it would use the umask); SQLite gives
     its WAL and shared-memory files the database file's permissions."""
-    ensure_private_dir(path.parent)
-    os.close(open_private(path, os.O_WRONLY))
+    from pathlib import Path
+
+    from core.fs import ensure_private_dir, open_private
+
+    ensure_private_dir(Path(path).parent)
+    os.close(open_private(Path(path), os.O_WRONLY))
 
 
-def _open_file(path: Path) -> OpenedIndex:
-    if not path.exists():
+def _open_file(path: Path | str) -> OpenedIndex:
+    path = os.fspath(path)
+    if not os.path.exists(path):
         _create_private_file(path)
     connection = sqlite3.connect(
         path, timeout=LOCK_WAIT_SECONDS, isolation_level=None, check_same_thread=False
@@ -147,7 +161,7 @@ def _open_file(path: Path) -> OpenedIndex:
     return OpenedIndex(connection, path, warning)
 
 
-def _prepare(connection: sqlite3.Connection, path: Path) -> str | None:
+def _prepare(connection: sqlite3.Connection, path: str) -> str | None:
     """Switch to WAL and make sure the schema is lha's current one; the warning, if healed."""
     application_id, version, tables = _identity(connection)
     if application_id == APPLICATION_ID and version == SCHEMA_VERSION:

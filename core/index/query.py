@@ -12,7 +12,6 @@ everything else separates), so ``foo-bar`` looks for the phrase "foo bar", exact
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import NamedTuple
 
 from core.errors import InvalidRequest
@@ -42,6 +41,8 @@ def normalize(text: str) -> str:
     """Case- and accent-folded text, as the index compares it (``remove_diacritics 2``)."""
     if text.isascii():
         return text.lower()
+    import unicodedata  # only for text that is not ASCII: the module takes ~2 ms to load
+
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()

@@ -14,12 +14,10 @@ from __future__ import annotations
 import os
 import stat
 from collections import defaultdict
-from pathlib import Path
 from typing import NamedTuple
 
-from core.rollout.paths import SESSIONS_SUBDIR
+from core.rollout.layout import ARCHIVED_SUBDIR, SESSIONS_SUBDIR
 
-ARCHIVED_SUBDIR = "archived_sessions"
 UNKNOWN = -1
 """``size`` and ``mtime_ns`` of a file listed without ``stat``."""
 
@@ -96,10 +94,10 @@ class _Walker:
 
 
 def scan_folders(
-    lha_home: Path,
+    lha_home: str | os.PathLike[str],
     recorded: dict[str, int] | None = None,
     with_stat: bool = True,
-    codex_root: Path | None = None,
+    codex_root: str | os.PathLike[str] | None = None,
 ) -> FolderScan:
     """Walk ``sessions/``, ``archived_sessions/`` and ``codex_root`` (the Codex CLI's sessions
     folder, if given), listing only folders whose time differs from ``recorded`` (all of them
@@ -113,7 +111,7 @@ def scan_folders(
     return walker.scan
 
 
-def find_rollout_files(lha_home: Path) -> list[RolloutFile]:
+def find_rollout_files(lha_home: str | os.PathLike[str]) -> list[RolloutFile]:
     """Every rollout under ``sessions/`` and ``archived_sessions/``, with its size and time."""
     return scan_folders(lha_home).files
 
@@ -127,7 +125,9 @@ def with_stat(rollout: RolloutFile) -> RolloutFile | None:
     return rollout._replace(size=info.st_size, mtime_ns=info.st_mtime_ns)
 
 
-def is_archived_path(lha_home: Path, path: Path) -> bool:
+def is_archived_path(lha_home: str | os.PathLike[str], path: str | os.PathLike[str]) -> bool:
+    from pathlib import Path
+
     try:
         Path(path).relative_to(Path(lha_home) / ARCHIVED_SUBDIR)
     except ValueError:

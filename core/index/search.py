@@ -15,14 +15,16 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.index.extract import Role, line_text
 from core.index.query import SearchQuery
 from core.index.scan import open_regular_file
 from core.index.schema import TOOL_WEIGHT, Source
 from core.index.snippet import Snippet, make_snippet, matches_every_term
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _IN_SCOPE = """s.thread_id != ''
   AND (:archived OR s.archived = 0)
@@ -40,12 +42,14 @@ ORDER BY s.updated_ns DESC
 LIMIT :limit
 """
 
-_SQL = f"""
+_SQL_TEMPLATE = f"""
 WITH matched AS MATERIALIZED (
     SELECT rowid AS id, bm25(message_text, 1.0, {TOOL_WEIGHT}) AS score
     FROM message_text WHERE message_text MATCH :expression
+    {{candidates}}
 )
-SELECT {_SESSION_COLUMNS}, m.turn, m.role, m.offset, m.length, min(matched.score) AS best
+SELECT {_SESSION_COLUMNS}, m.turn, m.role, m.offset, m.length, min(matched.score) AS best,
+    (SELECT max(score) FROM matched), (SELECT count(*) FROM matched)
 FROM matched
 JOIN messages AS m ON m.id = matched.id
 JOIN sessions AS s ON s.id = m.session
@@ -54,11 +58,20 @@ GROUP BY s.id
 ORDER BY best, s.updated_ns DESC
 LIMIT :limit
 """
+_SQL = _SQL_TEMPLATE.format(candidates="")
+_TOP_SQL = _SQL_TEMPLATE.format(candidates="ORDER BY score LIMIT :candidates")
+CANDIDATES_PER_HIT = 4
+"""Best-scored messages looked up per hit wanted, before all of them are (see ``_ranked``)."""
+_BEST_COLUMN = _TURN_COLUMN + 4
+
+
+Row = tuple[Any, ...]
 
 
 class SearchHit(NamedTuple):
     thread_id: str
-    path: Path
+    rollout: str
+    """The rollout file (``path`` as a ``Path``): ``lha search`` prints it without pathlib."""
     preview: str
     """The session's first user message (first line), for sessions without a name."""
     cwd: str
@@ -73,9 +86,15 @@ class SearchHit(NamedTuple):
     origin: str = Source.LHA.label
     """``lha``, or ``codex`` for a session the Codex CLI wrote (as in ``lha threads``)."""
 
+    @property
+    def path(self) -> Path:
+        from pathlib import Path
+
+        return Path(self.rollout)
+
 
 class SearchScope(NamedTuple):
-    cwd: Path | None
+    cwd: Path | str | None
     """Only sessions started in this folder or below; None for every session."""
     include_archived: bool = False
     limit: int = 20
@@ -83,7 +102,7 @@ class SearchScope(NamedTuple):
     """The Codex CLI's sessions, when they are indexed (see ``SessionIndex``)."""
 
 
-def _folder_prefix(cwd: Path) -> str:
+def _folder_prefix(cwd: Path | str) -> str:
     text = str(cwd)
     return text if text.endswith(os.sep) else text + os.sep
 
@@ -107,7 +126,7 @@ def run_search(
     vanished: list[str] = []
     named = {hit.thread_id for hit in hits}
     widened = {**parameters, "limit": max(1, scope.limit) + len(hits)}
-    for row in connection.execute(_SQL, widened).fetchall():
+    for row in _ranked(connection, widened):
         if len(hits) >= scope.limit:
             break
         if row[1] in named:
@@ -118,6 +137,29 @@ def run_search(
         else:
             hits.append(hit)
     return hits, vanished
+
+
+def _ranked(connection: sqlite3.Connection, parameters: dict[str, object]) -> list[Row]:
+    """The sessions' best messages, best first: from the best-scored few messages when they
+    settle the ranking, else from every match.
+
+    Each match costs a lookup of its message and session, and a common word matches
+    thousands. A session whose best message is among the ``candidates`` best-scored has its
+    true best score; any other scores at least the worst candidate's. So when enough sessions
+    score strictly better than that worst candidate (or every match was a candidate), the
+    ranking is settled; otherwise (ties, a narrow folder, many hits in a few sessions) every
+    match is ranked."""
+    wanted = int(str(parameters["limit"]))
+    candidates = CANDIDATES_PER_HIT * wanted
+    rows: list[Row] = connection.execute(
+        _TOP_SQL, {**parameters, "candidates": candidates}
+    ).fetchall()
+    if not rows:  # no match at all, or none of the candidates in scope: ask every match
+        return list(connection.execute(_SQL, parameters).fetchall())
+    cutoff, taken = rows[0][_BEST_COLUMN + 1], rows[0][_BEST_COLUMN + 2]
+    if taken < candidates or (len(rows) >= wanted and rows[wanted - 1][_BEST_COLUMN] < cutoff):
+        return rows
+    return list(connection.execute(_SQL, parameters).fetchall())
 
 
 def _name_hits(
@@ -164,7 +206,7 @@ def _session_hit(row: Sequence[object], turn: int, role: str, snippet: Snippet) 
     path, thread_id, cwd, preview, created, updated_ns, archived, source = row[:_TURN_COLUMN]
     return SearchHit(
         thread_id=str(thread_id),
-        path=Path(str(path)),
+        rollout=str(path),
         preview=str(preview),
         cwd=str(cwd),
         created_at=str(created),

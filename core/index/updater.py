@@ -23,7 +23,6 @@ import stat
 import time
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import NamedTuple
 
 from core.index.ingest import forget_session, index_rollout
@@ -52,6 +51,8 @@ _LAST_FULL_SCAN = "last_full_scan_unix"
 ORPHAN_REBUILD_RATIO = 0.25
 """Rebuild once unreachable FTS rows exceed this share of all rows (and 10,000 rows)."""
 
+PathText = str | os.PathLike[str]
+"""A path (``lha search`` passes text: it does not load pathlib)."""
 Progress = Callable[[int, int], None]
 """Called with (bytes indexed so far, bytes to index in all) after each transaction."""
 
@@ -106,10 +107,10 @@ class _WriteTransaction:
 
 def refresh(
     connection: sqlite3.Connection,
-    lha_home: Path,
+    lha_home: PathText,
     progress: Progress | None = None,
     full: bool = True,
-    codex_root: Path | None = None,
+    codex_root: PathText | None = None,
 ) -> RefreshReport:
     """Index new lines and forget rollouts that are gone; see the module docstring.
     ``codex_root`` is the Codex CLI's sessions folder, when its sessions are indexed too."""
@@ -204,7 +205,7 @@ def _record_folders(
     )
 
 
-def update_rollout(connection: sqlite3.Connection, lha_home: Path, path: Path) -> int:
+def update_rollout(connection: sqlite3.Connection, lha_home: PathText, path: PathText) -> int:
     """Index the new lines of one rollout (after a live thread's turn); returns bytes read."""
     try:
         info = os.stat(path, follow_symlinks=False)
@@ -219,7 +220,7 @@ def update_rollout(connection: sqlite3.Connection, lha_home: Path, path: Path) -
         return index_rollout(writer, rollout)
 
 
-def forget_rollout(connection: sqlite3.Connection, path: Path) -> None:
+def forget_rollout(connection: sqlite3.Connection, path: PathText) -> None:
     """Drop a rollout's rows; call it *before* deleting the file so its terms go too."""
     with _WriteTransaction(connection) as writer:
         row = writer.execute("SELECT id FROM sessions WHERE path = ?", (str(path),)).fetchone()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 import time
+from _thread import allocate_lock  # threading's Lock, without importing threading
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 _UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _UUID_TEMPLATE = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx"
 _HEX_DIGITS = frozenset("0123456789abcdef")
-_lock = threading.Lock()
+_lock = allocate_lock()
 _last_ms = 0
 _last_rand_a = 0
 

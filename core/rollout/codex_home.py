@@ -7,17 +7,29 @@ lha rollout under ``LHA_HOME``. The ``codex_sessions = false`` key turns the lis
 from __future__ import annotations
 
 import os
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+from core.path_text import path_text
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CODEX_HOME_ENV = "CODEX_HOME"
 
 
 def codex_home() -> Path:
     """``$CODEX_HOME``, else ``~/.codex``."""
-    return Path(os.environ.get(CODEX_HOME_ENV) or "~/.codex").expanduser()
+    from pathlib import Path
+
+    return Path(codex_home_text())
 
 
-def codex_sessions_enabled(lha_home: Path) -> bool:
+def codex_home_text() -> str:
+    """``codex_home()`` as text, without importing pathlib (``lha search``)."""
+    return path_text(os.path.expanduser(os.environ.get(CODEX_HOME_ENV) or "~/.codex"))
+
+
+def codex_sessions_enabled(lha_home: Path | str) -> bool:
     """The ``codex_sessions`` key of LHA_HOME's config.toml: on unless it is ``false``.
 
     Read without loading the config (``lha search`` must start fast): a file that does not
@@ -27,7 +39,7 @@ def codex_sessions_enabled(lha_home: Path) -> bool:
     from core.fs import read_regular_text
 
     try:
-        text = read_regular_text(Path(lha_home) / "config.toml", max_bytes=CONFIG_MAX_BYTES)
+        text = read_regular_text(os.path.join(lha_home, "config.toml"), max_bytes=CONFIG_MAX_BYTES)
     except OSError:
         return True
     if "codex_sessions" not in text:
@@ -40,19 +52,22 @@ def codex_sessions_enabled(lha_home: Path) -> bool:
         return True
 
 
-def codex_index_root(lha_home: Path) -> Path | None:
-    """The Codex CLI's sessions folder the search index covers, or None (off, or absent)."""
-    roots = codex_session_roots(codex_sessions_enabled(lha_home))
-    return roots[0] if roots else None
+def codex_index_root(lha_home: Path | str) -> str | None:
+    """The Codex CLI's sessions folder the search index covers, or None (off, or absent); as
+    text, like ``codex_session_roots`` but without pathlib (``lha search``)."""
+    return _sessions_folder() if codex_sessions_enabled(lha_home) else None
 
 
 def codex_session_roots(enabled: bool = True) -> tuple[Path, ...]:
     """The Codex CLI's sessions folder, as extra roots for the session list (none when the
     listing is off or the folder does not exist)."""
-    if not enabled:
-        return ()
-    root = codex_home() / "sessions"
-    try:
-        return (root,) if root.is_dir() else ()
-    except OSError:
-        return ()
+    from pathlib import Path
+
+    root = _sessions_folder() if enabled else None
+    return (Path(root),) if root is not None else ()
+
+
+def _sessions_folder() -> str | None:
+    """``$CODEX_HOME/sessions`` when it is a folder (``isdir`` is False on any error)."""
+    root = path_text(os.path.join(codex_home_text(), "sessions"))
+    return root if os.path.isdir(root) else None

@@ -17,10 +17,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from core.protocol.ids import ThreadId
-
-SESSIONS_SUBDIR = "sessions"
-ARCHIVED_SUBDIR = "archived_sessions"
-"""Archived rollouts, in the same ``YYYY/MM/DD`` layout (``lha archive`` moves them here)."""
+from core.rollout.layout import ARCHIVED_SUBDIR as ARCHIVED_SUBDIR
+from core.rollout.layout import SESSIONS_SUBDIR as SESSIONS_SUBDIR
 
 STAMP_FORMAT = "%Y-%m-%dT%H-%M-%S"
 """The filename timestamp: ISO 8601 with ``-`` for ``:`` so it is safe on every filesystem."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,13 @@ import pytest
 from core.agent.initial_context import build_initial_context
 from core.agent.turn_context import TurnContext
 from core.errors import InvalidRequest, RolloutError
+from core.llm.providers.endpoint import WireApi
 from core.protocol.history import InitialHistory
+from core.protocol.ids import ThreadId
 from core.protocol.items import MessageItem, OutputText, TranscriptItem
 from core.protocol.rollout import TranscriptRecord
 from core.rollout.truncation import truncate_before_nth_user_message
-from tests.support.agent_harness import completed, make_harness, run_turn
+from tests.support.agent_harness import Harness, completed, make_harness, run_turn
 from tests.support.scripted_server import Reply, ScriptedServer
 
 
@@ -51,29 +55,57 @@ def test_ignores_session_prefix_messages_when_truncating(tmp_path: Path) -> None
     assert got == expected
 
 
-async def _two_turn_thread(tmp_path: Path, server: ScriptedServer, wire_api: str = "chat"):  # type: ignore[no-untyped-def]
-    h = make_harness(tmp_path, server, wire_api)  # type: ignore[arg-type]
+@dataclass(frozen=True)
+class TwoTurns:
+    """A thread that ran two turns ("question one", "question two") and was closed, so its
+    rollout is complete and unlocked: what every fork and resume here starts from."""
+
+    h: Harness
+    source_id: ThreadId
+    path: Path
+    wire_api: WireApi
+
+
+@pytest.fixture
+async def two_turns(
+    request: pytest.FixtureRequest, tmp_path: Path, scripted_server: ScriptedServer
+) -> AsyncIterator[TwoTurns]:
+    """The closed two-turn thread, over the chat wire unless a test parametrizes it
+    (``indirect``) with "responses". Every thread still open is closed at the end, a failed
+    test's too."""
+    wire_api: WireApi = getattr(request, "param", "chat")
+    h = make_harness(tmp_path, scripted_server, wire_api)
     new = await h.manager.start_thread(h.config)
-    server.enqueue(Reply.text("answer one"), Reply.text("answer two"))
+    scripted_server.enqueue(Reply.text("answer one"), Reply.text("answer two"))
     await run_turn(new.thread, "question one")
     await run_turn(new.thread, "question two")
-    return h, new
-
-
-@pytest.mark.parametrize("wire_api", ["chat", "responses"])
-async def test_fork_sends_exactly_the_kept_history(
-    tmp_path: Path, scripted_server: ScriptedServer, wire_api: str
-) -> None:
-    h, source = await _two_turn_thread(tmp_path, scripted_server, wire_api)
-    source_path = source.thread.rollout_path
+    path = new.thread.rollout_path
+    assert path is not None
     await h.manager.remove_and_close_all_threads()
-    assert source_path is not None
+    yield TwoTurns(h, new.thread_id, path, wire_api)
+    await h.manager.remove_and_close_all_threads()
+
+
+async def _forked_file(h: Harness, n: int | None, path: Path) -> Path:
+    """Fork ``path`` before turn ``n`` (None: the whole thread), close it, and return the
+    fork's rollout, complete on disk."""
+    forked = await h.manager.fork_thread(n, h.config, path)
+    await h.manager.remove_and_close_all_threads()
+    assert forked.thread.rollout_path is not None
+    return forked.thread.rollout_path
+
+
+@pytest.mark.parametrize("two_turns", ["chat", "responses"], indirect=True)
+async def test_fork_sends_exactly_the_kept_history(
+    two_turns: TwoTurns, scripted_server: ScriptedServer
+) -> None:
+    h, source_path, wire_api = two_turns.h, two_turns.path, two_turns.wire_api
     before = source_path.read_bytes()
     first_request = scripted_server.bodies()[0]
 
     forked = await h.manager.fork_thread(1, h.config, source_path)
-    assert forked.thread_id != source.thread_id
-    assert forked.session_configured.forked_from_id == source.thread_id
+    assert forked.thread_id != two_turns.source_id
+    assert forked.session_configured.forked_from_id == two_turns.source_id
     fork_path = forked.thread.rollout_path
     assert fork_path is not None and fork_path.exists(), "a fork's file exists at once"
     replay = [m.type for m in forked.session_configured.initial_messages or []]
@@ -101,49 +133,36 @@ async def test_fork_sends_exactly_the_kept_history(
     await h.manager.remove_and_close_all_threads()
     head = json.loads(fork_path.read_text().splitlines()[0])
     assert head["type"] == "session_meta"
-    assert head["payload"]["forked_from_id"] == str(source.thread_id)
+    assert head["payload"]["forked_from_id"] == str(two_turns.source_id)
 
 
 async def test_fork_past_the_end_is_a_new_empty_thread(
-    tmp_path: Path, scripted_server: ScriptedServer
+    two_turns: TwoTurns, scripted_server: ScriptedServer
 ) -> None:
-    h, source = await _two_turn_thread(tmp_path, scripted_server)
-    path = source.thread.rollout_path
-    assert path is not None
-    await h.manager.remove_and_close_all_threads()
-    fresh = await h.manager.fork_thread(2, h.config, path)
+    h = two_turns.h
+    fresh = await h.manager.fork_thread(2, h.config, two_turns.path)
     assert fresh.session_configured.forked_from_id is None
     assert fresh.session_configured.initial_messages is None
     scripted_server.enqueue(Reply.text("hello"))
     await run_turn(fresh.thread, "start over")
     sent = json.dumps(scripted_server.last_body()["messages"])
     assert "question one" not in sent
-    await h.manager.remove_and_close_all_threads()
 
 
-async def test_negative_fork_index_is_a_clear_error(
-    tmp_path: Path, scripted_server: ScriptedServer
-) -> None:
-    h, source = await _two_turn_thread(tmp_path, scripted_server)
-    path = source.thread.rollout_path
-    assert path is not None
+async def test_negative_fork_index_is_a_clear_error(two_turns: TwoTurns) -> None:
     with pytest.raises(InvalidRequest) as err:
-        await h.manager.fork_thread(-1, h.config, path)
+        await two_turns.h.manager.fork_thread(-1, two_turns.h.config, two_turns.path)
     assert "\n" not in str(err.value)
-    await h.manager.remove_and_close_all_threads()
 
 
 async def test_resume_keeps_id_and_appends_to_the_same_file(
-    tmp_path: Path, scripted_server: ScriptedServer
+    two_turns: TwoTurns, scripted_server: ScriptedServer
 ) -> None:
-    h, source = await _two_turn_thread(tmp_path, scripted_server)
-    path = source.thread.rollout_path
-    assert path is not None
-    await h.manager.remove_and_close_all_threads()
+    h, path = two_turns.h, two_turns.path
     lines_before = path.read_text().splitlines()
 
     resumed = await h.manager.resume_thread_from_rollout(h.config, path, h.manager.auth_manager())
-    assert resumed.thread_id == source.thread_id
+    assert resumed.thread_id == two_turns.source_id
     assert resumed.thread.rollout_path == path
     replay = [m.type for m in resumed.session_configured.initial_messages or []]
     assert replay.count("user_message") == 2
@@ -170,20 +189,12 @@ async def test_resume_of_a_corrupt_rollout_is_a_clear_error(
     assert str(bad) in str(err.value) and "\n" not in str(err.value)
 
 
-async def test_a_fork_copies_the_kept_lines_as_they_are(
-    tmp_path: Path, scripted_server: ScriptedServer
-) -> None:
+async def test_a_fork_copies_the_kept_lines_as_they_are(two_turns: TwoTurns) -> None:
     """Lines before the cut are the source's bytes (its times included), after the fork's own
     session_meta: nothing is parsed and written again."""
-    h, source = await _two_turn_thread(tmp_path, scripted_server)
-    path = source.thread.rollout_path
-    assert path is not None
-    await h.manager.remove_and_close_all_threads()
-    lines = path.read_bytes().splitlines(keepends=True)
-    forked = await h.manager.fork_thread(1, h.config, path)
-    await h.manager.remove_and_close_all_threads()
-    assert forked.thread.rollout_path is not None
-    copied = forked.thread.rollout_path.read_bytes().splitlines(keepends=True)[1:]
+    lines = two_turns.path.read_bytes().splitlines(keepends=True)
+    fork_path = await _forked_file(two_turns.h, 1, two_turns.path)
+    copied = fork_path.read_bytes().splitlines(keepends=True)[1:]
     second = next(
         number
         for number, line in enumerate(lines)
@@ -193,17 +204,11 @@ async def test_a_fork_copies_the_kept_lines_as_they_are(
 
 
 async def test_a_fork_of_a_file_with_an_unreadable_line_writes_only_readable_lines(
-    tmp_path: Path, scripted_server: ScriptedServer
+    two_turns: TwoTurns,
 ) -> None:
-    h, source = await _two_turn_thread(tmp_path, scripted_server)
-    path = source.thread.rollout_path
-    assert path is not None
-    await h.manager.remove_and_close_all_threads()
+    path = two_turns.path
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join([*lines[:2], b'{"not a rollout line": 1}\n', *lines[2:]]))
-    forked = await h.manager.fork_thread(None, h.config, path)
-    await h.manager.remove_and_close_all_threads()
-    assert forked.thread.rollout_path is not None
-    written = forked.thread.rollout_path.read_bytes()
+    written = (await _forked_file(two_turns.h, None, path)).read_bytes()
     assert b"not a rollout line" not in written
     assert written.count(b"question two") >= 1  # the whole thread, items written again

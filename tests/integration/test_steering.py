@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from core.protocol.ops import SteerInput, UserInput
+from core.images.attachment import image_from_bytes
+from core.protocol.ops import SteerInput, TextInput, UserInput
 from tests.support.agent_harness import events_until, is_turn_end, make_harness, types
+from tests.support.images import png_bytes
 from tests.support.scripted_server import Reply, ScriptedServer
 from tests.support.tool_harness import WAIT_FOR_GO, shell
 
@@ -86,3 +88,41 @@ async def test_steering_after_the_last_request_runs_next_and_idle_steering_start
     assert types(third)[0] == "task_started" and types(third)[-1] == "task_complete"
     assert user_texts(scripted_server.bodies()[-1])[-1] == "nothing runs"
     await h.manager.remove_and_close_all_threads()
+
+
+@needs_bwrap
+async def test_steering_with_an_image_for_a_text_only_model_is_refused_and_the_turn_goes_on(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """The rule a turn's own input meets (``refuse_images_the_model_cannot_take``) holds for
+    steering too, whichever client sent it: one warning line, nothing recorded or sent."""
+    h = make_harness(tmp_path, scripted_server, model="gpt-oss-20b")  # text-only in the catalog
+    config = h.config.model_copy(update={"approval_policy": "never"})
+    new = await h.manager.start_thread(config)
+    scripted_server.enqueue(
+        Reply.tool_calls([shell("call_wait", WAIT_FOR_GO)]), Reply.text("did it"), Reply.text("ok")
+    )
+    await new.thread.submit(UserInput.text("first task"))
+    await events_until(new.thread, lambda m: m.type == "tool_call_begin")
+    picture = image_from_bytes(png_bytes(), "shot.png").to_input()
+    await new.thread.submit(SteerInput(items=[TextInput(text="look at this"), picture]))
+    warned = (await events_until(new.thread, lambda m: m.type == "warning"))[-1].msg
+    (h.config.cwd / "go").touch()  # the tool call under way ends only now
+    events = await events_until(new.thread, is_turn_end)
+
+    message = warned.message  # type: ignore[union-attr]
+    assert "gpt-oss-20b takes no images" in message and "\n" not in message
+    assert types(events)[-1] == "task_complete", "the running turn goes on"
+    assert "user_message" not in types(events)
+    sent = json.dumps(scripted_server.bodies()[-1])
+    assert "look at this" not in sent and "data:image" not in sent
+
+    await new.thread.submit(UserInput.text("next"))
+    after = await events_until(new.thread, is_turn_end)
+    steered = [e.msg for e in after if e.msg.type == "user_message"]
+    assert [m.message for m in steered] == ["next"], "nothing was left queued"  # type: ignore[attr-defined]
+    assert types(after)[-1] == "task_complete"
+    path = new.thread.rollout_path
+    assert path is not None
+    await h.manager.remove_and_close_all_threads()
+    assert "look at this" not in path.read_text()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
+
 from core.protocol.ops import UserInput
 from tests.support.agent_harness import past_session
 from tests.support.rollout_factory import write_rollout
@@ -330,3 +332,20 @@ async def test_up_recalls_input_from_an_earlier_run(
         assert composer.text == "newer question"
         await pilot.press("up")
         assert composer.text == "older question"
+
+
+async def test_keys_typed_while_lha_starts_reach_the_composer(
+    tmp_path: Path, scripted_server: ScriptedServer
+) -> None:
+    """Keys that reach the app before its widgets are mounted (typed on the pre-painted frame,
+    whose composer invites typing) wait in its queue; the composer must have the focus by the
+    time they are handled, not get it after them."""
+    app = make_app(tmp_path / "home", scripted_server, tmp_path)
+    for char in "héllo":  # queued as the terminal driver queues them, before mounting
+        app.post_message(events.Key(char, char))
+    async with app.run_test(size=(110, 32)) as pilot:
+        composer = app.query_one(Composer)
+        await wait_until(pilot, lambda: composer.text == "héllo")
+        assert app.focused is composer
+        await pilot.press(*" you")
+        assert composer.text == "héllo you", "later keys follow, in order"

@@ -95,6 +95,27 @@ def test_textual_repaints_the_prepainted_frame_without_a_blank(
     assert _seen(painted)[:last] == _seen(drawn)[:last]
 
 
+def test_keys_typed_on_the_prepainted_frame_reach_the_composer(tmp_path: Path) -> None:
+    """The pre-painted frame shows a composer, so users type into it before Textual runs: the
+    terminal keeps those keys for Textual, and Textual's composer must take them (the terminal
+    echoes them meanwhile, so a dropped key would vanish when Textual repaints)."""
+    size = (100, 30)
+    home, newest = _home(tmp_path)
+    pane = TmuxPane(tmp_path, size)
+    try:
+        pane.launch(_command(home, "truecolor"), tmp_path)
+        pane.wait_for(lambda screen: newest in screen, 10, 0.005)
+        pane.send("-l", "fix the parser")  # Textual is not even imported yet
+        pane.wait_for(lambda screen: TEXTUAL_FOOTER in screen, 30, 0.01)
+        composer = size[1] - 4  # the line of the composer's text (tui.prepaint.composer_cell)
+        pane.wait_for(lambda screen: "fix the parser" in screen.splitlines()[composer], 5, 0.05)
+        time.sleep(0.3)  # and it stays: nothing repaints the composer empty after
+        line = pane.screen().splitlines()[composer]
+    finally:
+        pane.close()
+    assert "fix the parser" in line and "Ask anything" not in line, line
+
+
 def _seen(escaped_screen: str) -> list[list[Cell]]:
     """What a user sees of each cell: a blank's foreground colour and weight show nowhere."""
     return [

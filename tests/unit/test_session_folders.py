@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.protocol.ids import ThreadId
-from tui.session_folders import is_under
+from tui.session_folders import is_under, rows_of_folder
 from tui.thread_rows import ThreadRow
 
 
@@ -23,14 +23,24 @@ def test_the_folder_itself_and_below_but_not_a_sibling() -> None:
     assert is_under("/anything", Path("/")), "everything is below the root"
 
 
-def _row(name: str | None = None) -> ThreadRow:
+def _row(name: str | None = None, cwd: str | None = None) -> ThreadRow:
     return ThreadRow(
         thread_id=ThreadId("0190a1b2-c3d4-7000-8000-00000000abcd"),
         preview="Fix the Heron parser\nand more",
         created_at=datetime(2026, 11, 25, tzinfo=UTC),
         live=False,
         name=name,
+        cwd=cwd,
     )
+
+
+def test_rows_of_a_folder_keep_their_order_on_each_side() -> None:
+    cwds = ["/work/project/src", "/work/project-b", None, "/work/project", "/tmp", "/work"]
+    rows = [_row(name=str(n), cwd=cwd) for n, cwd in enumerate(cwds)]
+    here, elsewhere = rows_of_folder(iter(rows), Path("/work/project"))
+    assert [row.name for row in here] == ["0", "2", "3"]
+    assert [row.name for row in elsewhere] == ["1", "4", "5"]
+    assert rows_of_folder([], Path("/")) == ([], [])
 
 
 def test_the_filter_matches_message_name_and_id_prefix() -> None:

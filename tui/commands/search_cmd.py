@@ -8,12 +8,12 @@ Sessions the Codex CLI wrote are searched too (see ``core.index.library``) and m
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
+    import argparse
     from collections.abc import Callable
 
     from core.index.search import SearchHit
@@ -22,25 +22,82 @@ HIGHLIGHT_ON = "\x1b[1;33m"
 HIGHLIGHT_OFF = "\x1b[0m"
 LABEL_CHARS = 40
 PROGRESS_MIN_BYTES = 50_000_000
+DEFAULT_LIMIT = 20
 
 
 SEARCH_HELP = 'find past sessions by what was said (words, "a phrase", prefix*)'
+_FLAGS = {"--all": "all", "--archived": "archived", "--json": "json"}
+_LIMIT_FLAGS = ("-n", "--limit")
+
+
+class SearchArgs(NamedTuple):
+    """What ``lha search`` was asked, from either parser."""
+
+    query: list[str]
+    all: bool = False
+    archived: bool = False
+    json: bool = False
+    limit: int = DEFAULT_LIMIT
+
+    @classmethod
+    def from_namespace(cls, args: argparse.Namespace) -> SearchArgs:
+        return cls(list(args.query), args.all, args.archived, args.json, args.limit)
 
 
 def add_search_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     _add_search_arguments(sub.add_parser("search", help=SEARCH_HELP, description=SEARCH_HELP))
 
 
-def parse_search_args(argv: list[str]) -> argparse.Namespace:
+def parse_search_args(argv: list[str]) -> SearchArgs:
     """``lha search ...`` parsed without building every other command's parser (``lha search``
-    is the first argument: see ``tui.cli.main``)."""
+    is the first argument: see ``tui.cli.main``). The usual forms are read by hand (argparse,
+    its help formatter and what they import cost a search ~6 ms of its ~40); anything else
+    (``--help``, an abbreviated or unknown option, a mistake) goes to argparse, which accepts
+    or rejects it with its usual message."""
+    quick = _parse_usual_forms(argv)
+    if quick is not None:
+        return quick
     from tui.cli_options import LhaArgumentParser
 
     parser = LhaArgumentParser(prog="lha search", description=SEARCH_HELP)
     _add_search_arguments(parser)
-    args = parser.parse_args(argv)
-    args.command = "search"
-    return args
+    return SearchArgs.from_namespace(parser.parse_args(argv))
+
+
+def _parse_usual_forms(argv: list[str]) -> SearchArgs | None:
+    """Words in one run, the exact flags, ``-n N``/``-nN``/``--limit N``/``--limit=N`` with a
+    plain number; None for anything argparse must judge (it would read these the same way)."""
+    words: list[str] = []
+    flags = {"all": False, "archived": False, "json": False}
+    limit = DEFAULT_LIMIT
+    words_ended = False
+    position = 0
+    while position < len(argv):
+        token = argv[position]
+        position += 1
+        value: str | None = None
+        if not token.startswith("-"):
+            if words_ended:
+                return None  # argparse rejects words after an option once the words began
+            words.append(token)
+            continue
+        words_ended = bool(words)
+        if token in _FLAGS:
+            flags[_FLAGS[token]] = True
+            continue
+        if token in _LIMIT_FLAGS and position < len(argv):
+            value = argv[position]
+            position += 1
+        elif token.startswith("--limit="):
+            value = token.removeprefix("--limit=")
+        elif token.startswith("-n") and token != "-n":
+            value = token.removeprefix("-n")
+        if value is None or not value.isdigit() or not value.isascii():
+            return None
+        limit = int(value)
+    if not words:
+        return None
+    return SearchArgs(words, flags["all"], flags["archived"], flags["json"], limit)
 
 
 def _add_search_arguments(search_p: argparse.ArgumentParser) -> None:
@@ -50,28 +107,31 @@ def _add_search_arguments(search_p: argparse.ArgumentParser) -> None:
     )
     search_p.add_argument("--archived", action="store_true", help="include archived sessions")
     search_p.add_argument("--json", action="store_true", help="one JSON object per hit")
-    search_p.add_argument("-n", "--limit", type=int, default=20, help="hits at most (20)")
+    search_p.add_argument(
+        "-n", "--limit", type=int, default=DEFAULT_LIMIT, help=f"hits at most ({DEFAULT_LIMIT})"
+    )
 
 
-def run_search(args: argparse.Namespace) -> int:
+def run_search(args: SearchArgs) -> int:
     """Print the hits; 0 when there were some, 1 when none (like grep), 2 for a bad query."""
-    from pathlib import Path
-
-    from core.config.home import default_lha_home
+    from core.config.home import lha_home_text
     from core.index.library import SessionIndex
     from core.index.query import parse_query
     from core.index.search import SearchScope
+    from core.path_text import path_text
+    from core.session_names import read_names
+    from tui.startup_gc import end_startup_pause
 
+    end_startup_pause()  # paused by tui.cli.main: what the imports made needs no GC pass
     query = parse_query(" ".join(args.query))
     scope = SearchScope(
-        cwd=None if args.all else Path(os.getcwd()),
+        cwd=None if args.all else path_text(os.getcwd()),
         include_archived=args.archived,
         limit=max(1, args.limit),
     )
-    from core.session_names import read_names
-
-    names = read_names(default_lha_home())
-    index = SessionIndex(default_lha_home())
+    home = lha_home_text()  # pathlib and what it imports are ~3 ms of a search: as text
+    names = read_names(home)
+    index = SessionIndex(home)
     try:
         hits, vanished = index.search(query, scope, _progress_on_terminal(), names)
     finally:
@@ -121,7 +181,7 @@ def _json_line(hit: SearchHit, name: str | None) -> str:
     return json.dumps(
         {
             "thread_id": hit.thread_id,
-            "path": str(hit.path),
+            "path": hit.rollout,
             "name": name,
             "cwd": hit.cwd,
             "created_at": hit.created_at,
@@ -137,9 +197,11 @@ def _json_line(hit: SearchHit, name: str | None) -> str:
 
 
 def _one_line(text: str, width: int) -> str:
-    from core.sanitize import neutralize_terminal_escapes
+    if not text.isprintable():  # a control character or a lone surrogate may be in it
+        from core.sanitize import neutralize_terminal_escapes  # its patterns take ~1 ms
 
-    flat = " ".join(neutralize_terminal_escapes(text).split())
+        text = neutralize_terminal_escapes(text)
+    flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 

@@ -26,7 +26,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, ListItem, ListView
 
 from tui.fork_families import family_order
-from tui.session_folders import is_under
+from tui.session_folders import rows_of_folder
 from tui.thread_rows import FIRST_FRAME_CHROME, RowsPage, ThreadRow, row_lines
 
 if TYPE_CHECKING:
@@ -312,16 +312,15 @@ class ThreadSidebar(Vertical):
         """The rows to mount; those of other folders go aside while only this folder's show."""
         if self._show_all or self._here is None:
             return rows
-        shown = [row for row in rows if is_under(row.cwd, self._here)]
-        self._aside += [row for row in rows if not is_under(row.cwd, self._here)]
+        shown, elsewhere = rows_of_folder(rows, self._here)
+        self._aside += elsewhere
         return shown
 
     def _show_elsewhere(self) -> None:
         """Redraw the last row: the sessions aside that the filter would show."""
         if self._here is None:
             return
-        here = self._here
-        elsewhere = any(not is_under(item.row.cwd, here) for item in self.rows())
+        elsewhere = bool(rows_of_folder((item.row for item in self.rows()), self._here).elsewhere)
         aside = sum(1 for row in self._aside if row.matches(self._query))
         self.query_one(ElsewhereRow).show(
             aside, not self._exhausted, self._show_all, elsewhere or bool(self._aside)

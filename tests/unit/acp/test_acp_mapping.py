@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -18,9 +19,11 @@ from acp.schema import (
     TextResourceContents,
 )
 
+from core.images.attachment import MAX_IMAGE_BYTES
 from core.models.info import ModelPreset, ReasoningEffortPreset
 from core.protocol.events import TaskComplete, ToolCallBegin, ToolCallEnd
 from core.protocol.ops import ImageInput, TextInput
+from tests.support.images import png_bytes
 from tui.acp.capabilities import initialize_answer
 from tui.acp.commands import CommandCall, command_of
 from tui.acp.live_output import CUT_NOTE, SHOWN_CHARS, LiveOutput
@@ -106,6 +109,7 @@ def test_initialize_is_answered_without_the_sdk() -> None:
 
 
 def test_prompt_blocks_become_user_input() -> None:
+    png = base64.b64encode(png_bytes()).decode()
     items = user_input_items(
         [
             TextContentBlock(type="text", text="look at"),
@@ -114,13 +118,46 @@ def test_prompt_blocks_become_user_input() -> None:
                 type="resource",
                 resource=TextResourceContents(uri="file:///b.py", text="print(1)"),
             ),
-            ImageContentBlock(type="image", data="AAAA", mime_type="image/png"),
+            ImageContentBlock(type="image", data=png, mime_type="image/png"),
         ]
     )
     assert items[0] == TextInput(text="look at")
     assert items[1] == TextInput(text="file:///a.py")
     assert isinstance(items[2], TextInput) and "print(1)" in items[2].text
-    assert items[3] == ImageInput(image_url="data:image/png;base64,AAAA")
+    assert items[3] == ImageInput(image_url=f"data:image/png;base64,{png}")
+
+
+def test_an_image_is_sent_as_the_kind_its_bytes_say_with_the_name_of_its_uri() -> None:
+    png = base64.b64encode(png_bytes()).decode()
+    block = ImageContentBlock(
+        type="image", data=png, mime_type="image/jpeg", uri="file:///tmp/my%20shot.png"
+    )
+    [item] = user_input_items([block])
+    assert item == ImageInput(image_url=f"data:image/png;base64,{png}", file_name="my shot.png")
+
+
+@pytest.mark.parametrize(
+    ("data", "uri", "says"),
+    [
+        ("AAAA", None, "image 2 is not a PNG, JPEG, GIF or WebP image"),
+        ("@@not base64@@", None, "image 2 is not valid base64 image data"),
+        (base64.b64encode(b"plain text").decode(), "file:///x/notes.png", "notes.png is not a PNG"),
+        ("A" * (MAX_IMAGE_BYTES * 4 // 3 + 8), None, "images over 20.0 MB are refused"),
+    ],
+    ids=["not-an-image", "not-base64", "text-named-png", "over-20-MB"],
+)
+def test_a_bad_image_is_refused_with_one_line_naming_it(
+    data: str, uri: str | None, says: str
+) -> None:
+    good = ImageContentBlock(
+        type="image", data=base64.b64encode(png_bytes()).decode(), mime_type="image/png"
+    )
+    bad = ImageContentBlock(type="image", data=data, mime_type="image/png", uri=uri)
+    with pytest.raises(RequestError) as caught:
+        user_input_items([TextContentBlock(type="text", text="look"), good, bad])
+    assert caught.value.code == -32602
+    message = caught.value.data["message"]
+    assert says in message and "\n" not in message
 
 
 def test_audio_and_empty_prompts_are_refused() -> None:

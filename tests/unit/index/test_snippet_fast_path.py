@@ -36,3 +36,18 @@ def test_text_without_any_first_token_has_no_match() -> None:
     terms = parse_query("heron").terms
     made = snippet.make_snippet("nothing to see " * 100, terms)
     assert made.highlights == () and made.text.startswith("nothing to see")
+
+
+SPACING = [" ", "  ", "\t", "\n", "\r\n", "\x0b", "\x0c", "\x1c", "\x1f", "\x85", "\xa0"]
+UNPRINTABLE = ["\x00", "\x1b", "\x7f", "\x80", "\x9f", "\u200b", "\u2028", "\ud800"]
+
+
+@pytest.mark.parametrize("unprintable", [False, True])
+def test_flattening_by_split_is_flattening_by_the_pattern(unprintable: bool) -> None:
+    """``str.split`` and the pattern agree on every kind of whitespace; anything else
+    unprintable goes the pattern's way."""
+    rng = random.Random(int(unprintable))
+    pieces = WORDS + SPACING + (UNPRINTABLE if unprintable else [])
+    for _ in range(500):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert snippet._flatten(text) == snippet._SPACES.sub(" ", text).strip(), repr(text)
