@@ -21,7 +21,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.protocol.events import TokenCount
+from core.protocol.events import (
+    AgentMessage,
+    AgentReasoning,
+    EventMsg,
+    TokenCount,
+    UserMessageEvent,
+)
 from core.protocol.items import (
     MessageItem,
     ReasoningItem,
@@ -143,22 +149,22 @@ def _response_item(payload: dict[str, Any]) -> list[RolloutItem]:
     for item in _transcript_items(payload):
         records.append(TranscriptRecord(payload=item))
         shown = _shown_event(item)
-        if shown is not None:  # one validation for the record and its event, not two
-            records.append(EventRecord.model_validate({"payload": shown}))
+        if shown is not None:
+            records.append(EventRecord(payload=shown))
     return records
 
 
-def _shown_event(item: TranscriptItem) -> dict[str, str] | None:
-    """The data of the transcript entry a resumed thread shows for a conversation item, if any
-    (validated with its record: a 1,000-turn rollout has 2,000 of them)."""
+def _shown_event(item: TranscriptItem) -> EventMsg | None:
+    """The transcript entry a resumed thread shows for a conversation item, if any, made from
+    the validated item's own strings (a 1,000-turn rollout has 2,000 of them)."""
     if isinstance(item, MessageItem):
         if is_real_user_message(item):
-            return {"type": "user_message", "message": item.text()}
+            return UserMessageEvent(message=item.text())
         text = item.text() if item.role == "assistant" else ""
         if text:
-            return {"type": "agent_message", "message": text}
+            return AgentMessage(message=text)
     if isinstance(item, ReasoningItem) and item.summary:
-        return {"type": "agent_reasoning", "text": "\n\n".join(p.text for p in item.summary)}
+        return AgentReasoning(text="\n\n".join(p.text for p in item.summary))
     return None
 
 
@@ -185,7 +191,7 @@ def _message(raw: dict[str, Any]) -> MessageItem:
     if not isinstance(parts, list):
         parts = [{"type": "input_text", "text": parts}] if isinstance(parts, str) else []
     content = [part for raw_part in parts if (part := _content_part(raw_part, role)) is not None]
-    return MessageItem.model_validate({**_extras(raw, "content"), "role": role, "content": content})
+    return MessageItem.model_validate({**raw, "type": "message", "role": role, "content": content})
 
 
 def _content_part(raw: Any, role: Any) -> dict[str, str] | None:

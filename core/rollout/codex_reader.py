@@ -3,12 +3,17 @@
 The rules are lha's (see ``core.rollout.reader``): a torn last line is dropped, any other line
 that cannot be read is counted, and one that held a user message is remembered so that resume and
 fork refuse to continue without it. Lines lha has no use for are skipped knowingly, not counted.
+
+The Codex CLI writes a token count after every response, each superseding the one before: only
+the newest is of use (a continued thread's counter starts from it), so the others are skipped
+before they are parsed. They are a quarter of a long session's bytes.
 """
 
 from __future__ import annotations
 
 import gc
 import json
+import re
 from pathlib import Path
 
 from pydantic_core import from_json
@@ -21,6 +26,12 @@ from core.rollout.codex_format import CodexLineError, convert_line
 from core.rollout.reader import LoadedRollout, RolloutReadReport, _promote_young_objects
 
 CODEX_FORMAT = "codex"
+
+_TOKEN_COUNT_LINE = re.compile(
+    rb'\{"timestamp":"[^"\\]*",(?:"ordinal":\d+,)?"type":"event_msg","payload":\{"type":"token_count"'
+)
+"""The start of a token count line as the Codex CLI writes it (compact JSON, keys in this order);
+a line written any other way is simply parsed."""
 
 
 def _decode(raw: bytes) -> object:
@@ -44,6 +55,10 @@ class _CodexLines:
         self.lost_user: list[int] = []
         self.first_reason = ""
         self.torn = False
+
+    def skip(self) -> None:
+        """A line lha knows it has no use for, counted but not parsed."""
+        self.lines += 1
 
     def add(self, number: int, raw: bytes, may_be_torn: bool) -> None:
         self.lines += 1
@@ -81,6 +96,14 @@ class _CodexLines:
         )
 
 
+def _last_token_count(lines: list[bytes], start: int) -> int:
+    """The index of the newest token count line at or before ``start``, -1 when none."""
+    for index in range(start, -1, -1):
+        if _TOKEN_COUNT_LINE.match(lines[index]):
+            return index
+    return -1
+
+
 def load_codex_rollout(path: Path, data: bytes) -> LoadedRollout:
     """A Codex CLI rollout's lines as lha's history (``kind`` resumed, the Codex session's id:
     the thread manager turns it into a fork, so nothing is ever written to the Codex file)."""
@@ -88,11 +111,18 @@ def load_codex_rollout(path: Path, data: bytes) -> LoadedRollout:
     last = len(lines) - 1
     may_tear = not data.endswith(b"\n")
     parsed = _CodexLines(path)
+    # The newest complete count; a last line that may be torn is parsed whatever it is.
+    newest_count = _last_token_count(lines, len(lines) - 2 if may_tear else last)
+    is_count = _TOKEN_COUNT_LINE.match
     gc_was_enabled = gc.isenabled()
     gc.disable()  # many small long-lived objects: see ``_promote_young_objects``
     try:
         for index, raw in enumerate(lines):
-            if raw and not raw.isspace():
+            if not raw or raw.isspace():
+                continue
+            if index not in (newest_count, last) and is_count(raw):
+                parsed.skip()
+            else:
                 parsed.add(index + 1, raw, may_tear and index == last)
     finally:
         if gc_was_enabled:

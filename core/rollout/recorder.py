@@ -20,7 +20,7 @@ import logging
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from core.errors import LhaError, RolloutError
 from core.fs import ensure_private_dir, open_private_append, write_all
@@ -35,10 +35,13 @@ from core.protocol.rollout import (
     utc_timestamp,
 )
 from core.protocol.session import CompactedItem, SessionMeta, SessionSource
-from core.rollout import listing, reader
+from core.rollout import reader
 from core.rollout.lock import RolloutLock
 from core.rollout.paths import rollout_path_for
 from core.rollout.policy import is_persisted_item
+
+if TYPE_CHECKING:  # listing is for the session list, not for a thread's start
+    from core.rollout import listing
 
 log = logging.getLogger("lha.rollout")
 
@@ -184,6 +187,8 @@ class RolloutRecorder:
         extra_roots: Sequence[Path] = (),
     ) -> listing.ThreadsPage:
         """One page of past sessions, newest first; see ``core.rollout.listing``."""
+        from core.rollout import listing
+
         return await listing.list_threads(
             lha_home,
             page_size,

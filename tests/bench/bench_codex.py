@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from typing import Any
 from core.protocol.ids import ThreadId
 from core.rollout.listing import list_threads_sync
 from tests.bench import BenchResult, median
+from tests.bench.bench_exec import _lha_command
 from tests.bench.bench_rollout import _write_many_sessions
 from tests.support.scripted_server import Reply, serve_in_thread
 
@@ -127,7 +127,7 @@ def _bench_resume(folder: Path) -> list[BenchResult]:
         )
         env = {**os.environ, "LHA_HOME": str(lha_home), "CODEX_HOME": str(codex_home)}
         env.pop("PYTHONDONTWRITEBYTECODE", None)
-        lha = [sys.executable, "-m", "tui.cli", "exec", "resume", str(rollout), "one more"]
+        lha = [*_lha_command(), "exec", "resume", str(rollout), "one more"]  # what a user runs
         codex_argv = [
             codex or "codex", "exec", "--skip-git-repo-check",
             "-c", 'model_provider="scripted"', "-c", 'model="test-model"',

@@ -69,6 +69,7 @@ class Handler(BaseHTTPRequestHandler):
             self._json(404, {"detail": "Not Found"})
             return
         _record(+1)
+        done = False
         try:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -80,10 +81,15 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(0.02)
                 self._event({"choices": [{"index": 0, "delta": delta, "finish_reason": None}]})
             self._event({"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]})
+            # The request ends here for the count: once [DONE] is out, the client may send its
+            # next request before this thread gets to run again.
+            done = True
+            _record(-1)
             self.wfile.write(b"data: [DONE]\n\n")
             self.wfile.flush()
         finally:
-            _record(-1)
+            if not done:
+                _record(-1)
 
     def _event(self, chunk: dict[str, object]) -> None:
         frame = {"id": "chatcmpl-fake", "object": "chat.completion.chunk", **chunk}

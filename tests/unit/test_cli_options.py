@@ -77,3 +77,27 @@ def test_an_unknown_sandbox_mode_is_refused(capsys: pytest.CaptureFixture[str]) 
         _parse("-s", "yolo")
     assert exit_info.value.code == 2
     assert "invalid choice: 'yolo'" in capsys.readouterr().err
+
+
+def test_an_exec_line_parses_the_same_with_the_exec_only_parser() -> None:
+    """``lha exec ...`` builds a parser without the other commands' modules; what it reads
+    must not differ from the whole parser's reading."""
+    argv = ["exec", "-m", "m", "--json", "resume", "-c", "a=1", "--last", "go on"]
+    whole = vars(parse_args(build_parser(), list(argv)))
+    only = vars(parse_args(build_parser("exec"), list(argv)))
+    assert only == whole
+    assert vars(parse_exec_args(argparse.Namespace(**only))) == vars(
+        parse_exec_args(argparse.Namespace(**whole))
+    )
+
+
+def test_the_exec_only_parser_imports_no_other_command() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from tui.cli import build_parser; build_parser('exec'); "
+        "print(sorted(m for m in sys.modules if m.startswith('tui.commands.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "['tui.commands.snapshot_cmd']"

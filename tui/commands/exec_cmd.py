@@ -27,6 +27,12 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_FAILED = 0, 1
 
+_finished_run: list[object] = []
+"""The last run's manager and thread, still referenced when ``run_exec`` returns: freeing a
+1,000-turn history object by object takes ~5 ms, and the process ends right after without
+freeing anything (``tui.cli._exit_without_teardown``). Only the last run is kept, so callers
+that run many in one process hold one history at most."""
+
 
 def _sub_parser(prog: str) -> argparse.ArgumentParser:
     parser = LhaArgumentParser(prog=prog, add_help=True)
@@ -81,6 +87,8 @@ def parse_exec_args(args: argparse.Namespace) -> argparse.Namespace:
 
 def load_images(files: list[str], cwd: Path) -> list[ImageAttachment]:
     """The ``--image`` files, read before any thread starts: a bad one is one line, exit 2."""
+    if not files:
+        return []
     from core.images.attachment import load_image_file, resolve_image_path
 
     return [load_image_file(resolve_image_path(file, cwd)) for file in files]
@@ -162,7 +170,9 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     if name is not None:
         set_name(config.lha_home, new.thread_id, name)
     turn_input = user_input(prompt, images) if images else prompt
-    return await drive_one_turn(manager, new, turn_input, printer, RequestAnswerer(printer))
+    code = await drive_one_turn(manager, new, turn_input, printer, RequestAnswerer(printer))
+    _finished_run[:] = [manager, new]
+    return code
 
 
 async def drive_one_turn(

@@ -29,14 +29,14 @@ async def resolve_rollout(
     is looked for among the listed sessions (False) and/or the archived ones (True), in the
     order ``archived`` gives; found only on the other side, the error says so. Ids and ``last``
     also look in ``extra_roots`` (the Codex CLI's sessions)."""
-    from core.rollout.listing import find_latest_thread_path
-
     if last and target is not None:
         raise InvalidRequest(
             f"--last and {_shown(target)} exclude each other; "
             "give either --last or an ID, PATH or NAME"
         )
     if last:
+        from core.rollout.listing import find_latest_thread_path
+
         path = await find_latest_thread_path(lha_home, extra_roots=extra_roots)
         if path is None:
             raise InvalidRequest("there is no past session yet; start one with `lha` or `lha exec`")

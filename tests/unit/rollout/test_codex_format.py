@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from core.protocol.events import TokenCount
 from core.protocol.items import MessageItem, ReasoningItem, ToolCallItem, ToolCallOutputItem
 from core.protocol.rollout import (
     CompactedRecord,
@@ -164,3 +165,35 @@ def test_a_line_only_the_json_module_reads_is_still_read() -> None:
 
     assert _decode(b'{"text": "\\ud800x"}') == {"text": "\ud800x"}
     assert _decode(b'{"text": "heron"}') == {"text": "heron"}
+
+
+def _token_counts(items: list[Any]) -> list[int]:
+    counts = [
+        item.payload.info
+        for item in items
+        if isinstance(item, EventRecord) and isinstance(item.payload, TokenCount)
+    ]
+    return [info.total_token_usage.input_tokens if info else -1 for info in counts]
+
+
+def test_only_the_newest_token_count_is_kept_and_the_others_are_not_unreadable() -> None:
+    """The Codex CLI writes a count after every response; a continued thread needs the last."""
+    lines = FIXTURE.read_bytes().splitlines()
+    written = [json.loads(line)["payload"] for line in lines if b'"token_count"' in line]
+    assert len(written) == 3, "the fixture has a count after each of its three responses"
+    loaded = load_rollout_sync(FIXTURE)
+    assert _token_counts(loaded.history.items) == [
+        written[-1]["info"]["total_token_usage"]["input_tokens"]
+    ]
+    assert (loaded.report.lines, loaded.report.bad_lines) == (len(lines), 0)
+
+
+def test_a_torn_last_token_count_leaves_the_one_before(tmp_path: Path) -> None:
+    lines = FIXTURE.read_bytes().splitlines()
+    counts = [n for n, line in enumerate(lines) if b'"token_count"' in line]
+    torn = tmp_path / "torn.jsonl"
+    torn.write_bytes(b"\n".join([*lines[: counts[-1]], lines[counts[-1]][:60]]))
+    loaded = load_rollout_sync(torn)
+    before = json.loads(lines[counts[-2]])["payload"]["info"]["total_token_usage"]
+    assert _token_counts(loaded.history.items) == [before["input_tokens"]]
+    assert loaded.report.torn_last_line and loaded.report.bad_lines == 0
