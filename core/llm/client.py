@@ -19,29 +19,26 @@ message, log record, exception or ``repr``.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import Any, Literal, Protocol
 
+import httpx
+from httpx_sse import SSEError, aconnect_sse
 from pydantic_core import to_json
 
 from core import __version__
 from core.errors import ProviderError
 from core.llm import errors_map, wire_chat, wire_responses
-from core.llm.plain_http import PlainHttpError, Timeouts, post_for_events, takes_plain_http
 from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.providers.endpoint_checks import env_header_values
 from core.llm.request import ModelRequest
 from core.llm.response_events import ResponseEvent, Retrying
 from core.llm.retry import MAX_RETRY_AFTER_S, RetryPolicy
 from core.text import one_line
-
-if TYPE_CHECKING:  # httpx is imported when a request needs it (https, a proxy) or failed
-    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -82,17 +79,10 @@ def _json_bytes(body: dict[str, Any]) -> bytes:
     return to_json(body, inf_nan_mode="null")
 
 
-def _timeouts(endpoint: RuntimeEndpoint) -> Timeouts:
-    # The read timeout bounds each socket read, which is exactly "no bytes for N ms".
-    idle = endpoint.stream_idle_timeout_ms / 1000
-    return Timeouts(connect=min(30.0, idle), read=idle, write=30.0)
-
-
 def _timeout(endpoint: RuntimeEndpoint) -> httpx.Timeout:
-    import httpx
-
-    limits = _timeouts(endpoint)
-    return httpx.Timeout(connect=limits.connect, read=limits.read, write=limits.write, pool=30.0)
+    # httpx's read timeout bounds each socket read, which is exactly "no bytes for N ms".
+    idle = endpoint.stream_idle_timeout_ms / 1000
+    return httpx.Timeout(connect=min(30.0, idle), read=idle, write=30.0, pool=30.0)
 
 
 class ModelClient:
@@ -123,31 +113,20 @@ class ModelClient:
             self._http = None
 
     def _client(self) -> httpx.AsyncClient:
-        """The httpx client, created on first use: building one loads the CA bundle (~60 ms),
-        which start-up should not pay before a request is actually made."""
+        """The HTTP client, created on first use: building one loads the CA bundle (~60 ms),
+        which start-up should not pay before a request is actually made. A plain-``http`` base
+        URL (a local server) involves no TLS, so it skips TLS set-up altogether
+        (``core.llm.plain_http``)."""
         if self._http is None:
-            import httpx
+            if self.endpoint.base_url.lower().startswith("http://"):
+                from core.llm.plain_http import PlainHttpTransport
 
-            self._http = httpx.AsyncClient(timeout=_timeout(self.endpoint))
+                self._http = httpx.AsyncClient(
+                    timeout=_timeout(self.endpoint), transport=PlainHttpTransport()
+                )
+            else:
+                self._http = httpx.AsyncClient(timeout=_timeout(self.endpoint))
         return self._http
-
-    def _event_source(self, url: str, body: bytes) -> contextlib.AbstractAsyncContextManager[Any]:
-        """The POST, as an event source: over ``core.llm.plain_http`` for a plain-``http`` base
-        URL (a local server) when no httpx client was given, else over httpx."""
-        params = self.endpoint.query_params or None
-        if self._http is None and takes_plain_http(self.endpoint.base_url):
-            return post_for_events(url, body, self._headers(), params, _timeouts(self.endpoint))
-        from httpx_sse import aconnect_sse
-
-        return aconnect_sse(
-            self._client(),
-            "POST",
-            url,
-            content=body,
-            headers=self._headers(),
-            params=params,
-            timeout=_timeout(self.endpoint),
-        )
 
     async def __aenter__(self) -> ModelClient:
         return self
@@ -236,7 +215,15 @@ class ModelClient:
         got_event = False
         content_type = ""
         try:
-            async with self._event_source(url, body) as source:
+            async with aconnect_sse(
+                self._client(),
+                "POST",
+                url,
+                content=body,
+                headers=self._headers(),
+                params=self.endpoint.query_params or None,
+                timeout=_timeout(self.endpoint),
+            ) as source:
                 response = source.response
                 if response.status_code >= 300:
                     raw = await response.aread()
@@ -262,16 +249,29 @@ class ModelClient:
                         yield event
                     if parser.done:
                         break
-        except _AttemptFailed:
-            raise
+        except SSEError:
+            raise _AttemptFailed(
+                ProviderError(
+                    f"{self.endpoint.base_url.rstrip('/')}{route} answered with content-type "
+                    f"{one_line(content_type, 60)} instead of an event stream; "
+                    "check base_url"
+                ),
+                "request",
+            ) from None
         except ProviderError as exc:  # malformed event, in-band failure
             raise _AttemptFailed(exc, "stream") from exc
-        except Exception as exc:  # the exchange failed, judged by httpx's exception classes
-            failed = self._exchange_failure(exc, route, content_type, got_response, parser)
-            if failed is None:
-                raise
-            if failed is not _ANSWER_COMPLETE:
-                raise failed from exc
+        except httpx.TimeoutException as exc:
+            if isinstance(exc, httpx.ReadTimeout):
+                raise _AttemptFailed(errors_map.stream_stalled(self.endpoint), "stream") from exc
+            raise _AttemptFailed(errors_map.connect_error(self.endpoint, exc), "request") from exc
+        except httpx.TransportError as exc:
+            if not got_response:
+                raise _AttemptFailed(
+                    errors_map.connect_error(self.endpoint, exc), "request"
+                ) from exc
+            if not parser.can_finish():
+                cut = errors_map.stream_cut(self.endpoint, "the connection closed mid-answer")
+                raise _AttemptFailed(cut, "stream") from exc
             # else: the answer was complete; only the tail (usage, [DONE]) was lost.
         if got_response and not got_event:
             raise _AttemptFailed(errors_map.empty_body(self.endpoint, route), "stream")
@@ -281,43 +281,6 @@ class ModelClient:
             raise _AttemptFailed(exc, "stream") from exc
         for event in events:
             yield event
-
-    def _exchange_failure(
-        self, exc: Exception, route: str, content_type: str, got_response: bool, parser: _Parser
-    ) -> _AttemptFailed | None:
-        """What a failed exchange means for the retries (``_ANSWER_COMPLETE``: the answer was
-        whole, only its tail was lost), or None for an exception that is not about HTTP.
-        Both paths are judged by httpx's exception classes, imported only now."""
-        import httpx
-        from httpx_sse import SSEError
-
-        if isinstance(exc, PlainHttpError):
-            exc = exc.equivalent()
-        if isinstance(exc, SSEError):
-            return _AttemptFailed(
-                ProviderError(
-                    f"{self.endpoint.base_url.rstrip('/')}{route} answered with content-type "
-                    f"{one_line(content_type, 60)} instead of an event stream; "
-                    "check base_url"
-                ),
-                "request",
-            )
-        if isinstance(exc, httpx.ReadTimeout):
-            return _AttemptFailed(errors_map.stream_stalled(self.endpoint), "stream")
-        if isinstance(exc, httpx.TimeoutException):
-            return _AttemptFailed(errors_map.connect_error(self.endpoint, exc), "request")
-        if not isinstance(exc, httpx.TransportError):
-            return None
-        if not got_response:
-            return _AttemptFailed(errors_map.connect_error(self.endpoint, exc), "request")
-        if not parser.can_finish():
-            cut = errors_map.stream_cut(self.endpoint, "the connection closed mid-answer")
-            return _AttemptFailed(cut, "stream")
-        return _ANSWER_COMPLETE
-
-
-_ANSWER_COMPLETE = _AttemptFailed(ProviderError("the answer was complete"), "stream")
-"""``_exchange_failure``'s answer for a connection lost after a complete answer: no failure."""
 
 
 def _final(err: ProviderError, retries: int, extra: str | None = None) -> ProviderError:

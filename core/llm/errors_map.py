@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+
+import httpx
 
 from core.errors import ProviderError, ProviderUnreachable, StreamError, UnauthorizedError
 from core.llm.providers.endpoint import RuntimeEndpoint
 from core.secrets import redact_secrets
 from core.text import one_line
-
-if TYPE_CHECKING:  # imported by ``connect_error``, which only a failed request reaches
-    import httpx
 
 MAX_SERVER_TEXT = 200
 _RETRYABLE_STREAM_CODES = frozenset(
@@ -156,8 +154,6 @@ def _refused(exc: BaseException) -> bool:
 def connect_error(endpoint: RuntimeEndpoint, exc: httpx.TransportError) -> ProviderError:
     """A failure before any response arrived: retryable (the server may be starting up), unless
     the request itself cannot be sent (a URL scheme httpx does not speak, an illegal header)."""
-    import httpx
-
     base = endpoint.base_url.rstrip("/")
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         reason = one_line(str(exc) or type(exc).__name__, 120)

@@ -74,3 +74,20 @@ async def test_the_key_appears_in_no_log_record_or_repr(
     while cause is not None:
         assert KEY not in str(cause)
         cause = cause.__cause__
+
+
+async def test_a_plain_http_server_is_reached_without_any_tls_set_up(
+    scripted_server: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A local server's base URL is plain ``http``: the client's transport makes no TLS
+    context (each costs ~11 ms of start-up), and the answer still streams."""
+    import ssl
+
+    def no_tls(*args: object, **kwargs: object) -> ssl.SSLContext:
+        raise AssertionError("a TLS context was made for a plain-http request")
+
+    monkeypatch.setattr(ssl, "create_default_context", no_tls)
+    monkeypatch.setattr(ssl.SSLContext, "__new__", no_tls)
+    scripted_server.enqueue(Reply.text("plain"))
+    events = await collect(make_client(scripted_server.base_url, "chat"), simple_request())
+    assert text_of(events) == "plain"
