@@ -229,6 +229,8 @@ async def test_a_rename_redraws_the_row_and_status_once_or_names_a_past_row(
         await controller.send_message(PendingMessage("hello"))
         state = controller.current_thread()
         assert state is not None
+        # the turn's own row updates are over before counting the rename's (a race under load)
+        await until(lambda: state.has_user_message and not state.running)
         updates = len(port.row_updates)
         await controller.rename_current("  greeting  ")
         assert state.name == "greeting"
