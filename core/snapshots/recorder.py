@@ -84,19 +84,24 @@ class FileSnapshots:
             self._pending = turn
             return problems
 
-    def after_turn(self) -> None:
-        """Snapshot the folders of the turn that just ended (nothing when none is pending)."""
+    def after_turn(self, *, tools_ran: bool = True) -> None:
+        """Snapshot the folders of the turn that just ended (nothing when none is pending).
+
+        A turn that ran no tool changed no file: its "after" is its "before", without
+        looking at the folders (one git call less per chat-only turn). What the user edits
+        meanwhile is then not counted as the turn's change; the next turn's "before" has it."""
         with self._lock:
             if self._pending is None:
                 return
             with thread_lock(self._lha_home, self._thread_id):
                 snapshots = self._load()
-                self._finish(snapshots)
+                self._finish(snapshots, unchanged=not tools_ran)
                 save_thread_snapshots(self._lha_home, snapshots)
 
-    def _finish(self, snapshots: ThreadSnapshots) -> None:
+    def _finish(self, snapshots: ThreadSnapshots, *, unchanged: bool = False) -> None:
         """Take the "after" of the pending turn, or of a last turn left without one (its
-        process ended mid-turn): the folder as it is now is the best "after" there is."""
+        process ended mid-turn): the folder as it is now is the best "after" there is.
+        ``unchanged``: the pending turn changed nothing, so its "after" is its "before"."""
         pending, self._pending = self._pending, None
         record = snapshots.find(pending) if pending is not None else None
         if record is None and snapshots.turns:
@@ -108,7 +113,7 @@ class FileSnapshots:
             root = Path(folder.root)
             if root.is_dir() and folder_identity(root) == folder.identity:
                 repo = shadow_repo_for(self._lha_home, root, self._git)
-                folder.after = repo.snapshot()
+                folder.after = folder.before if unchanged else repo.snapshot()
                 repo.keep(
                     {
                         turn_ref(self._thread_id, record.turn, "before"): folder.before,

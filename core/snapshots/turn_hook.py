@@ -37,8 +37,10 @@ class TurnFiles:
         self._session = session
         self._sub_id = sub_id
         self._before = before
+        self._tools_ran = False
 
     async def before_tools(self) -> None:
+        self._tools_ran = True
         if self._before is not None:
             await asyncio.shield(self._before)
 
@@ -46,8 +48,9 @@ class TurnFiles:
         files = self._session.file_snapshots
         if self._before is None or files is None:
             return
-        await self.before_tools()
-        await _run(self._session, self._sub_id, files.after_turn)
+        await asyncio.shield(self._before)
+        tools_ran = self._tools_ran
+        await _run(self._session, self._sub_id, lambda: files.after_turn(tools_ran=tools_ran))
 
 
 def start_turn_snapshot(session: Session, sub_id: str) -> TurnFiles:

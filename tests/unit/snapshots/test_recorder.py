@@ -9,7 +9,7 @@ import pytest
 
 from core.snapshots import shadow_repo
 from core.snapshots.recorder import FileSnapshots, snapshot_roots
-from core.snapshots.store import load_thread_snapshots
+from core.snapshots.store import load_thread_snapshots, shadow_repo_for
 
 GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="needs git")
@@ -63,3 +63,31 @@ def test_lha_home_itself_is_never_a_snapshot_root(tmp_path: Path) -> None:
     FileSnapshots(home, THREAD, GIT).before_turn(0, [home.resolve()])
     snapshots = load_thread_snapshots(home, THREAD)
     assert snapshots is not None and snapshots.turns[0].folders == []
+
+
+def test_a_turn_that_ran_no_tool_keeps_its_before_as_after_and_the_user_edit_for_the_next(
+    tmp_path: Path,
+) -> None:
+    """A chat-only turn changed nothing: its "after" is its "before" (no look at the folder),
+    so an edit the user made meanwhile is not shown as the turn's change; the next turn's
+    "before" has it. A turn that ran tools still looks at the folder."""
+    assert GIT is not None
+    home, work = tmp_path / "home", tmp_path / "work"
+    work.mkdir()
+    files = FileSnapshots(home, THREAD, GIT)
+    files.before_turn(0, [work])
+    (work / "notes.txt").write_text("typed by the user while the model answered")
+    files.after_turn(tools_ran=False)
+    files.before_turn(1, [work])
+    (work / "made.txt").write_text("written by a tool")
+    files.after_turn(tools_ran=True)
+    snapshots = load_thread_snapshots(home, THREAD)
+    assert snapshots is not None
+    chat, tools = snapshots.turns
+    assert chat.folders[0].after == chat.folders[0].before and not chat.has_changes
+    assert tools.folders[0].before != chat.folders[0].after, "the user's edit is in turn 1's before"
+    assert tools.has_changes
+    repo = shadow_repo_for(home, work.resolve(), GIT)
+    assert [c.path for c in repo.changes(tools.folders[0].before, tools.folders[0].after)] == [
+        "made.txt"
+    ]
