@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from core.protocol.events import (
     AgentMessage,
@@ -129,6 +130,9 @@ def test_find_highlights_the_words(
         thread_on_screen(app).transcript.focus()
         await pilot.press("ctrl+f", *"stream")
         await pilot.pause(0.3)
+        for field in app.screen.query(Input):  # a blinking cursor: frames on and off differ
+            field.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=(110, 40), run_before=find_stream)
 
