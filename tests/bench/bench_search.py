@@ -28,7 +28,6 @@ import random
 import resource
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -38,6 +37,7 @@ from core.index.database import index_path
 from core.index.library import SessionIndex
 from core.index.updater import RefreshReport
 from tests.bench import BenchResult, median
+from tests.bench.bench_exec import _lha_command
 from tests.bench.search_corpus import vocabulary, write_library
 from tests.unit.index.helpers import append_turn
 
@@ -95,7 +95,7 @@ def _build_in_a_thread(index: SessionIndex) -> tuple[RefreshReport, list[float]]
 def _search_vs_ripgrep(home: Path, word: str) -> list[BenchResult]:
     env = {**os.environ, "LHA_HOME": str(home), "PYTHONPATH": os.getcwd()}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    lha = [str(console_script(home.parent)), "search", word, "--all"]
+    lha = [*_lha_command(), "search", word, "--all"]  # the console script a user runs
     rg = shutil.which("rg")
     _timed_run(lha, env, home)  # warm: the index is current, the files are in the page cache
     lha_times: list[float] = []
@@ -204,31 +204,3 @@ async def run() -> list[BenchResult]:
         results += _search_vs_ripgrep(home, word)
         results.append(_update_after_turn(home))
         return results
-
-
-CONSOLE_SCRIPT = """#!{python}
-# -*- coding: utf-8 -*-
-import re
-import sys
-from tui.cli import main
-if __name__ == '__main__':
-    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])
-    sys.exit(main())
-"""
-"""What pip writes for ``lha = "tui.cli:main"``, for an environment where lha is not installed."""
-
-
-def console_script(folder: Path) -> Path:
-    """An ``lha`` launcher, as a user runs lha (not ``python -m tui.cli``): the environment's
-    own console script (its interpreter, its imports) copied into ``folder``, so that with
-    ``PYTHONPATH`` set it runs this checkout's code, as the editable install runs its own."""
-    installed = Path(sys.executable).parent / "lha"
-    text = (
-        installed.read_text()
-        if installed.is_file()
-        else CONSOLE_SCRIPT.format(python=sys.executable)
-    )
-    launcher = folder / "lha"
-    launcher.write_text(text)
-    launcher.chmod(0o755)
-    return launcher
