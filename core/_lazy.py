@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import Any
+
+from core.records import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def lazy_getattr(package: str, exports: dict[str, str]) -> Callable[[str], Any]:

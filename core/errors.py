@@ -7,7 +7,7 @@ what to do. Front ends print that line; they never show a traceback for an ``Lha
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path

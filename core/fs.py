@@ -24,10 +24,12 @@ import contextlib
 import errno
 import os
 import stat
-from typing import TYPE_CHECKING, BinaryIO
+
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import BinaryIO
 
 MiB = 1024 * 1024
 PRIVATE_DIR_MODE = 0o700

@@ -21,10 +21,10 @@ import os
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from core.errors import InvalidRequest
 from core.fs import ensure_private_dir, open_private_append, write_all
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:  # argparse and the run options load with the full parser: `lha search` skips them
     import argparse

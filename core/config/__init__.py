@@ -7,12 +7,12 @@ LHA_HOME before it pays for pydantic.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from core._lazy import lazy_getattr
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
 
     from core.config.home import (
         LHA_HOME_ENV,

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from core.path_text import path_text
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -17,9 +17,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from typing import TYPE_CHECKING
 
 from core.index.schema import APPLICATION_ID, SCHEMA_VERSION, create_tables, drop_tables
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path

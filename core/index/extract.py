@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import json
 from enum import IntEnum
-from typing import NamedTuple
 
+from core.records import Record
 from core.rollout.session_prefix import is_session_prefix_text
 from core.secrets import redact_secrets
 
@@ -48,14 +48,14 @@ class Role(IntEnum):
         return self.name.lower()
 
 
-class LineText(NamedTuple):
+class LineText(Record):
     """The searchable text of one rollout line (a tuple: a bulk build pickles millions)."""
 
     role: Role
     text: str
 
 
-class SessionHead(NamedTuple):
+class SessionHead(Record):
     """What the index keeps about a session, from its ``session_meta`` line."""
 
     thread_id: str

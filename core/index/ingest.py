@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from typing import NamedTuple
 
 from core.index.extract import LineText, Role, SessionHead, line_text, session_head
 from core.index.scan import RolloutFile, open_regular_file
 from core.index.schema import ORPHAN_COUNTER, Source, read_counter, write_counter
+from core.records import Record
 
 PREVIEW_CHARS = 200
 """The first user message is kept this long, to name unnamed sessions in search results."""
@@ -51,7 +51,7 @@ def _read_from(path: str, start: int, size: int) -> bytes:
     return data[: end + 1]
 
 
-class PreparedRollout(NamedTuple):
+class PreparedRollout(Record):
     """A rollout's new lines, read and extracted outside any transaction.
 
     Extraction is the Python half of indexing; preparing the next files while SQLite (which

@@ -16,18 +16,19 @@ import os
 import sqlite3
 from _thread import RLock  # threading's RLock, without importing threading (~1.5 ms a search)
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Literal, TypeVar
 
 from core.index import database, updater
 from core.index.query import SearchQuery
 from core.index.search import SearchHit, SearchScope, run_search
 from core.index.updater import Progress, RefreshReport
 from core.path_text import path_text
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Literal, TypeVar
 
-_T = TypeVar("_T")
+    _T = TypeVar("_T")
 
 
 class SessionIndex:

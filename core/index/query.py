@@ -12,23 +12,23 @@ everything else separates), so ``foo-bar`` looks for the phrase "foo bar", exact
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from core.errors import InvalidRequest
+from core.records import Record
 
 _TOKEN = re.compile(r"[^\W_]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 MAX_QUERY_CHARS = 1000
 
 
-class QueryTerm(NamedTuple):
+class QueryTerm(Record):
     """A word or a phrase: tokens in order (normalized), the last one a prefix when ``prefix``."""
 
     tokens: tuple[str, ...]
     prefix: bool = False
 
 
-class SearchQuery(NamedTuple):
+class SearchQuery(Record):
     text: str
     terms: tuple[QueryTerm, ...]
 

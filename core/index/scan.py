@@ -14,15 +14,15 @@ from __future__ import annotations
 import os
 import stat
 from collections import defaultdict
-from typing import NamedTuple
 
+from core.records import Record
 from core.rollout.layout import ARCHIVED_SUBDIR, SESSIONS_SUBDIR
 
 UNKNOWN = -1
 """``size`` and ``mtime_ns`` of a file listed without ``stat``."""
 
 
-class RolloutFile(NamedTuple):
+class RolloutFile(Record):
     path: str
     size: int
     mtime_ns: int

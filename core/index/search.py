@@ -15,16 +15,19 @@ import os
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
 
 from core.index.extract import Role, line_text
 from core.index.query import SearchQuery
 from core.index.scan import open_regular_file
 from core.index.schema import TOOL_WEIGHT, Source
 from core.index.snippet import Snippet, make_snippet, matches_every_term
+from core.records import TYPE_CHECKING, Record
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any
+
+    Row = tuple[Any, ...]
 
 _IN_SCOPE = """s.thread_id != ''
   AND (:archived OR s.archived = 0)
@@ -65,10 +68,7 @@ CANDIDATES_PER_HIT = 4
 _BEST_COLUMN = _TURN_COLUMN + 4
 
 
-Row = tuple[Any, ...]
-
-
-class SearchHit(NamedTuple):
+class SearchHit(Record):
     thread_id: str
     rollout: str
     """The rollout file (``path`` as a ``Path``): ``lha search`` prints it without pathlib."""
@@ -93,7 +93,7 @@ class SearchHit(NamedTuple):
         return Path(self.rollout)
 
 
-class SearchScope(NamedTuple):
+class SearchScope(Record):
     cwd: Path | str | None
     """Only sessions started in this folder or below; None for every session."""
     include_archived: bool = False

@@ -9,9 +9,9 @@ dropped, so a snippet is one safe line.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from core.index.query import QueryTerm, normalize
+from core.records import Record
 
 SNIPPET_CHARS = 200
 _LEAD = 60
@@ -21,7 +21,7 @@ _SPACES = re.compile(r"[\s\x00-\x1f\x7f-\x9f]+")
 _ELLIPSIS = "…"
 
 
-class Snippet(NamedTuple):
+class Snippet(Record):
     text: str
     highlights: tuple[tuple[int, int], ...]
     """(start, end) of each match within ``text``."""

@@ -23,7 +23,6 @@ import stat
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import NamedTuple
 
 from core.index.ingest import forget_session, index_rollout
 from core.index.scan import (
@@ -42,6 +41,7 @@ from core.index.schema import (
     read_counter,
     write_counter,
 )
+from core.records import Record
 
 BATCH_BYTES = 16 * 1024 * 1024
 """Rollout bytes per transaction. Each commit writes the transaction's terms out as one FTS5
@@ -66,7 +66,7 @@ Progress = Callable[[int, int], None]
 """Called with (bytes indexed so far, bytes to index in all) after each transaction."""
 
 
-class RefreshReport(NamedTuple):
+class RefreshReport(Record):
     files: int
     """Rollout files listed (every one in a full refresh; those in changed folders otherwise)."""
     indexed_files: int
@@ -74,7 +74,7 @@ class RefreshReport(NamedTuple):
     indexed_bytes: int
 
 
-class _Known(NamedTuple):
+class _Known(Record):
     path: str
     id: int
     indexed_bytes: int

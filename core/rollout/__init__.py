@@ -6,9 +6,8 @@ name the thread of a rollout file before it pays for the protocol models.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from core._lazy import lazy_getattr
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from core.rollout.listing import (

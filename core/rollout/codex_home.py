@@ -7,9 +7,9 @@ lha rollout under ``LHA_HOME``. The ``codex_sessions = false`` key turns the lis
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
 
 from core.path_text import path_text
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pathlib import Path

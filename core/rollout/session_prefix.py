@@ -9,7 +9,7 @@ here, so the two sides cannot drift apart.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from core.records import TYPE_CHECKING
 
 if TYPE_CHECKING:  # told apart by their type tags: lha's first frame reads heads without them
     from core.protocol.items import TranscriptItem

@@ -70,11 +70,13 @@ def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
     assert got == expected
 
 
-HEAVY = ("argparse", "asyncio", "threading", "pydantic", "unicodedata", "shutil", "pathlib")
+HEAVY = (
+    "argparse", "asyncio", "threading", "pydantic", "unicodedata", "shutil", "pathlib", "typing",
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("where", ["--all", "this folder"])
-def test_a_search_loads_neither_argparse_nor_asyncio_nor_pathlib(
+def test_a_search_loads_neither_argparse_nor_asyncio_nor_pathlib_nor_typing(
     tmp_path: Path, where: str
 ) -> None:
     """What a search imports is most of its time (issue 11: <= 0.25x ripgrep). The first

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NamedTuple
+
+from core.records import TYPE_CHECKING, Record
 
 if TYPE_CHECKING:
     import argparse
@@ -30,7 +31,7 @@ _FLAGS = {"--all": "all", "--archived": "archived", "--json": "json"}
 _LIMIT_FLAGS = ("-n", "--limit")
 
 
-class SearchArgs(NamedTuple):
+class SearchArgs(Record):
     """What ``lha search`` was asked, from either parser."""
 
     query: list[str]
