@@ -6,7 +6,7 @@ every model and manager a package re-exports.
 
 from __future__ import annotations
 
-import importlib
+import sys
 from collections.abc import Callable
 
 from core.records import TYPE_CHECKING
@@ -17,13 +17,15 @@ if TYPE_CHECKING:
 
 def lazy_getattr(package: str, exports: dict[str, str]) -> Callable[[str], Any]:
     """A module ``__getattr__`` that imports ``exports[name]`` on first access and caches it."""
-    namespace = importlib.import_module(package).__dict__
+    namespace = sys.modules[package].__dict__  # called from the package's own ``__init__``
 
     def __getattr__(name: str) -> Any:
         module = exports.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(module), name)
+        from importlib import import_module  # on first use: ``lha search`` never needs it
+
+        value = getattr(import_module(module), name)
         namespace[name] = value
         return value
 

@@ -20,7 +20,6 @@ stand on, for the few callers that need other flags (lock files, exclusive lease
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
 import stat
@@ -188,8 +187,10 @@ def write_private_file(path: Path, data: str | bytes, *, sync: bool = True) -> N
     except BaseException:
         if fd >= 0:
             os.close(fd)
-        with contextlib.suppress(OSError):
+        try:  # noqa: SIM105 (``lha search`` loads this module, not contextlib)
             os.unlink(tmp_name)
+        except OSError:
+            pass
         raise
 
 

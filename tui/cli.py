@@ -251,12 +251,13 @@ def _exit_without_teardown(code: int) -> None:
     1,000-turn resume) is skipped. Everything lha writes is already on disk by now: rollouts
     are written with ``os.write`` and flushed before ``shutdown_complete``."""
     import atexit
-    import contextlib
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        try:  # noqa: SIM105 (``lha search`` exits here without loading contextlib)
             stream.flush()
+        except (OSError, ValueError):
+            pass
     os._exit(code)
 
 

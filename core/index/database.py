@@ -14,7 +14,6 @@ rows happen under one write lock.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
 
@@ -112,8 +111,10 @@ def open_index(lha_home: Path | str) -> OpenedIndex:
 def remove_index_files(path: Path | str) -> None:
     """Delete the database and its WAL and shared-memory files (missing ones are fine)."""
     for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
+        try:  # noqa: SIM105 (``lha search`` loads this module, not contextlib)
             os.unlink(f"{path}{suffix}")
+        except FileNotFoundError:
+            pass
 
 
 def replace_damaged(path: Path | str, why: str) -> OpenedIndex:

@@ -72,6 +72,7 @@ def test_anything_else_goes_to_argparse(argv: list[str]) -> None:
 
 HEAVY = (
     "argparse", "asyncio", "threading", "pydantic", "unicodedata", "shutil", "pathlib", "typing",
+    "contextlib", "importlib",
 )  # fmt: skip
 
 
