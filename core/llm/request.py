@@ -1,7 +1,5 @@
 """What the agent asks a model for, independent of the wire API that carries it."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field

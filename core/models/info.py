@@ -5,8 +5,6 @@
 ``ModelPreset`` is derived from it for pickers and ``lha models``.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field, field_validator
@@ -99,7 +97,7 @@ class ModelPreset(WireModel):
         return self.input_modalities is not None and "image" not in self.input_modalities
 
     @classmethod
-    def from_info(cls, info: ModelInfo, *, is_default: bool = False) -> ModelPreset:
+    def from_info(cls, info: ModelInfo, *, is_default: bool = False) -> "ModelPreset":
         return cls(
             id=info.slug,
             model=info.slug,

@@ -2,8 +2,6 @@
 
 See docs/architecture.md, Rollouts."""
 
-from __future__ import annotations
-
 import json
 import re
 from datetime import UTC, datetime
@@ -75,7 +73,7 @@ class RolloutLine(WireModel):
     item: RolloutItem
 
     @classmethod
-    def parse(cls, raw: str | bytes) -> RolloutLine:
+    def parse(cls, raw: str | bytes) -> "RolloutLine":
         """Parse one line; raises ``pydantic.ValidationError`` (a ``ValueError``) when bad."""
         timestamp, item = parse_stamped_item(raw)
         line = _bare(cls)
