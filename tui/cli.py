@@ -170,22 +170,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return _one_shot(_run_search(parse_search_args(arguments[1:])), argv)
     from core import pydantic_no_plugins
+    from tui.startup_gc import end_startup_pause, pause_for_startup
 
     pydantic_no_plugins.install()  # no scan of every installed package at the first model
-    if argv is None and len(sys.argv) == 1 and _is_process_entry():
-        prepaint_for_plain_lha()
+    process = argv is None and _is_process_entry()
+    if process:
+        # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over
+        # (~4 ms of passes over the parser's imports alone): paused until the thread runs
+        # (exec) or the first screen is up (UI), and right after parsing for the other
+        # commands. See startup_gc.
+        pause_for_startup()
+        if len(sys.argv) == 1:
+            prepaint_for_plain_lha()
     parser = build_parser(arguments[0] if arguments else None)
     args = parse_args(parser, arguments)
     if args.command == "search":  # after global options: the full parser, still no asyncio
         from tui.commands.search_cmd import SearchArgs
 
         return _one_shot(_run_search(SearchArgs.from_namespace(args)), argv)
-    if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
-        # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:
-        # paused until the thread runs (exec) or the first screen is up (UI). See startup_gc.
-        from tui.startup_gc import pause_for_startup
-
-        pause_for_startup()
+    if process and args.command not in ("exec", None, "resume", "fork"):
+        end_startup_pause()
     import asyncio  # not at the top: `lha --version` and `--help` do not need it (~40 ms)
 
     try:
