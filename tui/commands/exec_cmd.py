@@ -187,18 +187,28 @@ async def drive_one_turn(
 
     ``answerer`` answers dynamic tool calls and approval requests as they come; if it fails
     (bad input on stdin), the thread is still shut down before the error propagates."""
-    from core.protocol.events import ErrorEvent, ModelRefusal, TaskComplete, TurnAbortedEvent
+    from core.protocol.events import (
+        ErrorEvent,
+        ModelRefusal,
+        TaskComplete,
+        TaskStarted,
+        TurnAbortedEvent,
+    )
     from core.protocol.ops import UserInput
 
     thread = new.thread
     printer.session_configured(new.session_configured)
-    end_startup_pause()
     await thread.submit(UserInput.text(prompt) if isinstance(prompt, str) else prompt)
     outcome = EXIT_FAILED
     refused = False
     try:
         while True:
             event = await thread.next_event()
+            if isinstance(event.msg, TaskStarted):
+                # Seen when the turn first waits: its request is out by then, with the HTTP
+                # client's modules loaded (~3 ms of GC passes over them had start-up ended
+                # before). See startup_gc.
+                end_startup_pause()
             printer.event(event)
             refused = refused or isinstance(event.msg, ModelRefusal)
             if isinstance(event.msg, TaskComplete):
@@ -209,6 +219,7 @@ async def drive_one_turn(
             if answerer is not None:
                 await answerer.handle(thread, event.msg)
     finally:
+        end_startup_pause()  # a turn that ended before it started
         shut_down_cleanly = await _shut_down(manager, new, printer)
     return outcome if shut_down_cleanly else EXIT_FAILED
 
