@@ -98,7 +98,7 @@ def request_tokens(
 ) -> int:
     """The estimated size of a request, as ``prompt_fit`` weighs it."""
     fixed = estimate_tokens(instructions) + sum(
-        estimate_tokens(json.dumps(tool.model_dump())) for tool in tools
+        estimate_tokens(json.dumps(tool.to_dict())) for tool in tools
     )
     return fixed + sum(item_tokens(item) for item in items)
 

@@ -107,7 +107,7 @@ def fit_prompt(
     if context_window is None:  # nothing to fit to: no need to weigh anything
         return FittedPrompt(list(items), 0, 0)
     fixed = estimate_tokens(instructions) + sum(
-        estimate_tokens(json.dumps(tool.model_dump())) for tool in tools
+        estimate_tokens(json.dumps(tool.to_dict())) for tool in tools
     )
     costs = [item_tokens(item) for item in items]
     total = fixed + sum(costs)
