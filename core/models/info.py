@@ -7,7 +7,7 @@
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from core.protocol.base import WireModel
 
@@ -76,6 +76,8 @@ def images_refused_message(model: str) -> str:
 
 class ModelPreset(WireModel):
     """A model as a picker shows it. ``is_default`` marks the catalog's default."""
+
+    model_config = ConfigDict(defer_build=True)  # built for a picker or ``lha models``, not a turn
 
     id: str
     model: str
