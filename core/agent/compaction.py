@@ -283,14 +283,17 @@ def has_work_to_summarise(history: Sequence[TranscriptItem]) -> bool:
 
 
 def needs_auto_compaction(session: Session, *, mid_turn: bool = False) -> bool:
+    """Whether the next request would pass the limit and a summary would help. The size is
+    weighed first: one pass over the history, where telling the turns apart takes two, and
+    most requests fit (a 1,000-turn thread starts each turn with this)."""
     context = session.turn_context
     limit = auto_compact_limit(context.model_context_window, context.auto_compact_token_limit)
-    history = session.history
-    worth_it = has_work_to_summarise(history) if mid_turn else has_earlier_turns(history)
-    if limit is None or not worth_it:
+    if limit is None:
         return False
-    size = request_tokens(history, session.base_instructions, tool_specs(session))
-    return size > limit
+    history = session.history
+    if request_tokens(history, session.base_instructions, tool_specs(session)) <= limit:
+        return False
+    return has_work_to_summarise(history) if mid_turn else has_earlier_turns(history)
 
 
 async def compact_before_sampling(session: Session, sub_id: str, *, mid_turn: bool = False) -> bool:
