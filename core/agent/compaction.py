@@ -78,6 +78,8 @@ class NothingToCompact(LhaError):
 
 @dataclass(frozen=True)
 class Compaction:
+    """A summary and the history that replaces the old one, with both sizes (estimates)."""
+
     summary: str
     replacement: list[TranscriptItem]
     tokens_before: int

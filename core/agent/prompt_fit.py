@@ -37,6 +37,8 @@ REFILL_FRACTION = 0.6
 
 @dataclass(frozen=True)
 class FittedPrompt:
+    """The items a request sends, and how many of the oldest turns were left out to fit."""
+
     items: list[TranscriptItem]
     turns_left_out: int
     estimated_tokens: int
