@@ -125,7 +125,6 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     from core.auth import AuthManager
     from core.config import Config
     from core.protocol.session import SessionSource
-    from core.session_names import check_name, set_name
     from tui.commands.exec_tools import RequestAnswerer, load_dynamic_tools
     from tui.commands.targets import resolve_rollout
     from tui.commands.work_dir import working_folder
@@ -139,7 +138,11 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         )
     images = load_images(ns.images, cwd or Path.cwd())
     prompt = read_prompt(ns.prompt)
-    name = check_name(ns.name) if ns.name is not None else None
+    name = None
+    if ns.name is not None:
+        from core.session_names import check_name
+
+        name = check_name(ns.name)
     if ns.mode == "fork" and ns.at is not None and ns.at < 0:
         raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
     config = Config.load(cwd=cwd, overrides=ns.overrides, model=ns.model)
@@ -168,6 +171,8 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
                 await restore_files_for_fork(config.lha_home, path, ns.at, ns.yes)
             new = await manager.fork_thread(ns.at, config, path, dynamic_tools)
     if name is not None:
+        from core.session_names import set_name
+
         set_name(config.lha_home, new.thread_id, name)
     turn_input = user_input(prompt, images) if images else prompt
     code = await drive_one_turn(manager, new, turn_input, printer, RequestAnswerer(printer))
