@@ -33,8 +33,9 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 def build_parser(first: str | None = None) -> argparse.ArgumentParser:
     """The whole command line's parser. With ``first == "exec"`` (the line starts with it, so
-    no other command can be reached) the commands defined in other modules are left out, and
-    their modules are not imported (~5 ms of ``lha exec``'s start)."""
+    no other command can be reached) the other commands are left out, and the modules that
+    define some of them are not imported (~6 ms of ``lha exec``'s start: each subparser also
+    asks gettext for its headings, a few file look-ups each)."""
     # The commands' modules are imported here, not at the top: plain `lha` paints its first
     # frame (tui.prepaint) before these and what they import (asyncio, ~50 ms) are loaded.
     import argparse
@@ -81,6 +82,8 @@ def build_parser(first: str | None = None) -> argparse.ArgumentParser:
         "[--at N] [--restore-files] PROMPT "
         "(PROMPT '-' reads it from stdin)",
     )
+    if not others:
+        return parser  # ``lha exec ...``: no other command can be reached
 
     resume_p = sub.add_parser(
         "resume", help="open the UI on a past session (with none named: pick one in the list)"
@@ -171,22 +174,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return _one_shot(_run_search(parse_search_args(arguments[1:])), argv)
     from core import pydantic_no_plugins
+    from tui.startup_gc import end_startup_pause, pause_for_startup
 
     pydantic_no_plugins.install()  # no scan of every installed package at the first model
-    if argv is None and len(sys.argv) == 1 and _is_process_entry():
-        prepaint_for_plain_lha()
+    process = argv is None and _is_process_entry()
+    if process:
+        # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over
+        # (~4 ms of passes over the parser's imports alone): paused until the thread runs
+        # (exec) or the first screen is up (UI), and right after parsing for the other
+        # commands. See startup_gc.
+        pause_for_startup()
+        if len(sys.argv) == 1:
+            prepaint_for_plain_lha()
     parser = build_parser(arguments[0] if arguments else None)
     args = parse_args(parser, arguments)
     if args.command == "search":  # after global options: the full parser, still no asyncio
         from tui.commands.search_cmd import SearchArgs
 
         return _one_shot(_run_search(SearchArgs.from_namespace(args)), argv)
-    if argv is None and args.command in ("exec", None, "resume", "fork") and _is_process_entry():
-        # Start-up allocates ~1M long-lived objects the cyclic GC would scan over and over:
-        # paused until the thread runs (exec) or the first screen is up (UI). See startup_gc.
-        from tui.startup_gc import pause_for_startup
-
-        pause_for_startup()
+    if process and args.command not in ("exec", None, "resume", "fork"):
+        end_startup_pause()
     import asyncio  # not at the top: `lha --version` and `--help` do not need it (~40 ms)
 
     try:

@@ -68,6 +68,8 @@ TURN_ABORTED_MARKER = "<turn_aborted>\nThe user interrupted the previous turn.\n
 
 @dataclass
 class AgentSpawnOk:
+    """A spawned agent and its thread id."""
+
     agent: Agent
     thread_id: ThreadId
 

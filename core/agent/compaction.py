@@ -78,6 +78,8 @@ class NothingToCompact(LhaError):
 
 @dataclass(frozen=True)
 class Compaction:
+    """A summary and the history that replaces the old one, with both sizes (estimates)."""
+
     summary: str
     replacement: list[TranscriptItem]
     tokens_before: int
@@ -98,7 +100,7 @@ def request_tokens(
 ) -> int:
     """The estimated size of a request, as ``prompt_fit`` weighs it."""
     fixed = estimate_tokens(instructions) + sum(
-        estimate_tokens(json.dumps(tool.model_dump())) for tool in tools
+        estimate_tokens(json.dumps(tool.to_dict())) for tool in tools
     )
     return fixed + sum(item_tokens(item) for item in items)
 
@@ -283,14 +285,17 @@ def has_work_to_summarise(history: Sequence[TranscriptItem]) -> bool:
 
 
 def needs_auto_compaction(session: Session, *, mid_turn: bool = False) -> bool:
+    """Whether the next request would pass the limit and a summary would help. The size is
+    weighed first: one pass over the history, where telling the turns apart takes two, and
+    most requests fit (a 1,000-turn thread starts each turn with this)."""
     context = session.turn_context
     limit = auto_compact_limit(context.model_context_window, context.auto_compact_token_limit)
-    history = session.history
-    worth_it = has_work_to_summarise(history) if mid_turn else has_earlier_turns(history)
-    if limit is None or not worth_it:
+    if limit is None:
         return False
-    size = request_tokens(history, session.base_instructions, tool_specs(session))
-    return size > limit
+    history = session.history
+    if request_tokens(history, session.base_instructions, tool_specs(session)) <= limit:
+        return False
+    return has_work_to_summarise(history) if mid_turn else has_earlier_turns(history)
 
 
 async def compact_before_sampling(session: Session, sub_id: str, *, mid_turn: bool = False) -> bool:

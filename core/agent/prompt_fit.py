@@ -37,6 +37,8 @@ REFILL_FRACTION = 0.6
 
 @dataclass(frozen=True)
 class FittedPrompt:
+    """The items a request sends, and how many of the oldest turns were left out to fit."""
+
     items: list[TranscriptItem]
     turns_left_out: int
     estimated_tokens: int
@@ -107,7 +109,7 @@ def fit_prompt(
     if context_window is None:  # nothing to fit to: no need to weigh anything
         return FittedPrompt(list(items), 0, 0)
     fixed = estimate_tokens(instructions) + sum(
-        estimate_tokens(json.dumps(tool.model_dump())) for tool in tools
+        estimate_tokens(json.dumps(tool.to_dict())) for tool in tools
     )
     costs = [item_tokens(item) for item in items]
     total = fixed + sum(costs)

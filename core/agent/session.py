@@ -32,6 +32,8 @@ log = logging.getLogger("lha.agent")
 
 @dataclass
 class Session:
+    """One thread's state while it runs: its settings, history, recorder and event queue."""
+
     thread_id: ThreadId
     turn_context: TurnContext
     recorder: RolloutRecorder

@@ -49,6 +49,8 @@ THREAD_CREATED_CHANNEL_CAPACITY = 1024
 
 @dataclass
 class NewThread:
+    """A thread just started, resumed or forked, with the event that opened it."""
+
     thread_id: ThreadId
     thread: AgentThread
     session_configured: SessionConfigured

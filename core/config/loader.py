@@ -7,7 +7,6 @@ without stopping the user.
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -209,6 +208,8 @@ class _Layers:
             elif ANY_ID in schema:
                 sub = schema[ANY_ID]
             else:
+                import difflib  # only for a key nobody knows
+
                 hint = difflib.get_close_matches(key, [k for k in schema if k != ANY_ID], n=1)
                 did_you_mean = f" (did you mean `{hint[0]}`?)" if hint else ""
                 warnings.append(

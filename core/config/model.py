@@ -5,8 +5,6 @@ TOML shapes it is loaded from live in ``core.config.schema``. Keeping the two ap
 stay tolerant and partial (every key optional) while the resolved config is complete.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +36,7 @@ class McpServerConfig(BaseModel):
     tool_timeout_sec: float = Field(default=60.0, gt=0)
 
     @model_validator(mode="after")
-    def _one_transport(self) -> McpServerConfig:
+    def _one_transport(self) -> "McpServerConfig":
         if (self.command is None) == (self.url is None):
             raise ValueError(
                 "give either command (a stdio server) or url (a streamable HTTP server)"
@@ -144,7 +142,7 @@ class Config(BaseModel):
         model_reasoning_effort: str | None = None,
         base_instructions: str | None = None,
         ephemeral: bool | None = None,
-    ) -> Config:
+    ) -> "Config":
         """Load ``LHA_HOME/config.toml``, apply ``-c`` overrides, then CLI flags.
 
         ``lha_home`` defaults to ``$LHA_HOME`` or ``~/.lha`` (not created here); ``cwd`` to the
@@ -180,7 +178,7 @@ class Config(BaseModel):
         provider: RuntimeEndpoint | None = None,
         model: str | None = None,
         **fields: Any,
-    ) -> Config:
+    ) -> "Config":
         """A config that reads no file and no environment: tests build exactly what they need."""
         endpoint = provider or RuntimeEndpoint(name="Test", base_url="http://127.0.0.1:9/v1")
         return cls(

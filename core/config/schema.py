@@ -5,8 +5,6 @@ the unknown-key warnings: a table maps a key to the schema below it (``None``: a
 checked further), and ``ANY_ID`` stands for a user-chosen id (``[model_providers.myserver]``).
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

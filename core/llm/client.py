@@ -32,7 +32,7 @@ from pydantic_core import to_json
 
 from core import __version__
 from core.errors import ProviderError
-from core.llm import errors_map, wire_chat, wire_responses
+from core.llm import errors_map
 from core.llm.providers.endpoint import RuntimeEndpoint
 from core.llm.providers.endpoint_checks import env_header_values
 from core.llm.request import ModelRequest
@@ -152,14 +152,23 @@ class ModelClient:
         return headers
 
     def _wire(self) -> tuple[str, Any]:
+        """The route and the module of the endpoint's wire API (only that one is loaded)."""
         if self.endpoint.wire_api == "responses":
+            from core.llm import wire_responses
+
             return wire_responses.ROUTE, wire_responses
+        from core.llm import wire_chat
+
         return wire_chat.ROUTE, wire_chat
 
     def _new_parser(self) -> _Parser:
         if self.endpoint.wire_api == "responses":
-            return wire_responses.ResponsesParser(self.endpoint, self._api_key)
-        return wire_chat.ChatParser(self.endpoint, self._api_key)
+            from core.llm.wire_responses import ResponsesParser
+
+            return ResponsesParser(self.endpoint, self._api_key)
+        from core.llm.wire_chat import ChatParser
+
+        return ChatParser(self.endpoint, self._api_key)
 
     # -- streaming ------------------------------------------------------------------------
 

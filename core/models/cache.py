@@ -29,6 +29,8 @@ CACHE_MAX_BYTES = 16 * MiB
 
 @dataclass
 class CacheEntry:
+    """One provider's model list as fetched, with what tells whether it is still fresh."""
+
     fetched_at: float
     """Seconds since the epoch."""
     client_version: str

@@ -5,11 +5,9 @@
 ``ModelPreset`` is derived from it for pickers and ``lha models``.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from core.protocol.base import WireModel
 
@@ -79,6 +77,8 @@ def images_refused_message(model: str) -> str:
 class ModelPreset(WireModel):
     """A model as a picker shows it. ``is_default`` marks the catalog's default."""
 
+    model_config = ConfigDict(defer_build=True)  # built for a picker or ``lha models``, not a turn
+
     id: str
     model: str
     display_name: str
@@ -99,7 +99,7 @@ class ModelPreset(WireModel):
         return self.input_modalities is not None and "image" not in self.input_modalities
 
     @classmethod
-    def from_info(cls, info: ModelInfo, *, is_default: bool = False) -> ModelPreset:
+    def from_info(cls, info: ModelInfo, *, is_default: bool = False) -> "ModelPreset":
         return cls(
             id=info.slug,
             model=info.slug,

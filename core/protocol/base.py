@@ -1,7 +1,5 @@
 """The base of every wire model: tolerant on read, compact and stable on write."""
 
-from __future__ import annotations
-
 from pydantic import BaseModel, ConfigDict
 
 

@@ -1,7 +1,5 @@
 """Events an agent thread emits, tagged by ``type`` (docs/architecture.md, Ops and events)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field
@@ -17,7 +15,7 @@ class TokenUsage(WireModel):
     reasoning_output_tokens: int = 0
     total_tokens: int = 0
 
-    def plus(self, other: TokenUsage) -> TokenUsage:
+    def plus(self, other: "TokenUsage") -> "TokenUsage":
         return TokenUsage(
             input_tokens=self.input_tokens + other.input_tokens,
             cached_input_tokens=self.cached_input_tokens + other.cached_input_tokens,
@@ -170,7 +168,7 @@ class SessionConfigured(WireModel):
     model_provider_id: str
     cwd: str
     rollout_path: str | None = None
-    initial_messages: list[EventMsg] | None = None
+    initial_messages: "list[EventMsg] | None" = None
 
 
 EventMsg = Annotated[

@@ -4,8 +4,6 @@ These mirror the Responses API's input items closely enough that both wire APIs 
 them, and are what a rollout stores under ``transcript_item``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated, Literal
 
 from pydantic import Field

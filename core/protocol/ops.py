@@ -2,8 +2,6 @@
 
 See docs/architecture.md, Ops and events."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
@@ -33,7 +31,7 @@ class UserInput(WireModel):
     items: list[UserInputItem]
 
     @classmethod
-    def text(cls, text: str) -> UserInput:
+    def text(cls, text: str) -> "UserInput":
         return cls(items=[TextInput(text=text)])
 
 
@@ -46,7 +44,7 @@ class SteerInput(WireModel):
     items: list[UserInputItem]
 
     @classmethod
-    def text(cls, text: str) -> SteerInput:
+    def text(cls, text: str) -> "SteerInput":
         return cls(items=[TextInput(text=text)])
 
 

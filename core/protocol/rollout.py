@@ -2,14 +2,14 @@
 
 See docs/architecture.md, Rollouts."""
 
-from __future__ import annotations
-
+import functools
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, TypeAdapter, ValidationError
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError
 
 from core.protocol.base import WireModel
 from core.protocol.events import EventMsg
@@ -47,10 +47,23 @@ RolloutItem = Annotated[
     Field(discriminator="type"),
 ]
 
-_ITEM_ADAPTER: TypeAdapter[RolloutItem] = TypeAdapter(RolloutItem)
-# The adapter's Rust validator, called directly on the reader's hot path: TypeAdapter.validate_json
-# adds a Python-level wrapper call per line (~10% of parsing a rollout).
-_VALIDATE_JSON = _ITEM_ADAPTER.validator.validate_json
+
+@functools.cache
+def _item_adapter() -> TypeAdapter[RolloutItem]:
+    """Made on first use, not at import: reading a Codex CLI rollout, or writing one, never
+    validates a line of lha's (~0.6 ms of every ``lha exec`` start)."""
+    return TypeAdapter(RolloutItem)
+
+
+_validate_json: Callable[[str | bytes], Any] | None = None
+"""The adapter's Rust validator, called directly on the reader's hot path:
+``TypeAdapter.validate_json`` adds a Python-level wrapper call per line (~10% of parsing)."""
+
+
+def _line_validator() -> Callable[[str | bytes], Any]:
+    global _validate_json
+    _validate_json = _item_adapter().validator.validate_json
+    return _validate_json
 
 
 _set = object.__setattr__
@@ -71,11 +84,15 @@ def utc_timestamp(moment: datetime | None = None) -> str:
 class RolloutLine(WireModel):
     """One line of a rollout file: a timestamp and a rollout item."""
 
+    # Built when first validated or dumped: ``parse`` and ``dump_item`` (the reader's and the
+    # recorder's ways) need no schema of it.
+    model_config = ConfigDict(defer_build=True)
+
     timestamp: str
     item: RolloutItem
 
     @classmethod
-    def parse(cls, raw: str | bytes) -> RolloutLine:
+    def parse(cls, raw: str | bytes) -> "RolloutLine":
         """Parse one line; raises ``pydantic.ValidationError`` (a ``ValueError``) when bad."""
         timestamp, item = parse_stamped_item(raw)
         line = _bare(cls)
@@ -105,7 +122,7 @@ def parse_stamped_item(raw: str | bytes) -> tuple[str, RolloutItem]:
     models keep unknown keys, so ``timestamp`` lands among the extras and is popped from there:
     no second model is built per line, which is what lets a 100 MB rollout load at > 100 MB/s.
     """
-    item: RolloutItem = _VALIDATE_JSON(raw)
+    item: RolloutItem = (_validate_json or _line_validator())(raw)
     extra = item.__pydantic_extra__
     timestamp = extra.pop("timestamp", None) if extra else None
     if not isinstance(timestamp, str):
@@ -118,4 +135,4 @@ def parse_stamped_item(raw: str | bytes) -> tuple[str, RolloutItem]:
 
 def parse_rollout_item(data: object) -> RolloutItem:
     """Validate a rollout item from Python data (``{"type": ..., "payload": ...}``)."""
-    return _ITEM_ADAPTER.validate_python(data)
+    return _item_adapter().validate_python(data)

@@ -1,7 +1,5 @@
 """Per-thread facts stored in rollouts: where a session came from and how each turn ran."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from typing import Any, Literal
 
@@ -24,7 +22,7 @@ class SessionSource(StrEnum):
     UNKNOWN = "unknown"
 
     @classmethod
-    def parse(cls, value: object) -> SessionSource:
+    def parse(cls, value: object) -> "SessionSource":
         """Tolerant parse: anything unrecognised (including Codex's tagged forms) is ``unknown``."""
         if isinstance(value, dict) and "subagent" in value:
             return cls.SUBAGENT

@@ -1,7 +1,5 @@
 """What a model sent when it called a tool."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from core.protocol.base import WireModel

@@ -24,7 +24,6 @@ from pydantic import ValidationError
 from core.protocol.events import (
     AgentMessage,
     AgentReasoning,
-    EventMsg,
     TokenCount,
     UserMessageEvent,
 )
@@ -47,7 +46,7 @@ from core.protocol.rollout import (
 )
 from core.protocol.session import CompactedItem, SessionMeta, TurnContextItem
 from core.protocol.tool_payload import JsonArguments
-from core.rollout.session_prefix import is_real_user_message
+from core.rollout.session_prefix import is_session_prefix_message
 
 LHA_ORIGINATOR = "lha"
 
@@ -150,21 +149,30 @@ def _response_item(payload: dict[str, Any]) -> list[RolloutItem]:
         records.append(TranscriptRecord(payload=item))
         shown = _shown_event(item)
         if shown is not None:
-            records.append(EventRecord(payload=shown))
+            # Validated as a record in one pass (what is in it was validated with the item).
+            records.append(_EVENT_RECORD({"payload": shown}))
     return records
 
 
-def _shown_event(item: TranscriptItem) -> EventMsg | None:
-    """The transcript entry a resumed thread shows for a conversation item, if any, made from
-    the validated item's own strings (a 1,000-turn rollout has 2,000 of them)."""
+_EVENT_RECORD = EventRecord.model_validate
+_USER_MESSAGE, _AGENT_MESSAGE, _AGENT_REASONING = (
+    kind.model_fields["type"].default for kind in (UserMessageEvent, AgentMessage, AgentReasoning)
+)
+
+
+def _shown_event(item: TranscriptItem) -> dict[str, str] | None:
+    """The transcript entry a resumed thread shows for a conversation item, if any, as event
+    data made from the validated item's own strings (a 1,000-turn rollout has 2,000 of them)."""
     if isinstance(item, MessageItem):
-        if is_real_user_message(item):
-            return UserMessageEvent(message=item.text())
+        if item.role == "user":
+            if is_session_prefix_message(item):
+                return None
+            return {"type": _USER_MESSAGE, "message": item.text()}
         text = item.text() if item.role == "assistant" else ""
         if text:
-            return AgentMessage(message=text)
+            return {"type": _AGENT_MESSAGE, "message": text}
     if isinstance(item, ReasoningItem) and item.summary:
-        return AgentReasoning(text="\n\n".join(p.text for p in item.summary))
+        return {"type": _AGENT_REASONING, "text": "\n\n".join(p.text for p in item.summary)}
     return None
 
 

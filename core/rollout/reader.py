@@ -226,7 +226,7 @@ def _finish(parser: _LineParser) -> LoadedRollout:
 
 
 def _check_not_empty(path: Path, data: bytes) -> None:
-    if not data.strip():
+    if not data or data.isspace():  # ``strip`` would copy the whole file to say the same
         raise RolloutError(
             path, "the session file is empty, so there is nothing to resume; start a new thread"
         )

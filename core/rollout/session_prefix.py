@@ -45,11 +45,18 @@ SESSION_PREFIX_MARKERS: tuple[str, ...] = (
 
 _LOWER_MARKERS = tuple(marker.lower() for marker in SESSION_PREFIX_MARKERS)
 _SKILL_STEM = "<skill"
+_FIRST_CHARS = tuple({marker[0] for marker in (*_LOWER_MARKERS, _SKILL_STEM)})
+"""What every marker starts with (``<`` or ``#``, neither a letter): most messages are told
+apart by their first character, without a lower-cased copy of their head (a 1,000-turn
+history is looked through several times as a turn starts)."""
 
 
 def is_session_prefix_text(text: str) -> bool:
     """True when ``text``, after leading whitespace and ignoring case, starts with a marker."""
-    head = text.lstrip()[:64].lower()
+    head = text.lstrip()[:64]
+    if not head.startswith(_FIRST_CHARS):
+        return False
+    head = head.lower()
     if head.startswith(_LOWER_MARKERS):
         return True
     # ``<skill name="...">`` and ``<skill\n`` are skill injections too.
@@ -60,9 +67,10 @@ def is_session_prefix_message(item: TranscriptItem) -> bool:
     """True for a user-role message injected by the agent (any text part carries a marker)."""
     if item.type != "message" or item.role != "user":
         return False
-    return any(
-        is_session_prefix_text(part.text) for part in item.content if part.type != "input_image"
-    )
+    for part in item.content:
+        if part.type != "input_image" and is_session_prefix_text(part.text):
+            return True
+    return False
 
 
 def is_real_user_message(item: TranscriptItem) -> bool:

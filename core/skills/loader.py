@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.fs import MiB, read_regular_text
-from core.skills.frontmatter import FrontMatterError, parse_front_matter
 from core.skills.model import SkillError, SkillLoadOutcome, SkillMetadata, SkillScope
 
 SKILL_FILE = "SKILL.md"
@@ -68,6 +67,8 @@ def parse_skill_file(path: Path, scope: SkillScope) -> SkillMetadata:
         text = read_regular_text(path, max_bytes=SKILL_MAX_BYTES)
     except OSError as err:
         raise ValueError(f"cannot read: {err}") from None
+    from core.skills.frontmatter import FrontMatterError, parse_front_matter  # a skill exists
+
     try:
         front = parse_front_matter(text)
     except FrontMatterError as err:

@@ -14,6 +14,8 @@ class SkillScope(StrEnum):
 
 @dataclass(frozen=True)
 class SkillMetadata:
+    """One usable skill: what its SKILL.md front matter says, and where the file is."""
+
     name: str
     description: str
     path: Path
@@ -24,6 +26,8 @@ class SkillMetadata:
 
 @dataclass(frozen=True)
 class SkillError:
+    """A SKILL.md that could not be used, and why."""
+
     path: Path
     message: str
 

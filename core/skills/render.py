@@ -8,7 +8,6 @@ from collections.abc import Sequence
 
 from core.errors import LhaError
 from core.fs import read_regular_text
-from core.skills.frontmatter import FrontMatterError, parse_front_matter
 from core.skills.loader import SKILL_MAX_BYTES
 from core.skills.model import SkillMetadata
 
@@ -71,6 +70,8 @@ def skill_injection_text(skill: SkillMetadata) -> str:
         text = read_regular_text(skill.path, max_bytes=SKILL_MAX_BYTES)
     except OSError as err:
         raise SkillReadError(f"cannot read skill {skill.name} at {skill.path}: {err}") from None
+    from core.skills.frontmatter import FrontMatterError, parse_front_matter  # one was named
+
     try:
         body = parse_front_matter(text).body.strip()
     except FrontMatterError:

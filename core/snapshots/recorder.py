@@ -57,6 +57,8 @@ class FileSnapshots:
         """The turn whose "after" is still to be taken."""
         self._left_out: set[Path] = set()
         """Folders too large to snapshot: not tried again in this session."""
+        self._kept_before: set[int] = set()
+        """Turns whose "before" trees this session has already kept by a ref."""
 
     def before_turn(self, turn: int, roots: list[Path]) -> list[str]:
         """Snapshot ``roots`` before ``turn`` (finishing an interrupted turn's "after" first);
@@ -71,25 +73,31 @@ class FileSnapshots:
             for root in roots:
                 if root in self._left_out or root.is_relative_to(own_home):
                     continue  # lha's own folder would copy its snapshots into themselves
+                repo = shadow_repo_for(self._lha_home, root, self._git)
                 try:
-                    tree = shadow_repo_for(self._lha_home, root, self._git).snapshot()
+                    tree = repo.snapshot()
                 except FolderTooLarge as err:
                     self._left_out.add(root)
                     problems.append(str(err))
                     continue
+                # Kept now, while the turn runs: a turn that runs no tool then ends with no
+                # git call at all (its "after" is this tree).
+                repo.keep({turn_ref(self._thread_id, turn, "before"): tree})
                 identity = folder_identity(root)
                 folders.append(FolderSnapshot(root=str(root), identity=identity, before=tree))
             snapshots.turns.append(TurnSnapshot(turn=turn, started_at=now_stamp(), folders=folders))
             save_thread_snapshots(self._lha_home, snapshots)
             self._pending = turn
+            self._kept_before.add(turn)
             return problems
 
     def after_turn(self, *, tools_ran: bool = True) -> None:
         """Snapshot the folders of the turn that just ended (nothing when none is pending).
 
         A turn that ran no tool changed no file: its "after" is its "before", without
-        looking at the folders (one git call less per chat-only turn). What the user edits
-        meanwhile is then not counted as the turn's change; the next turn's "before" has it."""
+        looking at the folders or running git (the "before" was kept by a ref when it was
+        taken). What the user edits meanwhile is then not counted as the turn's change; the
+        next turn's "before" has it."""
         with self._lock:
             if self._pending is None:
                 return
@@ -109,17 +117,20 @@ class FileSnapshots:
             record = last if any(f.after is None for f in last.folders) else None
         if record is None:
             return
+        before_kept = record.turn in self._kept_before
         for folder in record.folders:
             root = Path(folder.root)
-            if root.is_dir() and folder_identity(root) == folder.identity:
+            if not root.is_dir() or folder_identity(root) != folder.identity:
+                continue
+            if unchanged and before_kept:
+                folder.after = folder.before  # already kept by the "before" ref
+            else:
                 repo = shadow_repo_for(self._lha_home, root, self._git)
                 folder.after = folder.before if unchanged else repo.snapshot()
-                repo.keep(
-                    {
-                        turn_ref(self._thread_id, record.turn, "before"): folder.before,
-                        turn_ref(self._thread_id, record.turn, "after"): folder.after,
-                    }
-                )
+                refs = {turn_ref(self._thread_id, record.turn, "after"): folder.after}
+                if not before_kept:  # a turn an earlier process began
+                    refs[turn_ref(self._thread_id, record.turn, "before")] = folder.before
+                repo.keep(refs)
 
     def _load(self) -> ThreadSnapshots:
         return load_thread_snapshots(self._lha_home, self._thread_id) or new_thread_snapshots(

@@ -170,7 +170,7 @@ class ShadowRepo:
 
     def keep(self, refs: dict[str, str]) -> None:
         """Point each ref at its tree, so that a gc of the shadow repository never drops them
-        (one git call: the "before" of a turn is kept with its "after", off its critical path)."""
+        (one git call for all of them)."""
         lines = "".join(f"update {ref} {tree}\n" for ref, tree in refs.items())
         self.git.run("update-ref", "--stdin", stdin=lines.encode())
 

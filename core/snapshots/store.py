@@ -8,8 +8,6 @@ named after the thread and the turn, so the shadow repository never drops them. 
 touched: the thread id alone finds everything here.
 """
 
-from __future__ import annotations
-
 import contextlib
 import fcntl
 import hashlib

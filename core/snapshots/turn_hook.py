@@ -7,8 +7,9 @@ and the turn goes on without it.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,8 @@ class TurnFiles:
             return
         await asyncio.shield(self._before)
         tools_ran = self._tools_ran
-        await _run(self._session, self._sub_id, lambda: files.after_turn(tools_ran=tools_ran))
+        job = _start(lambda: files.after_turn(tools_ran=tools_ran))
+        await _report(self._session, self._sub_id, job)
 
 
 def start_turn_snapshot(session: Session, sub_id: str) -> TurnFiles:
@@ -66,7 +68,8 @@ def start_turn_snapshot(session: Session, sub_id: str) -> TurnFiles:
     turn = sum(1 for item in session.history if is_real_user_message(item))
     context = session.turn_context
     roots = snapshot_roots(context.cwd, context.writable_roots)
-    before = asyncio.ensure_future(_run(session, sub_id, lambda: files.before_turn(turn, roots)))
+    job = _start(lambda: files.before_turn(turn, roots))
+    before = asyncio.ensure_future(_report(session, sub_id, job))
     task = asyncio.current_task()
     if task is not None:
         loop = asyncio.get_running_loop()
@@ -105,9 +108,19 @@ def _warn_git_missing(session: Session, sub_id: str, missing: bool) -> None:
         )  # fmt: skip
 
 
-async def _run(session: Session, sub_id: str, step: Callable[[], list[str] | None]) -> None:
+def _start(step: Callable[[], list[str] | None]) -> asyncio.Future[list[str] | None]:
+    """``step`` handed to a worker thread now, not when the loop next runs a task: a turn
+    does not yield between its start and its request (on a thread's first turn that is the
+    HTTP client's import, ~40 ms), and the "before" snapshot's git calls should run meanwhile,
+    not after it (a chat-only ``lha exec`` otherwise waited ~15 ms for them at the end)."""
+    loop = asyncio.get_running_loop()
+    return loop.run_in_executor(None, contextvars.copy_context().run, step)
+
+
+async def _report(session: Session, sub_id: str, job: Awaitable[list[str] | None]) -> None:
+    """Wait for a snapshot step; what went wrong becomes a warning, never the turn's end."""
     try:
-        problems = await asyncio.to_thread(step)
+        problems = await job
     except (LhaError, OSError) as err:
         log.warning("file snapshot failed: %s", err)
         if session.tools.first_time("file-snapshots"):

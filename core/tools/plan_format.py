@@ -19,6 +19,8 @@ STATUS_MARKS: dict[StepStatus, str] = {"completed": "[x]", "in_progress": "[>]",
 
 @dataclass(frozen=True)
 class PlanStep:
+    """One step of the plan ``update_plan`` shows, with its status."""
+
     step: str
     status: StepStatus
 

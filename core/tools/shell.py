@@ -16,8 +16,6 @@ afterwards, and under ``never`` it is removed (see ``created_guard``).
 With ``sandbox_mode = "danger-full-access"`` there is no sandbox to escape, so escalation is moot.
 """
 
-from __future__ import annotations
-
 import asyncio
 from pathlib import Path
 

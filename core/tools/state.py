@@ -12,6 +12,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class ToolsState:
+    """What the tools of one thread remember between calls (approvals, MCP, warnings sent)."""
+
     approved_for_session: set[tuple[str, ...]] = field(default_factory=set)
     """Request keys the user approved for the rest of the session (see ``approval``)."""
     mcp: McpManager | None = None

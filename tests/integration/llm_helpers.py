@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from core.errors import LhaError
 from core.llm.client import ModelClient
 from core.llm.providers.endpoint import RuntimeEndpoint, WireApi
@@ -31,9 +33,8 @@ def make_client(
 
 
 def simple_request(text: str = "hi", **kw: object) -> ModelRequest:
-    return ModelRequest.model_validate(
-        {"model": "gpt-test", "instructions": "be brief", "input": [user_message(text)], **kw}
-    )
+    fields: dict[str, Any] = {"instructions": "be brief", "input": [user_message(text)], **kw}
+    return ModelRequest(model="gpt-test", **fields)
 
 
 SHELL = ToolSpec(

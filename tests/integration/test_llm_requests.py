@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from core.llm.providers.endpoint import WireApi
@@ -47,9 +49,8 @@ HISTORY: list[TranscriptItem] = [
 
 
 def request(**kw: object) -> ModelRequest:
-    return ModelRequest.model_validate(
-        {"model": "gpt-test", "instructions": "You are lha.", "input": HISTORY, **kw}
-    )
+    fields: dict[str, Any] = {"instructions": "You are lha.", "input": HISTORY, **kw}
+    return ModelRequest(model="gpt-test", **fields)
 
 
 @pytest.mark.parametrize("wire", WIRES)

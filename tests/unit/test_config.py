@@ -22,7 +22,7 @@ def write_config(home: Path, text: str) -> Path:
 def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Without the lha[local] extra (or with a key) the default stays OpenAI: see
     # test_default_provider.py for the embedded model's default.
-    monkeypatch.setattr("core.llm.providers.resolve.extra_installed", lambda: False)
+    monkeypatch.setattr("core.llm.local.availability.extra_installed", lambda: False)
     config = Config.load(tmp_path / "home", cwd=tmp_path)
     assert config.lha_home == tmp_path / "home"
     assert config.cwd == tmp_path.resolve()

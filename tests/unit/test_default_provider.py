@@ -17,7 +17,7 @@ def no_key(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _extra(monkeypatch: pytest.MonkeyPatch, installed: bool) -> None:
-    monkeypatch.setattr("core.llm.providers.resolve.extra_installed", lambda: installed)
+    monkeypatch.setattr("core.llm.local.availability.extra_installed", lambda: installed)
 
 
 @pytest.mark.usefixtures("no_key")

@@ -125,7 +125,6 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     from core.auth import AuthManager
     from core.config import Config
     from core.protocol.session import SessionSource
-    from core.session_names import check_name, set_name
     from tui.commands.exec_tools import RequestAnswerer, load_dynamic_tools
     from tui.commands.targets import resolve_rollout
     from tui.commands.work_dir import working_folder
@@ -139,7 +138,11 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
         )
     images = load_images(ns.images, cwd or Path.cwd())
     prompt = read_prompt(ns.prompt)
-    name = check_name(ns.name) if ns.name is not None else None
+    name = None
+    if ns.name is not None:
+        from core.session_names import check_name
+
+        name = check_name(ns.name)
     if ns.mode == "fork" and ns.at is not None and ns.at < 0:
         raise InvalidRequest(f"--at must be 0 or more (got {ns.at}); 0 forks before the first")
     config = Config.load(cwd=cwd, overrides=ns.overrides, model=ns.model)
@@ -168,6 +171,8 @@ async def run_exec(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
                 await restore_files_for_fork(config.lha_home, path, ns.at, ns.yes)
             new = await manager.fork_thread(ns.at, config, path, dynamic_tools)
     if name is not None:
+        from core.session_names import set_name
+
         set_name(config.lha_home, new.thread_id, name)
     turn_input = user_input(prompt, images) if images else prompt
     code = await drive_one_turn(manager, new, turn_input, printer, RequestAnswerer(printer))
@@ -187,18 +192,28 @@ async def drive_one_turn(
 
     ``answerer`` answers dynamic tool calls and approval requests as they come; if it fails
     (bad input on stdin), the thread is still shut down before the error propagates."""
-    from core.protocol.events import ErrorEvent, ModelRefusal, TaskComplete, TurnAbortedEvent
+    from core.protocol.events import (
+        ErrorEvent,
+        ModelRefusal,
+        TaskComplete,
+        TaskStarted,
+        TurnAbortedEvent,
+    )
     from core.protocol.ops import UserInput
 
     thread = new.thread
     printer.session_configured(new.session_configured)
-    end_startup_pause()
     await thread.submit(UserInput.text(prompt) if isinstance(prompt, str) else prompt)
     outcome = EXIT_FAILED
     refused = False
     try:
         while True:
             event = await thread.next_event()
+            if isinstance(event.msg, TaskStarted):
+                # Seen when the turn first waits: its request is out by then, with the HTTP
+                # client's modules loaded (~3 ms of GC passes over them had start-up ended
+                # before). See startup_gc.
+                end_startup_pause()
             printer.event(event)
             refused = refused or isinstance(event.msg, ModelRefusal)
             if isinstance(event.msg, TaskComplete):
@@ -209,6 +224,7 @@ async def drive_one_turn(
             if answerer is not None:
                 await answerer.handle(thread, event.msg)
     finally:
+        end_startup_pause()  # a turn that ended before it started
         shut_down_cleanly = await _shut_down(manager, new, printer)
     return outcome if shut_down_cleanly else EXIT_FAILED
 

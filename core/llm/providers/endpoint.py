@@ -1,7 +1,5 @@
 """Where a model lives: one OpenAI-compatible HTTP endpoint and how to talk to it."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator

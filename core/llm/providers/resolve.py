@@ -17,7 +17,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from core.llm.local.availability import INSTALL_HINT, extra_installed
 from core.llm.providers.built_in import LOCAL_PROVIDER_ID, OPENAI_PROVIDER_ID, built_in_providers
 from core.llm.providers.endpoint import RuntimeEndpoint
 
@@ -61,6 +60,10 @@ def default_provider(
     openai = providers[OPENAI_PROVIDER_ID]
     if _has_openai_key(openai, lha_home):
         return OPENAI_PROVIDER_ID, providers, None
+    # Only without a provider chosen: the look for the embedded model (``importlib.util``)
+    # is no cost of a config that names one.
+    from core.llm.local.availability import INSTALL_HINT, extra_installed
+
     if LOCAL_PROVIDER_ID in providers and extra_installed():
         var = openai.env_key or "OPENAI_API_KEY"
         notice = (

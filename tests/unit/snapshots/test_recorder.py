@@ -91,3 +91,27 @@ def test_a_turn_that_ran_no_tool_keeps_its_before_as_after_and_the_user_edit_for
     assert [c.path for c in repo.changes(tools.folders[0].before, tools.folders[0].after)] == [
         "made.txt"
     ]
+
+
+def test_a_chat_only_turn_ends_without_git_and_its_tree_is_kept_by_a_ref(tmp_path: Path) -> None:
+    """The "before" is kept by a ref when it is taken (in the background of the turn), so the
+    end of a turn that ran no tool runs no git at all, and its tree still survives a gc."""
+    assert GIT is not None
+    home, work, log = tmp_path / "home", tmp_path / "work", tmp_path / "git-calls"
+    work.mkdir()
+    (work / "a.txt").write_text("a")
+    logging_git = tmp_path / "git"
+    logging_git.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{GIT}" "$@"\n')
+    logging_git.chmod(0o755)
+    files = FileSnapshots(home, THREAD, str(logging_git))
+    files.before_turn(0, [work])
+    calls_before = log.read_text()
+    assert "update-ref" in calls_before
+    files.after_turn(tools_ran=False)
+    assert log.read_text() == calls_before, "no git call at the end of a chat-only turn"
+    snapshots = load_thread_snapshots(home, THREAD)
+    assert snapshots is not None
+    [folder] = snapshots.turns[0].folders
+    repo = shadow_repo_for(home, work.resolve(), GIT)
+    repo.git.run("gc", "--prune=now", "--quiet")
+    assert folder.after == folder.before and repo.has_tree(folder.before)
