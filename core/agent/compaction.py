@@ -14,11 +14,15 @@ response completed.
 from __future__ import annotations
 
 import contextlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.agent.prompt_fit import estimate_tokens, fit_prompt, item_tokens, turn_starts
+from core.agent.prompt_fit import (
+    fit_prompt,
+    fixed_tokens,
+    item_tokens,
+    turn_starts,
+)
 from core.agent.session import Session
 from core.errors import LhaError
 from core.llm.request import ModelRequest, ToolSpec
@@ -99,10 +103,7 @@ def request_tokens(
     items: Sequence[TranscriptItem], instructions: str, tools: Sequence[ToolSpec]
 ) -> int:
     """The estimated size of a request, as ``prompt_fit`` weighs it."""
-    fixed = estimate_tokens(instructions) + sum(
-        estimate_tokens(json.dumps(tool.to_dict())) for tool in tools
-    )
-    return fixed + sum(item_tokens(item) for item in items)
+    return fixed_tokens(instructions, tools) + sum(item_tokens(item) for item in items)
 
 
 def is_summary_message(item: TranscriptItem) -> bool:

@@ -71,6 +71,13 @@ def item_tokens(item: TranscriptItem) -> int:
     return estimate_tokens(text) + images * IMAGE_TOKENS + ITEM_OVERHEAD_TOKENS
 
 
+def fixed_tokens(instructions: str, tools: Sequence[ToolSpec]) -> int:
+    """What a request costs before its items: the instructions and the tools' schemas."""
+    return estimate_tokens(instructions) + sum(
+        estimate_tokens(json.dumps(tool.to_dict())) for tool in tools
+    )
+
+
 def output_reserve(context_window: int) -> int:
     """Tokens kept free for the answer: a quarter of the window, at most 8,192."""
     return min(context_window // 4, MAX_OUTPUT_RESERVE)
@@ -108,9 +115,7 @@ def fit_prompt(
     """
     if context_window is None:  # nothing to fit to: no need to weigh anything
         return FittedPrompt(list(items), 0, 0)
-    fixed = estimate_tokens(instructions) + sum(
-        estimate_tokens(json.dumps(tool.to_dict())) for tool in tools
-    )
+    fixed = fixed_tokens(instructions, tools)
     costs = [item_tokens(item) for item in items]
     total = fixed + sum(costs)
     budget = context_window - output_reserve(context_window)
